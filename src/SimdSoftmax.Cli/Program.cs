@@ -1,0 +1,3 @@
+using SimdSoftmax.Cli;
+
+return CommandLine.Run(args);

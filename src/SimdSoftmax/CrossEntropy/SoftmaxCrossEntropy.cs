@@ -1,0 +1,63 @@
+namespace SimdSoftmax;
+
+/// <summary>
+/// Softmax cross-entropy on logits: <c>loss = mean_i (log Σ_j exp(s_ij) − s_i,y_i)</c>, computed stably
+/// (log-sum-exp after subtracting the row maximum), and its gradient <c>(softmax(s) − onehot(y)) / N</c>.
+/// </summary>
+/// <remarks>
+/// An empty batch (N = 0) has loss 0 and an empty gradient. Special values follow <see cref="Softmax"/>:
+/// a true-class logit of −∞ gives loss +∞; +∞ or NaN in a row give NaN.
+/// </remarks>
+public static class SoftmaxCrossEntropy
+{
+    /// <summary>Mean cross-entropy loss of N rows of <paramref name="classes"/> logits against integer labels.</summary>
+    /// <param name="logits">N×C scores, row-major, N = labels.Length.</param>
+    /// <param name="labels">The true class of each row, each in [0, C).</param>
+    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <returns>The mean loss over the rows (accumulated in double).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentException">logits.Length is not labels.Length·classes.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, KernelPath path = KernelPath.Auto)
+    {
+        Validate(logits, labels, classes);
+        return KernelPaths.Resolve(path) switch
+        {
+            KernelPath.Scalar => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, default, gradient: false),
+            var p => throw new PlatformNotSupportedException($"SoftmaxCrossEntropy has no {p} kernel yet; use KernelPath.Scalar."),
+        };
+    }
+
+    /// <summary>Mean cross-entropy loss and its gradient with respect to the logits, in one pass over each row.</summary>
+    /// <param name="logits">N×C scores, row-major, N = labels.Length.</param>
+    /// <param name="labels">The true class of each row, each in [0, C).</param>
+    /// <param name="dLogits">Output N×C: <c>(softmax(s) − onehot(y)) / N</c>. May be <paramref name="logits"/> itself (in place); must not otherwise overlap it.</param>
+    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <returns>The mean loss over the rows.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentException">A length does not fit, or dLogits partly overlaps logits.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dLogits,
+        int classes, KernelPath path = KernelPath.Auto)
+    {
+        Validate(logits, labels, classes);
+        Require.Length(dLogits.Length, logits.Length, nameof(dLogits));
+        Require.SameOrNoOverlap(logits, dLogits, nameof(logits), nameof(dLogits));
+        return KernelPaths.Resolve(path) switch
+        {
+            KernelPath.Scalar => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, dLogits, gradient: true),
+            var p => throw new PlatformNotSupportedException($"SoftmaxCrossEntropy has no {p} kernel yet; use KernelPath.Scalar."),
+        };
+    }
+
+    private static void Validate(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes)
+    {
+        Require.NonNegative(classes);
+        if (classes == 0 && labels.Length > 0)
+            throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
+        Require.Length(logits.Length, Require.Product(labels.Length, classes, nameof(classes)), nameof(logits));
+        Require.Labels(labels, classes, nameof(labels));
+    }
+}

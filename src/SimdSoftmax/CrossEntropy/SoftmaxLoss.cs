@@ -1,0 +1,110 @@
+namespace SimdSoftmax;
+
+/// <summary>
+/// The softmax linear classifier's loss and gradient (CS231n's <c>softmax_loss</c>):
+/// scores <c>S = X·W (+ b)</c>, <c>loss = mean_i CE(S_i, y_i) + ½·reg·ΣW²</c>,
+/// <c>dW = Xᵀ·(P − onehot(y)) / N + reg·W</c>, <c>db = Σ_i (P_i − onehot(y_i)) / N</c>.
+/// </summary>
+/// <remarks>
+/// The regularization convention is ½·reg·ΣW² with gradient reg·W; the other common convention
+/// (reg·ΣW² with 2·reg·W) is the same with reg doubled. The bias is not regularized.
+/// </remarks>
+public static class SoftmaxLoss
+{
+    /// <summary>How many floats of workspace <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, int, float, Span{float}, Span{float}, KernelPath)"/> needs for these sizes, on any path.</summary>
+    /// <param name="n">Number of samples (rows of X).</param>
+    /// <param name="d">Number of features (columns of X, rows of W).</param>
+    /// <param name="c">Number of classes (columns of W).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or the workspace would not fit in a span.</exception>
+    public static int WorkspaceLength(int n, int d, int c)
+    {
+        Require.NonNegative(n);
+        Require.NonNegative(d);
+        Require.NonNegative(c);
+        return Require.Product(n, c, nameof(c));
+    }
+
+    /// <summary>Loss and gradient of the classifier without bias. dW is overwritten.</summary>
+    /// <param name="w">Weights W, D×C row-major.</param>
+    /// <param name="x">Samples X, N×D row-major.</param>
+    /// <param name="y">Labels, N values in [0, C).</param>
+    /// <param name="n">N, the number of samples.</param>
+    /// <param name="d">D, the number of features.</param>
+    /// <param name="c">C, the number of classes (at least 1 when N &gt; 0).</param>
+    /// <param name="reg">Regularization strength, finite and ≥ 0: adds ½·reg·ΣW² to the loss and reg·W to dW.</param>
+    /// <param name="dW">Output D×C gradient; must not overlap any input.</param>
+    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength"/> floats; must not overlap anything else.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentException">A span's length does not fit its dimensions, or an output overlaps another buffer.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float LossAndGradient(ReadOnlySpan<float> w, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Span<float> dW, Span<float> workspace, KernelPath path = KernelPath.Auto)
+        => Run(w, ReadOnlySpan<float>.Empty, x, y, n, d, c, reg, dW, Span<float>.Empty, workspace, path, hasBias: false);
+
+    /// <summary>Loss and gradient of the classifier with bias <c>S = X·W + b</c>. dW and db are overwritten.</summary>
+    /// <param name="w">Weights W, D×C row-major.</param>
+    /// <param name="b">Bias, C values (not regularized).</param>
+    /// <param name="x">Samples X, N×D row-major.</param>
+    /// <param name="y">Labels, N values in [0, C).</param>
+    /// <param name="n">N, the number of samples.</param>
+    /// <param name="d">D, the number of features.</param>
+    /// <param name="c">C, the number of classes (at least 1 when N &gt; 0).</param>
+    /// <param name="reg">Regularization strength, finite and ≥ 0: adds ½·reg·ΣW² to the loss and reg·W to dW.</param>
+    /// <param name="dW">Output D×C gradient; must not overlap any input.</param>
+    /// <param name="db">Output C gradient of the bias; must not overlap any input.</param>
+    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength"/> floats; must not overlap anything else.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentException">A span's length does not fit its dimensions, or an output overlaps another buffer.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float LossAndGradient(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, KernelPath path = KernelPath.Auto)
+        => Run(w, b, x, y, n, d, c, reg, dW, db, workspace, path, hasBias: true);
+
+    private static float Run(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, KernelPath path, bool hasBias)
+    {
+        Require.NonNegative(n);
+        Require.NonNegative(d);
+        Require.NonNegative(c);
+        if (c == 0 && n > 0) throw new ArgumentOutOfRangeException(nameof(c), c, "There must be at least one class when there are samples.");
+        int dc = Require.Product(d, c, nameof(c));
+        int nd = Require.Product(n, d, nameof(d));
+        int workspaceLength = WorkspaceLength(n, d, c);
+        Require.Length(w.Length, dc, nameof(w));
+        Require.Length(x.Length, nd, nameof(x));
+        Require.Length(y.Length, n, nameof(y));
+        Require.Length(dW.Length, dc, nameof(dW));
+        if (hasBias)
+        {
+            Require.Length(b.Length, c, nameof(b));
+            Require.Length(db.Length, c, nameof(db));
+        }
+        Require.AtLeast(workspace.Length, workspaceLength, nameof(workspace));
+        Require.FiniteNonNegative(reg, nameof(reg));
+        Require.NoOverlap(w, dW, nameof(w), nameof(dW));
+        Require.NoOverlap(x, dW, nameof(x), nameof(dW));
+        Require.NoOverlap(y, dW, nameof(y), nameof(dW));
+        Require.NoOverlap(b, dW, nameof(b), nameof(dW));
+        Require.NoOverlap(w, db, nameof(w), nameof(db));
+        Require.NoOverlap(x, db, nameof(x), nameof(db));
+        Require.NoOverlap(y, db, nameof(y), nameof(db));
+        Require.NoOverlap(b, db, nameof(b), nameof(db));
+        Require.NoOverlap(dW, db, nameof(dW), nameof(db));
+        Require.NoOverlap(w, workspace, nameof(w), nameof(workspace));
+        Require.NoOverlap(x, workspace, nameof(x), nameof(workspace));
+        Require.NoOverlap(y, workspace, nameof(y), nameof(workspace));
+        Require.NoOverlap(b, workspace, nameof(b), nameof(workspace));
+        Require.NoOverlap(dW, workspace, nameof(dW), nameof(workspace));
+        Require.NoOverlap(db, workspace, nameof(db), nameof(workspace));
+        Require.Labels(y, c, nameof(y));
+        return KernelPaths.Resolve(path) switch
+        {
+            KernelPath.Scalar => SoftmaxLossScalar.Run(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias),
+            var p => throw new PlatformNotSupportedException($"SoftmaxLoss has no {p} kernel yet; use KernelPath.Scalar."),
+        };
+    }
+}

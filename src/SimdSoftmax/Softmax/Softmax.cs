@@ -1,0 +1,59 @@
+namespace SimdSoftmax;
+
+/// <summary>
+/// Numerically stable softmax and log-softmax over the rows of a row-major matrix.
+/// </summary>
+/// <remarks>
+/// <para>Each row is shifted by its maximum before exponentiation, so large inputs such as <c>[123, 456, 789]</c>
+/// give finite probabilities that sum to 1.</para>
+/// <para>Special values follow IEEE arithmetic on <c>exp(x − max) / Σ exp(x − max)</c>, as PyTorch does:
+/// an entry of −∞ gets probability 0 (log-probability −∞) while the rest of the row is normal;
+/// a row whose entries are all −∞, or that contains +∞ or NaN, becomes all NaN.</para>
+/// </remarks>
+public static class Softmax
+{
+    /// <summary><c>y[r, j] = exp(x[r, j] − max_r) / Σ_j exp(x[r, j] − max_r)</c> for every row r of <paramref name="cols"/> elements.</summary>
+    /// <param name="x">Rows of <paramref name="cols"/> elements, back to back; its length must be a multiple of cols.</param>
+    /// <param name="y">Output, same length as x. May be x itself (in place); must not otherwise overlap it.</param>
+    /// <param name="cols">Row length, at least 1.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cols"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">A length does not fit, or y partly overlaps x.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static void Rows(ReadOnlySpan<float> x, Span<float> y, int cols, KernelPath path = KernelPath.Auto)
+    {
+        Validate(x, y, cols);
+        switch (KernelPaths.Resolve(path))
+        {
+            case KernelPath.Scalar: SoftmaxScalar.Rows(x, y, cols, log: false); break;
+            case var p: throw new PlatformNotSupportedException($"Softmax has no {p} kernel yet; use KernelPath.Scalar.");
+        }
+    }
+
+    /// <summary><c>y[r, j] = x[r, j] − max_r − log Σ_j exp(x[r, j] − max_r)</c> for every row r of <paramref name="cols"/> elements.</summary>
+    /// <param name="x">Rows of <paramref name="cols"/> elements, back to back; its length must be a multiple of cols.</param>
+    /// <param name="y">Output, same length as x. May be x itself (in place); must not otherwise overlap it.</param>
+    /// <param name="cols">Row length, at least 1.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cols"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">A length does not fit, or y partly overlaps x.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static void LogRows(ReadOnlySpan<float> x, Span<float> y, int cols, KernelPath path = KernelPath.Auto)
+    {
+        Validate(x, y, cols);
+        switch (KernelPaths.Resolve(path))
+        {
+            case KernelPath.Scalar: SoftmaxScalar.Rows(x, y, cols, log: true); break;
+            case var p: throw new PlatformNotSupportedException($"Softmax has no {p} kernel yet; use KernelPath.Scalar.");
+        }
+    }
+
+    private static void Validate(ReadOnlySpan<float> x, Span<float> y, int cols)
+    {
+        Require.Positive(cols);
+        if (x.Length % cols != 0)
+            throw new ArgumentException($"x holds {x.Length} elements, which is not a whole number of rows of {cols}.", nameof(x));
+        Require.Length(y.Length, x.Length, nameof(y));
+        Require.SameOrNoOverlap(x, y, nameof(x), nameof(y));
+    }
+}

@@ -1,0 +1,132 @@
+namespace SimdSoftmax.Tests;
+
+/// <summary>
+/// Table-driven bad-input sweep: every public entry, each invalid argument, on every path. Asserts the exception type,
+/// the parameter it names, and that every output buffer is untouched.
+/// </summary>
+public class ValidationTests
+{
+    public sealed record Case(string Name, Type Exception, string? Param, Action<KernelPath, float[]> Call)
+    {
+        public override string ToString() => Name;
+    }
+
+    private const float Canary = 12345.5f;
+
+    /// <summary>Each case receives a canary-filled output buffer it passes as the (or an) output.</summary>
+    public static IEnumerable<Case> Cases()
+    {
+        var AOORE = typeof(ArgumentOutOfRangeException);
+        var AE = typeof(ArgumentException);
+        float[] a6 = new float[6], b6 = new float[6];
+
+        // Gemm, full form: m=2, n=3, k=2 nominal.
+        yield return new("gemm negative m", AOORE, "m", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, -1, 3, 2, 1, a6, 2, b6, 3, 0, c, 3, p));
+        yield return new("gemm negative n", AOORE, "n", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, -3, 2, 1, a6, 2, b6, 3, 0, c, 3, p));
+        yield return new("gemm negative k", AOORE, "k", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, -2, 1, a6, 2, b6, 3, 0, c, 3, p));
+        yield return new("gemm lda < k", AOORE, "lda", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, 2, 1, a6, 1, b6, 3, 0, c, 3, p));
+        yield return new("gemm lda < m transposed", AOORE, "lda", (p, c) => Gemm.Multiply(Transpose.Yes, Transpose.No, 3, 3, 2, 1, a6, 2, b6, 3, 0, c, 3, p));
+        yield return new("gemm ldb < n", AOORE, "ldb", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, 2, 1, a6, 2, b6, 2, 0, c, 3, p));
+        yield return new("gemm ldb < k transposed", AOORE, "ldb", (p, c) => Gemm.Multiply(Transpose.No, Transpose.Yes, 2, 3, 2, 1, a6, 2, b6, 1, 0, c, 3, p));
+        yield return new("gemm ldc < n", AOORE, "ldc", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, 2, 1, a6, 2, b6, 3, 0, c, 2, p));
+        yield return new("gemm ldc zero with n zero", AOORE, "ldc", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 0, 2, 1, a6, 2, b6, 1, 0, c, 0, p));
+        yield return new("gemm a too short", AE, "a", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, 2, 1, a6.AsSpan(0, 3), 2, b6, 3, 0, c, 3, p));
+        yield return new("gemm b too short", AE, "b", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, 2, 1, a6, 2, b6.AsSpan(0, 5), 3, 0, c, 3, p));
+        yield return new("gemm c too short", AE, "c", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, 2, 1, a6, 2, b6, 3, 0, c.AsSpan(0, 5), 3, p));
+        yield return new("gemm strided c too short", AE, "c", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 3, 2, 1, a6, 2, b6, 3, 0, c.AsSpan(0, 6), 4, p));
+        yield return new("gemm huge stride overflows", AOORE, "lda", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 3, 3, 2, 1, a6, int.MaxValue, b6, 3, 0, c, 3, p));
+        yield return new("gemm undefined transA", AOORE, "transA", (p, c) => Gemm.Multiply((Transpose)7, Transpose.No, 2, 3, 2, 1, a6, 2, b6, 3, 0, c, 3, p));
+        yield return new("gemm undefined transB", AOORE, "transB", (p, c) => Gemm.Multiply(Transpose.No, (Transpose)(-1), 2, 3, 2, 1, a6, 2, b6, 3, 0, c, 3, p));
+        yield return new("gemm c overlaps a", AE, "c", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 2, 1, c.AsSpan(0, 4), 2, b6, 3, 0, c.AsSpan(2, 4), 2, p));
+        yield return new("gemm c overlaps b", AE, "c", (p, c) => Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 2, 1, a6, 2, c.AsSpan(3, 4), 2, 0, c.AsSpan(0, 4), 2, p));
+        // Gemm, dense form.
+        yield return new("gemm dense m·k overflows", AOORE, "k", (p, c) => Gemm.Multiply(a6, b6, c, 1 << 16, 3, 1 << 16, p));
+        yield return new("gemm dense a wrong length", AE, "a", (p, c) => Gemm.Multiply(a6.AsSpan(0, 5), b6, c.AsSpan(0, 6), 2, 3, 2, p));
+        yield return new("gemm dense b wrong length", AE, "b", (p, c) => Gemm.Multiply(a6.AsSpan(0, 4), b6.AsSpan(0, 5), c.AsSpan(0, 6), 2, 3, 2, p));
+        yield return new("gemm dense c wrong length", AE, "c", (p, c) => Gemm.Multiply(a6.AsSpan(0, 4), b6, c, 2, 3, 2, p));
+        yield return new("gemm dense negative n", AOORE, "n", (p, c) => Gemm.Multiply(a6, b6, c, 2, -3, 2, p));
+        yield return new("gemm dense c overlaps b", AE, "c", (p, c) => Gemm.Multiply(a6.AsSpan(0, 4), c.AsSpan(0, 6), c.AsSpan(2, 6), 2, 3, 2, p));
+
+        // Softmax (both entries): x holds 2 rows of 3.
+        foreach (bool log in new[] { false, true })
+        {
+            string f = log ? "log-softmax" : "softmax";
+            void S(ReadOnlySpan<float> x, Span<float> y, int cols, KernelPath p) { if (log) Softmax.LogRows(x, y, cols, p); else Softmax.Rows(x, y, cols, p); }
+            yield return new($"{f} cols zero", AOORE, "cols", (p, c) => S(a6, c.AsSpan(0, 6), 0, p));
+            yield return new($"{f} cols negative", AOORE, "cols", (p, c) => S(a6, c.AsSpan(0, 6), -3, p));
+            yield return new($"{f} x not whole rows", AE, "x", (p, c) => S(a6.AsSpan(0, 5), c.AsSpan(0, 5), 3, p));
+            yield return new($"{f} y wrong length", AE, "y", (p, c) => S(a6, c.AsSpan(0, 3), 3, p));
+            yield return new($"{f} y partly overlaps x", AE, "y", (p, c) => S(c.AsSpan(0, 6), c.AsSpan(1, 6), 3, p));
+            yield return new($"{f} y same start shorter", AE, "y", (p, c) => S(c.AsSpan(0, 6), c.AsSpan(0, 3), 3, p));
+        }
+
+        // Cross-entropy on logits: 2 rows of 3.
+        int[] y2 = [0, 2];
+        yield return new("ce labels -1", AOORE, "labels", (p, c) => SoftmaxCrossEntropy.LossAndGradient(a6, [0, -1], c.AsSpan(0, 6), 3, p));
+        yield return new("ce labels == C", AOORE, "labels", (p, c) => SoftmaxCrossEntropy.LossAndGradient(a6, [3, 0], c.AsSpan(0, 6), 3, p));
+        yield return new("ce loss labels == C", AOORE, "labels", (p, c) => SoftmaxCrossEntropy.Loss(a6, [3, 0], 3, p));
+        yield return new("ce classes negative", AOORE, "classes", (p, c) => SoftmaxCrossEntropy.LossAndGradient(a6, y2, c.AsSpan(0, 6), -3, p));
+        yield return new("ce classes zero with rows", AOORE, "classes", (p, c) => SoftmaxCrossEntropy.LossAndGradient([], y2, [], 0, p));
+        yield return new("ce logits wrong length", AE, "logits", (p, c) => SoftmaxCrossEntropy.LossAndGradient(a6.AsSpan(0, 5), y2, c.AsSpan(0, 5), 3, p));
+        yield return new("ce dLogits wrong length", AE, "dLogits", (p, c) => SoftmaxCrossEntropy.LossAndGradient(a6, y2, c.AsSpan(0, 5), 3, p));
+        yield return new("ce dLogits partly overlaps", AE, "dLogits", (p, c) => SoftmaxCrossEntropy.LossAndGradient(c.AsSpan(0, 6), y2, c.AsSpan(3, 6), 3, p));
+        yield return new("ce N·C overflows", AOORE, "classes", (p, c) => SoftmaxCrossEntropy.LossAndGradient(a6, new int[1 << 16], c, 1 << 16, p));
+
+        // Classifier: N=2, D=3, C=2 → w 6, x 6, dW 6, b 2, db 2, workspace ≥ WorkspaceLength(2,3,2).
+        float[] w = new float[6], x = new float[6], bb = new float[2], ws = new float[SoftmaxLoss.WorkspaceLength(2, 3, 2)];
+        int[] y = [0, 1];
+        yield return new("loss negative n", AOORE, "n", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, -2, 3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss negative d", AOORE, "d", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, -3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss negative c", AOORE, "c", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, -2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss c zero with samples", AOORE, "c", (p, c) => SoftmaxLoss.LossAndGradient([], x, y, 2, 3, 0, 0, [], ws, p));
+        yield return new("loss n·d overflows", AOORE, "d", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 1 << 16, 1 << 16, 1, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss w wrong length", AE, "w", (p, c) => SoftmaxLoss.LossAndGradient(w.AsSpan(0, 5), x, y, 2, 3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss x wrong length", AE, "x", (p, c) => SoftmaxLoss.LossAndGradient(w, x.AsSpan(0, 5), y, 2, 3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss y wrong length", AE, "y", (p, c) => SoftmaxLoss.LossAndGradient(w, x, [0], 2, 3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss dW wrong length", AE, "dW", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 5), ws, p));
+        yield return new("loss workspace too short", AE, "workspace", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), ws.AsSpan(0, ws.Length - 1), p));
+        yield return new("loss label -1", AOORE, "y", (p, c) => SoftmaxLoss.LossAndGradient(w, x, [0, -1], 2, 3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss label == C", AOORE, "y", (p, c) => SoftmaxLoss.LossAndGradient(w, x, [2, 0], 2, 3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss reg NaN", AOORE, "reg", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, float.NaN, c.AsSpan(0, 6), ws, p));
+        yield return new("loss reg infinite", AOORE, "reg", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, float.PositiveInfinity, c.AsSpan(0, 6), ws, p));
+        yield return new("loss reg negative", AOORE, "reg", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, -1f, c.AsSpan(0, 6), ws, p));
+        yield return new("loss dW overlaps w", AE, "dW", (p, c) => SoftmaxLoss.LossAndGradient(c.AsSpan(0, 6), x, y, 2, 3, 2, 0, c.AsSpan(3, 6), ws, p));
+        yield return new("loss dW overlaps x", AE, "dW", (p, c) => SoftmaxLoss.LossAndGradient(w, c.AsSpan(0, 6), y, 2, 3, 2, 0, c.AsSpan(0, 6), ws, p));
+        yield return new("loss workspace overlaps dW", AE, "workspace", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(2), p));
+        yield return new("loss workspace overlaps x", AE, "workspace", (p, c) => SoftmaxLoss.LossAndGradient(w, c.AsSpan(0, 6), y, 2, 3, 2, 0, new float[6], c.AsSpan(0), p));
+        yield return new("loss+bias b wrong length", AE, "b", (p, c) => SoftmaxLoss.LossAndGradient(w, bb.AsSpan(0, 1), x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(6, 2), ws, p));
+        yield return new("loss+bias db wrong length", AE, "db", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(6, 3), ws, p));
+        yield return new("loss+bias db overlaps dW", AE, "db", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(5, 2), ws, p));
+        yield return new("loss+bias db overlaps b", AE, "db", (p, c) => SoftmaxLoss.LossAndGradient(w, c.AsSpan(6, 2), x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(7, 2), ws, p));
+        yield return new("loss+bias label == C", AOORE, "y", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, [0, 2], 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(6, 2), ws, p));
+        yield return new("workspace length negative n", AOORE, "n", (p, c) => SoftmaxLoss.WorkspaceLength(-1, 3, 2));
+    }
+
+    public static TheoryData<string, KernelPath> CaseNames()
+    {
+        var d = new TheoryData<string, KernelPath>();
+        foreach (Case c in Cases())
+            foreach (KernelPath p in new[] { KernelPath.Auto, KernelPath.Scalar, KernelPath.Avx2, KernelPath.Avx512 })
+                d.Add(c.Name, p);
+        return d;
+    }
+
+    [SkippableTheory, MemberData(nameof(CaseNames))]
+    public void Invalid_argument_is_rejected_naming_the_parameter_with_outputs_untouched(string name, KernelPath path)
+    {
+        Paths.Require(path);
+        Case c = Cases().Single(k => k.Name == name);
+        float[] output = Data.Filled(64, Canary);
+        Exception e = Assert.Throws(c.Exception, () => c.Call(path, output));
+        Assert.Equal(c.Param, ((ArgumentException)e).ParamName);
+        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+        Assert.All(output, v => Assert.Equal(Canary, v));
+    }
+
+    [Fact]
+    public void Every_case_name_is_unique()
+    {
+        var names = Cases().Select(c => c.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+}
