@@ -16,7 +16,7 @@ internal static class CommandLine
             return args[0] switch
             {
                 "info" => InfoCommand.Run(options),
-                "compare" => CompareCommand.Run(options),
+                "compare" => Compare.CompareCommand.Run(options),
                 _ => Unknown(args[0]),
             };
         }

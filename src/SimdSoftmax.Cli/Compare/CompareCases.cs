@@ -1,0 +1,163 @@
+using System.Numerics.Tensors;
+using SimdSoftmax.Anchors;
+
+namespace SimdSoftmax.Cli.Compare;
+
+/// <summary>The built-in shapes of the compare tour, one or more per kernel family, with their anchors.</summary>
+internal static class CompareCases
+{
+    public static IEnumerable<KernelCase> All(bool quick, bool tiny = false)
+    {
+        if (tiny)
+        {
+            yield return Gemm("16×16×16", 16, 16, 16, transA: false);
+            yield return Gemm("skinny Xᵀ·dS 20×30×10", 20, 10, 30, transA: true);
+            yield return Softmax("rows of 10", 10, 50, log: false);
+            yield return Softmax("rows of 100", 100, 5, log: true);
+            yield return CrossEntropy(50, 10);
+            yield return Classifier(20, 30, 10);
+            yield break;
+        }
+        foreach (int size in quick ? new[] { 64, 256 } : [64, 256, 512, 1024])
+            yield return Gemm($"{size}×{size}×{size}", size, size, size, transA: false, scalarUntimed: size > 256);
+        yield return quick
+            ? Gemm("skinny X·W 1000×784×10", 1000, 10, 784, transA: false)
+            : Gemm("skinny X·W 5000×3073×10", 5000, 10, 3073, transA: false);
+        yield return quick
+            ? Gemm("skinny Xᵀ·dS 784×1000×10", 784, 10, 1000, transA: true)
+            : Gemm("skinny Xᵀ·dS 3073×5000×10", 3073, 10, 5000, transA: true);
+        yield return Softmax("rows of 10", 10, quick ? 20_000 : 100_000, log: false);
+        yield return Softmax("rows of 1000", 1000, quick ? 64 : 1000, log: false);
+        yield return Softmax("rows of 1000", 1000, quick ? 64 : 1000, log: true);
+        yield return CrossEntropy(quick ? 20_000 : 100_000, 10);
+        yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
+    }
+
+    private static float[] Uniform(int count, int seed, float scale = 1f)
+    {
+        var rng = new Random(seed);
+        var a = new float[count];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.NextDouble() * 2 - 1) * scale;
+        return a;
+    }
+
+    private static int[] Labels(int n, int c, int seed)
+    {
+        var rng = new Random(seed);
+        var y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = rng.Next(c);
+        return y;
+    }
+
+    private static KernelCase Gemm(string shape, int m, int n, int k, bool transA, bool scalarUntimed = false)
+    {
+        float[] a = Uniform(m * k, 1), b = Uniform(k * n, 2), c = new float[m * n];
+        int lda = transA ? m : k;
+        var anchors = new List<Anchor>();
+        if (OpenBlas.IsAvailable)
+            anchors.Add(new Anchor("OpenBLAS", () => { OpenBlas.Sgemm(transA, false, m, n, k, 1f, a, lda, b, n, 0f, c, n); return c; }, 256));
+        if ((double)m * n * k <= 512.0 * 512 * 512)
+            anchors.Add(new Anchor("MathNet", () => { MathNetGemm.Multiply(transA, false, m, n, k, 1f, a, b, 0f, c); return c; }, 256));
+        return new KernelCase
+        {
+            Family = "gemm",
+            Name = $"gemm {shape}",
+            Flops = 2.0 * m * n * k,
+            Bytes = 4.0 * (a.Length + b.Length + c.Length),
+            Limit = LimitKind.FmaPeak,
+            Tolerance = 1e-5 * Math.Sqrt(k),
+            ScalarUntimed = scalarUntimed,
+            Anchors = anchors,
+            Run = (path, threads) =>
+            {
+                SimdSoftmax.Gemm.Multiply(transA ? Transpose.Yes : Transpose.No, Transpose.No, m, n, k, 1f, a, lda, b, n, 0f, c, n, path);
+                return c;
+            },
+        };
+    }
+
+    private static KernelCase Softmax(string shape, int cols, int rows, bool log)
+    {
+        float[] x = Uniform(rows * cols, 3, 10f), y = new float[x.Length];
+        var anchors = new List<Anchor>();
+        if (!log)
+        {
+            anchors.Add(new Anchor("TensorPrimitives.SoftMax", () =>
+            {
+                for (int r = 0; r < rows; r++) TensorPrimitives.SoftMax(x.AsSpan(r * cols, cols), y.AsSpan(r * cols, cols));
+                return y;
+            }, 512));
+            anchors.Add(new Anchor("TensorPrimitives stable", () =>
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    Span<float> yr = y.AsSpan(r * cols, cols);
+                    TensorPrimitives.Subtract(x.AsSpan(r * cols, cols), TensorPrimitives.Max(x.AsSpan(r * cols, cols)), yr);
+                    TensorPrimitives.Exp(yr, yr);
+                    TensorPrimitives.Divide(yr, TensorPrimitives.Sum(yr), yr);
+                }
+                return y;
+            }, 512));
+        }
+        return new KernelCase
+        {
+            Family = log ? "log-softmax" : "softmax",
+            Name = $"{(log ? "log-softmax" : "softmax")} {shape} ({rows} rows)",
+            Elements = x.Length,
+            Bytes = 8.0 * x.Length,
+            Limit = LimitKind.CopyBandwidth,
+            Tolerance = 1e-5,
+            Anchors = anchors,
+            Run = (path, threads) =>
+            {
+                if (log) SimdSoftmax.Softmax.LogRows(x, y, cols, path); else SimdSoftmax.Softmax.Rows(x, y, cols, path);
+                return y;
+            },
+        };
+    }
+
+    private static KernelCase CrossEntropy(int n, int c)
+    {
+        float[] logits = Uniform(n * c, 4, 10f), grad = new float[n * c];
+        int[] labels = Labels(n, c, 5);
+        var result = new float[grad.Length + 1];
+        return new KernelCase
+        {
+            Family = "cross-entropy",
+            Name = $"cross-entropy loss+grad {n}×{c}",
+            Elements = logits.Length,
+            Bytes = 8.0 * logits.Length + 4.0 * n,
+            Limit = LimitKind.CopyBandwidth,
+            Tolerance = 1e-5,
+            Run = (path, threads) =>
+            {
+                result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, path);
+                grad.CopyTo(result, 0);
+                return result;
+            },
+        };
+    }
+
+    private static KernelCase Classifier(int n, int d, int c)
+    {
+        float[] x = Uniform(n * d, 6), w = Uniform(d * c, 7, 1e-2f), dW = new float[d * c];
+        float[] workspace = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
+        int[] y = Labels(n, c, 8);
+        var result = new float[dW.Length + 1];
+        return new KernelCase
+        {
+            Family = "classifier",
+            Name = $"classifier loss+grad {n}×{d}×{c}",
+            Flops = 4.0 * n * d * c,
+            Bytes = 4.0 * x.Length,
+            Limit = LimitKind.Roofline,
+            Tolerance = 1e-4,
+            Run = (path, threads) =>
+            {
+                result[^1] = SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path);
+                dW.CopyTo(result, 0);
+                return result;
+            },
+        };
+    }
+}

@@ -1,0 +1,151 @@
+using System.Runtime.InteropServices;
+using SimdSoftmax.Anchors;
+
+namespace SimdSoftmax.Cli.Compare;
+
+/// <summary>
+/// <c>simdsoftmax compare</c>: every kernel family on built-in shapes, on every path this CPU has and beside the outside
+/// anchors, timed with a calibrated median and verified against the scalar reference. Exit code 1 if any result
+/// disagrees with the reference.
+/// </summary>
+internal static class CompareCommand
+{
+    /// <summary>Test hook: lets a test perturb a result before verification to prove the check fails loudly.</summary>
+    internal static Action<string, string, float[]>? PerturbResultForTesting = null;
+
+    public static int Run(Options options)
+    {
+        bool quick = options.Flag("quick");
+        bool tiny = options.Flag("tiny"); // test-only: tiny shapes for the in-suite smoke test
+        string? filter = options.String("filter");
+        int threads = options.Int("threads", 0, 0, 1024);
+        string? json = options.String("json");
+        string? markdown = options.String("markdown");
+        string? chart = options.String("chart");
+        options.RejectUnknown();
+
+        OpenBlas.SetThreads(threads == 0 ? 1 : threads);
+        MachineHeader machine = MeasureMachine(quick);
+        var report = new CompareReport(machine, Console.Out);
+        report.WriteHeader();
+        StabilityCheck(Console.Out);
+        report.WriteColumns();
+
+        double budget = tiny ? 0.002 : quick ? 0.06 : 0.35;
+        foreach (KernelCase c in CompareCases.All(quick, tiny))
+        {
+            if (filter is not null && !c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)
+                && !c.Family.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
+            RunCase(c, threads, budget, machine, report);
+        }
+        report.WriteFooter();
+
+        if (json is not null) report.WriteJson(json);
+        if (markdown is not null) report.WriteMarkdown(markdown);
+        if (chart is not null) SpeedupChart.Write(chart, report.Rows, machine);
+
+        if (report.Failures > 0)
+        {
+            Console.Error.WriteLine($"compare: {report.Failures} result(s) disagree with the scalar reference (marked MISMATCH above).");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void RunCase(KernelCase c, int threads, double budget, MachineHeader machine, CompareReport report)
+    {
+        float[] reference = (float[])c.Run(KernelPath.Scalar, 1).Clone();
+        double scalarSeconds = double.NaN;
+        foreach (KernelPath path in KernelPaths.Available)
+        {
+            string label = path.ToString();
+            if (path == KernelPath.Scalar && c.ScalarUntimed)
+            {
+                report.Add(c, label, isAnchor: false, new Timing(double.NaN, double.NaN, 0), double.NaN, 0, verified: true, vectorBits: 32);
+                continue;
+            }
+            float[] result;
+            try { result = c.Run(path, threads); }
+            catch (PlatformNotSupportedException)
+            {
+                report.Note(c, label, "no kernel for this path");
+                continue;
+            }
+            PerturbResultForTesting?.Invoke(c.Name, label, result);
+            double err = MaxRelativeError(reference, result);
+            Timing t = Timer.Measure(() => c.Run(path, threads), budget);
+            if (path == KernelPath.Scalar) scalarSeconds = t.MedianSeconds;
+            report.Add(c, label, isAnchor: false, t, scalarSeconds, err, err <= c.Tolerance, VectorBits(path));
+        }
+        foreach (Anchor anchor in c.Anchors)
+        {
+            float[] result = anchor.Run();
+            PerturbResultForTesting?.Invoke(c.Name, anchor.Name, result);
+            double err = MaxRelativeError(reference, result);
+            // Anchors are outside code: a disagreement is reported (that is the point of TensorPrimitives.SoftMax's NaN) but is not our failure.
+            Timing t = Timer.Measure(() => anchor.Run(), budget);
+            report.Add(c, anchor.Name, isAnchor: true, t, scalarSeconds, err, err <= c.Tolerance, anchor.VectorBits);
+        }
+    }
+
+    /// <summary>The seeds' overflow example: an unshifted softmax gives NaN, ours stays finite on every path.</summary>
+    private static void StabilityCheck(TextWriter w)
+    {
+        float[] x = [123f, 456f, 789f], y = new float[3];
+        System.Numerics.Tensors.TensorPrimitives.SoftMax(x, y);
+        w.WriteLine($"Stability: softmax([123, 456, 789]) — TensorPrimitives.SoftMax: [{string.Join(", ", y)}]");
+        foreach (KernelPath p in KernelPaths.Available)
+        {
+            try
+            {
+                Softmax.Rows(x, y, 3, p);
+                w.WriteLine($"{"",-11}SimdSoftmax {p,-7}: [{string.Join(", ", y.Select(v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}]");
+            }
+            catch (PlatformNotSupportedException) { }
+        }
+        w.WriteLine();
+    }
+
+    private static int VectorBits(KernelPath path) => path switch
+    {
+        KernelPath.Avx512 => 512,
+        KernelPath.Avx2 => 256,
+        _ => 32,
+    };
+
+    /// <summary>Normwise relative difference max|a − r| / max|r|; NaN where the reference is finite counts as infinite.</summary>
+    internal static double MaxRelativeError(float[] reference, float[] result)
+    {
+        double maxAbs = 0, maxRef = 0;
+        for (int i = 0; i < reference.Length; i++)
+        {
+            double r = reference[i], a = result[i];
+            if (double.IsNaN(r) && double.IsNaN(a)) continue;
+            if (double.IsNaN(r) != double.IsNaN(a) || double.IsInfinity(r) || double.IsInfinity(a))
+            {
+                if (r != a) return double.PositiveInfinity;
+                continue;
+            }
+            maxAbs = Math.Max(maxAbs, Math.Abs(a - r));
+            maxRef = Math.Max(maxRef, Math.Abs(r));
+        }
+        return maxRef == 0 ? maxAbs : maxAbs / maxRef;
+    }
+
+    private static MachineHeader MeasureMachine(bool quick)
+    {
+        double peak256 = KernelPaths.IsSupported(KernelPath.Avx2) ? MachineLimits.FmaPeakGflops256() : 0;
+        double peak512 = KernelPaths.IsSupported(KernelPath.Avx512) ? MachineLimits.FmaPeakGflops512() : 0;
+        return new MachineHeader(
+            InfoCommand.CpuModel(),
+            $".NET {Environment.Version} {RuntimeInformation.ProcessArchitecture}",
+            KernelPaths.IsaSummary(),
+            KernelPaths.Available,
+            peak256,
+            peak512,
+            MachineLimits.ReadBandwidthGBs(),
+            MachineLimits.CopyBandwidthGBs(),
+            OpenBlas.IsAvailable ? OpenBlas.Config ?? "available" : null,
+            DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,40 @@
+namespace SimdSoftmax.Cli.Compare;
+
+/// <summary>One line of the compare table: a kernel shape on one path or anchor.</summary>
+internal sealed record CompareRow(
+    string Family,
+    string Kernel,
+    string Implementation,
+    bool IsAnchor,
+    double MedianSeconds,
+    double SpreadPercent,
+    double Gflops,
+    double GElementsPerSecond,
+    double GBytesPerSecond,
+    double SpeedupVsScalar,
+    double PercentOfLimit,
+    string LimitLabel,
+    double MaxRelativeError,
+    bool Verified);
+
+/// <summary>The machine's measured limits, printed in the header and used for the "% of limit" column.</summary>
+internal sealed record MachineHeader(
+    string Cpu,
+    string Runtime,
+    string Isa,
+    IReadOnlyList<KernelPath> Paths,
+    double FmaPeak256,
+    double FmaPeak512,
+    double ReadBandwidth,
+    double CopyBandwidth,
+    string? OpenBlas,
+    string Date)
+{
+    /// <summary>FMA peak for code of a vector width (scalar code: a 256-bit peak over 8 lanes).</summary>
+    public double PeakFor(int vectorBits) => vectorBits switch
+    {
+        512 => FmaPeak512,
+        256 => FmaPeak256,
+        _ => FmaPeak256 / 8,
+    };
+}

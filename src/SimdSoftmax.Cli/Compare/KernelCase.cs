@@ -1,0 +1,37 @@
+namespace SimdSoftmax.Cli.Compare;
+
+/// <summary>What bounds a kernel, and so what its "% of limit" column is a fraction of.</summary>
+internal enum LimitKind
+{
+    /// <summary>Compute: achieved GFLOPS over the measured FMA peak of the path's vector width.</summary>
+    FmaPeak,
+    /// <summary>Memory: achieved bytes moved per second over the measured copy bandwidth.</summary>
+    CopyBandwidth,
+    /// <summary>The larger of the two bounds: max(bytes / read bandwidth, flops / FMA peak) over the measured time.</summary>
+    Roofline,
+}
+
+/// <summary>An outside implementation timed beside our paths: OpenBLAS, MathNet, TensorPrimitives.</summary>
+/// <param name="Name">Column label, e.g. "OpenBLAS".</param>
+/// <param name="Run">One call; returns the output to verify against the scalar reference.</param>
+/// <param name="VectorBits">Width its kernels use (for the FMA-peak fraction): 256 for OpenBLAS's Haswell kernels.</param>
+internal sealed record Anchor(string Name, Func<float[]> Run, int VectorBits);
+
+/// <summary>One shape of one kernel family in the compare table.</summary>
+internal sealed class KernelCase
+{
+    public required string Family { get; init; }
+    public required string Name { get; init; }
+    /// <summary>One call on a path with a thread count (0 = the library's default); returns the output buffer.</summary>
+    public required Func<KernelPath, int, float[]> Run { get; init; }
+    public double Flops { get; init; }
+    public double Elements { get; init; }
+    /// <summary>Bytes a call must move at least (inputs read once, outputs written once).</summary>
+    public double Bytes { get; init; }
+    public LimitKind Limit { get; init; }
+    /// <summary>Largest accepted normwise relative difference from the scalar reference.</summary>
+    public double Tolerance { get; init; } = 1e-5;
+    /// <summary>Skip timing the scalar path (it would take seconds); it still runs once to verify the others.</summary>
+    public bool ScalarUntimed { get; init; }
+    public IReadOnlyList<Anchor> Anchors { get; init; } = [];
+}
