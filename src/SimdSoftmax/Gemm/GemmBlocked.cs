@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 
 namespace SimdSoftmax;
@@ -13,6 +14,7 @@ internal static unsafe class GemmBlocked<TKernel> where TKernel : IGemmMicrokern
     /// Every element of C gets the same k-blocked summation order whatever its tile position, so a caller may split C
     /// into column or row slabs (at NR / MR multiples) across threads and get bitwise identical results.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int mcBlock, int kcBlock, int ncBlock)
     {

@@ -32,8 +32,7 @@ internal static unsafe class GemmSimd
                 if (!transB)
                 {
                     // The dot kernel wants columns of B contiguous: transpose the narrow B once (n·k floats).
-                    GemmWorkspace work = GemmWorkspace.ForCurrentThread(checked(n * k));
-                    bt = work.Skinny;
+                    bt = GemmWorkspace.ForCurrentThread().SkinnyB.Get((long)n * k);
                     ldbt = k;
                     GemmSkinny.TransposeB(n, k, b, ldb, bt);
                 }
@@ -42,7 +41,11 @@ internal static unsafe class GemmSimd
             }
             else
             {
-                var job = new Job(JobKind.SkinnyOuter, avx512, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                // Repack the narrow op(B) once (k·n floats) into zero-padded rows the kernel broadcasts from.
+                int width = GemmSkinny.OuterBWidth(avx512, n);
+                float* bp = GemmWorkspace.ForCurrentThread().SkinnyB.Get((long)width * k);
+                GemmSkinny.PackNarrowB(n, k, b, transB ? 1 : ldb, transB ? ldb : 1, width, bp);
+                var job = new Job(JobKind.SkinnyOuter, avx512, transA, transB, m, n, k, alpha, a, lda, bp, width, beta, c, ldc);
                 job.Run(m, GemmSkinny.OuterRowUnit, maxThreads);
             }
             return;
@@ -91,8 +94,7 @@ internal static unsafe class GemmSimd
                     GemmSkinny.Dot(avx512, start, end, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
                     break;
                 case JobKind.SkinnyOuter:
-                    GemmSkinny.Outer(avx512, start, end, n, k, alpha, a, lda, b,
-                        transB ? 1 : ldb, transB ? ldb : 1, beta, c, ldc);
+                    GemmSkinny.Outer(avx512, start, end, n, k, alpha, a, lda, b, (int)ldb, beta, c, ldc);
                     break;
                 case JobKind.BlockedColumns:
                     // Columns [start, end) of C = op(A)·op(B)[:, start..end].

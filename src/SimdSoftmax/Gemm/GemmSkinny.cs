@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 
 namespace SimdSoftmax;
@@ -13,10 +14,18 @@ internal static unsafe class GemmSkinny
     /// <summary>Row granularity of a thread's slab of C: every row block starts at a multiple of this.</summary>
     public const int DotRowUnit = 4, OuterRowUnit = 32;
 
+    /// <summary>Width of a packed narrow-B row for the outer kernel of an ISA: n rounded up to the kernel's columns.</summary>
+    public static int OuterBWidth(bool avx512, int n)
+    {
+        int cols = avx512 ? SkinnyOuter32x10Avx512.Cols : SkinnyOuter16x5Avx2.Cols;
+        return (n + cols - 1) / cols * cols;
+    }
+
     /// <summary>
     /// C[i0..i1, :] = alpha·A[i0..i1, :]·op(B) + beta·C for A stored m×k. <paramref name="bt"/> holds op(B)ᵀ: row j is
     /// column j of op(B), contiguous along k, row stride <paramref name="ldbt"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot(bool avx512, int i0, int i1, int n, int k, float alpha, float* a, nint lda,
         float* bt, nint ldbt, float beta, float* c, nint ldc)
     {
@@ -42,52 +51,83 @@ internal static unsafe class GemmSkinny
         }
     }
 
+    /// <summary>Rows of A (depth) per chunk of the outer-product sweep: few enough concurrent row streams (and pages) for the
+    /// hardware prefetcher and the TLB, many enough to amortize reloading the accumulators.</summary>
+    public const int OuterDepthChunk = 32;
+
     /// <summary>
-    /// C[i0..i1, :] = alpha·Aᵀ[i0..i1, :]·op(B) + beta·C for A stored k×m (row stride lda). op(B)[p, j] is at
-    /// b + p·bRow + j·bCol.
+    /// Packs op(B) (k×n) into <paramref name="dst"/> as k rows of <paramref name="width"/> floats (columns past n are 0),
+    /// the layout <see cref="Outer"/> broadcasts from.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackNarrowB(int n, int k, float* b, nint bRow, nint bCol, int width, float* dst)
+    {
+        for (int p = 0; p < k; p++, dst += width)
+        {
+            float* src = b + p * bRow;
+            int j = 0;
+            for (; j < n; j++) dst[j] = src[j * bCol];
+            for (; j < width; j++) dst[j] = 0f;
+        }
+    }
+
+    /// <summary>
+    /// C[i0..i1, :] = alpha·Aᵀ[i0..i1, :]·op(B) + beta·C for A stored k×m (row stride lda); <paramref name="bp"/> is op(B)
+    /// packed by <see cref="PackNarrowB"/> with row width <paramref name="bWidth"/> (a multiple of the kernel's columns).
+    /// Walks A in chunks of <see cref="OuterDepthChunk"/> rows, strip by strip, accumulating Cᵀ in a per-thread buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Outer(bool avx512, int i0, int i1, int n, int k, float alpha, float* a, nint lda,
-        float* b, nint bRow, nint bCol, float beta, float* c, nint ldc)
+        float* bp, int bWidth, float beta, float* c, nint ldc)
     {
         Debug.Assert(i0 < i1 && n > 0 && k > 0);
         int width = avx512 ? SkinnyOuter32x10Avx512.Width : SkinnyOuter16x5Avx2.Width;
         int vector = avx512 ? 16 : 8;
         int colsPer = avx512 ? SkinnyOuter32x10Avx512.Cols : SkinnyOuter16x5Avx2.Cols;
+        Debug.Assert(bWidth % colsPer == 0 && bWidth >= n);
+        int vectorEnd = i0 + (i1 - i0) / vector * vector;   // columns [i0, vectorEnd) run in vectors
+        nint ctStride = Math.Max(vectorEnd - i0, 1);
+        float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)bWidth * ctStride);
         int* vecOffsets = stackalloc int[8];
-        int* colOffsets = stackalloc int[16];
-        float* result = stackalloc float[512];
-        for (int i = i0; i < i1; i += width)
+
+        if (vectorEnd > i0)
         {
-            int fullVectors = Math.Min(width / vector, (i1 - i) / vector);
-            if (fullVectors > 0)
+            for (int pc = 0; pc < k; pc += OuterDepthChunk)
             {
-                for (int v = 0; v < width / vector; v++) vecOffsets[v] = v < fullVectors ? v * vector : 0;
-                for (int j = 0; j < n; j += colsPer)
+                int kc = Math.Min(OuterDepthChunk, k - pc);
+                for (int i = i0; i < vectorEnd; i += width)
                 {
-                    int cols = Math.Min(colsPer, n - j);
-                    for (int q = 0; q < colsPer; q++) colOffsets[q] = (int)(Math.Min(q, cols - 1) * bCol);
-                    if (avx512) SkinnyOuter32x10Avx512.Run(k, a + i, lda, vecOffsets, b + j * bCol, bRow, colOffsets, result);
-                    else SkinnyOuter16x5Avx2.Run(k, a + i, lda, vecOffsets, b + j * bCol, bRow, colOffsets, result);
-                    // result is column-major for this strip (row q = column j + q of C): scatter with stride ldc.
-                    for (int q = 0; q < cols; q++)
-                        Update(c + i * ldc + j + q, ldc, result + q * width, 1, fullVectors * vector, alpha, beta);
+                    int fullVectors = Math.Min(width / vector, (vectorEnd - i) / vector);
+                    for (int v = 0; v < width / vector; v++) vecOffsets[v] = (v < fullVectors ? v : 0) * vector;
+                    float* aStrip = a + pc * lda + i;
+                    for (int j = 0; j < bWidth; j += colsPer)
+                    {
+                        float* ctStrip = ct + j * ctStride + (i - i0);
+                        float* bChunk = bp + (nint)pc * bWidth + j;
+                        if (avx512) SkinnyOuter32x10Avx512.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
+                        else SkinnyOuter16x5Avx2.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
+                    }
                 }
             }
-            // Columns of stored A past the last full vector: plain sequential dot products.
-            for (int ii = i + fullVectors * vector; ii < Math.Min(i + width, i1); ii++)
+            for (int i = i0; i < vectorEnd; i++)
+                Update(c + i * ldc, 1, ct + (i - i0), ctStride, n, alpha, beta);
+        }
+
+        // Columns of stored A past the last full vector: plain sequential dot products.
+        for (int i = vectorEnd; i < i1; i++)
+        {
+            for (int j = 0; j < n; j++)
             {
-                for (int j = 0; j < n; j++)
-                {
-                    float sum = 0f;
-                    float* ap = a + ii, bp = b + j * bCol;
-                    for (int p = 0; p < k; p++, ap += lda, bp += bRow) sum = MathF.FusedMultiplyAdd(*ap, *bp, sum);
-                    Update(c + ii * ldc + j, 1, &sum, 1, 1, alpha, beta);
-                }
+                float sum = 0f;
+                float* ap = a + i, bq = bp + j;
+                for (int p = 0; p < k; p++, ap += lda, bq += bWidth) sum = MathF.FusedMultiplyAdd(*ap, *bq, sum);
+                Update(c + i * ldc + j, 1, &sum, 1, 1, alpha, beta);
             }
         }
     }
 
     /// <summary>Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n×k), for <see cref="Dot"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeB(int n, int k, float* b, nint ldb, float* bt)
     {
         for (int p = 0; p < k; p++)

@@ -10,7 +10,7 @@ internal sealed unsafe class GemmWorkspace
 {
     [ThreadStatic] private static GemmWorkspace? t_current;
 
-    private readonly float[] _a, _b, _skinny;
+    private readonly float[] _a, _b;
 
     /// <summary>Packed A block (MC×KC), 64-byte aligned.</summary>
     public readonly float* A;
@@ -18,35 +18,43 @@ internal sealed unsafe class GemmWorkspace
     /// <summary>Packed B panel (KC×NC), 64-byte aligned.</summary>
     public readonly float* B;
 
-    /// <summary>Skinny-path buffer (a transposed copy of a narrow B, or a C tile), 64-byte aligned.</summary>
-    public readonly float* Skinny;
+    /// <summary>Skinny path: the narrow op(B), repacked (shared read-only by the threads of one call).</summary>
+    public PinnedBuffer SkinnyB { get; } = new();
 
-    /// <summary>Capacity of <see cref="Skinny"/> in floats.</summary>
-    public int SkinnyLength { get; }
+    /// <summary>Skinny path: this thread's transposed C accumulators.</summary>
+    public PinnedBuffer SkinnyC { get; } = new();
 
-    private GemmWorkspace(int skinnyLength)
+    private GemmWorkspace()
     {
         _a = GC.AllocateUninitializedArray<float>(GemmBlocking.MaxPackedA + 16, pinned: true);
         _b = GC.AllocateUninitializedArray<float>(GemmBlocking.MaxPackedB + 16, pinned: true);
-        _skinny = GC.AllocateUninitializedArray<float>(skinnyLength + 16, pinned: true);
-        A = Align((float*)Unsafe.AsPointer(ref _a[0]));
-        B = Align((float*)Unsafe.AsPointer(ref _b[0]));
-        Skinny = Align((float*)Unsafe.AsPointer(ref _skinny[0]));
-        SkinnyLength = skinnyLength;
+        A = PinnedBuffer.Align((float*)Unsafe.AsPointer(ref _a[0]));
+        B = PinnedBuffer.Align((float*)Unsafe.AsPointer(ref _b[0]));
     }
 
-    private static float* Align(float* p) => (float*)(((nuint)p + 63) & ~(nuint)63);
+    /// <summary>This thread's workspace.</summary>
+    public static GemmWorkspace ForCurrentThread() => t_current ??= new GemmWorkspace();
 
-    /// <summary>This thread's workspace, with a skinny buffer of at least <paramref name="skinnyLength"/> floats.</summary>
-    public static GemmWorkspace ForCurrentThread(int skinnyLength = 0)
+    /// <summary>A pinned, 64-byte aligned float buffer that grows (geometrically) and never shrinks.</summary>
+    internal sealed class PinnedBuffer
     {
-        GemmWorkspace? w = t_current;
-        if (w is null || w.SkinnyLength < skinnyLength)
+        private float[]? _array;
+        private float* _pointer;
+        private long _length;
+
+        /// <summary>A buffer of at least <paramref name="length"/> floats (contents undefined).</summary>
+        public float* Get(long length)
         {
-            // Grow geometrically so a sequence of slightly larger calls does not reallocate each time.
-            int length = Math.Max(skinnyLength, Math.Max(64 * 1024, w is null ? 0 : (int)Math.Min(int.MaxValue - 64, 2L * w.SkinnyLength)));
-            t_current = w = new GemmWorkspace(length);
+            if (length > _length)
+            {
+                long grown = Math.Max(length, Math.Max(16 * 1024, Math.Min(2 * _length, Array.MaxLength - 16)));
+                _array = GC.AllocateUninitializedArray<float>(checked((int)grown + 16), pinned: true);
+                _pointer = Align((float*)Unsafe.AsPointer(ref _array[0]));
+                _length = grown;
+            }
+            return _pointer;
         }
-        return w;
+
+        internal static float* Align(float* p) => (float*)(((nuint)p + 63) & ~(nuint)63);
     }
 }

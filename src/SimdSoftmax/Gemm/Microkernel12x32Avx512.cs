@@ -15,8 +15,9 @@ internal readonly struct Microkernel12x32Avx512 : IGemmMicrokernel
     public static int NR => 32;
 
     /// <summary>C[0..MR, 0..NR] = alpha·(Ã·B̃) + beta·C over kc packed steps; beta = 0 never reads C.</summary>
-    // Not inlined: the driver's live variables would compete for the registers the accumulators need.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Not inlined: the driver's live variables would compete for the registers the accumulators need. Fully optimized
+    // from the first call (no tier-0 / OSR detour while benchmarks or short runs warm up).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Debug.Assert(kc >= 1);

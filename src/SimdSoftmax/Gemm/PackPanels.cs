@@ -13,6 +13,7 @@ internal static unsafe class PackPanels
     /// Packs op(A)[i0..i0+mc, p0..p0+kc] as ⌈mc/MR⌉ micro-panels of MR rows: panel r holds, for each p, the MR values
     /// of column p (rows past mc are 0). Stored A is m×k (row stride lda) or k×m when transposed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackPanelA(int mr, bool transA, float* a, nint lda, int i0, int p0, int mc, int kc, float* dst)
     {
         Debug.Assert(mr > 0 && mc > 0 && kc > 0);
@@ -59,6 +60,7 @@ internal static unsafe class PackPanels
     /// Packs op(B)[p0..p0+kc, j0..j0+nc] as ⌈nc/NR⌉ micro-panels of NR columns: panel j holds, for each p, NR
     /// consecutive values of row p (columns past nc are 0). Stored B is k×n (row stride ldb) or n×k when transposed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackPanelB(int nr, bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, float* dst)
     {
         Debug.Assert(nr > 0 && nc > 0 && kc > 0);

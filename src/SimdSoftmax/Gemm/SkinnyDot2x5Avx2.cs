@@ -16,7 +16,7 @@ internal static unsafe class SkinnyDot2x5Avx2
     public const int Rows = 2, Cols = 5;
 
     /// <summary>out[r·5 + j] = Σₚ a_r[p]·b_j[p] for p in 0..k.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* result)
     {
         Debug.Assert(k >= 0);
