@@ -8,4 +8,9 @@ if (args.Length > 0 && args[0] == "gemm-sweep")
     GemmSweep.Run(args.Skip(1).ToArray());
     return;
 }
+if (args.Length > 0 && args[0] == "gemm-tiles")
+{
+    GemmTileSweep.Run(args.Skip(1).ToArray());
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

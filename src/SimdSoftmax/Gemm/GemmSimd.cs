@@ -51,8 +51,8 @@ internal static unsafe class GemmSimd
             return;
         }
 
-        int mr = avx512 ? Microkernel12x32Avx512.MR : Microkernel6x16Avx2.MR;
-        int nr = avx512 ? Microkernel12x32Avx512.NR : Microkernel6x16Avx2.NR;
+        int mr = avx512 ? Microkernel8x48Avx512.MR : Microkernel6x16Avx2.MR;
+        int nr = avx512 ? Microkernel8x48Avx512.NR : Microkernel6x16Avx2.NR;
         // Split columns when there are enough NR panels for every thread (each thread packs its own part of B);
         // otherwise split rows at MR multiples.
         bool byColumns = (n + nr - 1) / nr >= Math.Min(maxThreads, Environment.ProcessorCount) * 2 || m < 2 * mr;
@@ -109,7 +109,7 @@ internal static unsafe class GemmSimd
         private void Blocked(int rows, int cols, float* aSlab, float* bSlab, float* cSlab)
         {
             if (avx512)
-                GemmBlocked<Microkernel12x32Avx512>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,
+                GemmBlocked<Microkernel8x48Avx512>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,
                     beta, cSlab, ldc, GemmBlocking.Avx512MC, GemmBlocking.Avx512KC, GemmBlocking.Avx512NC);
             else
                 GemmBlocked<Microkernel6x16Avx2>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,

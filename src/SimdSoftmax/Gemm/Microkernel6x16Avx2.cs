@@ -28,7 +28,8 @@ internal readonly struct Microkernel6x16Avx2 : IGemmMicrokernel
         Vector256<float> c4_0 = Vector256<float>.Zero, c4_1 = Vector256<float>.Zero;
         Vector256<float> c5_0 = Vector256<float>.Zero, c5_1 = Vector256<float>.Zero;
         float* end = b + (nint)kc * NR;
-        do
+        // k unrolled by 4: kc % 4 steps first, then blocks of 4 (fewer loop uops per FMA).
+        for (int rem = kc % 4; rem > 0; rem--)
         {
             Vector256<float> b0 = Vector256.Load(b + 0); Vector256<float> b1 = Vector256.Load(b + 8);
             Vector256<float> a0 = Vector256.Create(a[0]);
@@ -46,7 +47,63 @@ internal readonly struct Microkernel6x16Avx2 : IGemmMicrokernel
             a += 6;
             b += 16;
         }
-        while (b < end);
+        while (b < end)
+        {
+            Vector256<float> b0_0 = Vector256.Load(b + 0); Vector256<float> b1_0 = Vector256.Load(b + 8);
+            Vector256<float> a0_0 = Vector256.Create(a[0]);
+            c0_0 = Fma.MultiplyAdd(a0_0, b0_0, c0_0); c0_1 = Fma.MultiplyAdd(a0_0, b1_0, c0_1);
+            Vector256<float> a1_0 = Vector256.Create(a[1]);
+            c1_0 = Fma.MultiplyAdd(a1_0, b0_0, c1_0); c1_1 = Fma.MultiplyAdd(a1_0, b1_0, c1_1);
+            Vector256<float> a2_0 = Vector256.Create(a[2]);
+            c2_0 = Fma.MultiplyAdd(a2_0, b0_0, c2_0); c2_1 = Fma.MultiplyAdd(a2_0, b1_0, c2_1);
+            Vector256<float> a3_0 = Vector256.Create(a[3]);
+            c3_0 = Fma.MultiplyAdd(a3_0, b0_0, c3_0); c3_1 = Fma.MultiplyAdd(a3_0, b1_0, c3_1);
+            Vector256<float> a4_0 = Vector256.Create(a[4]);
+            c4_0 = Fma.MultiplyAdd(a4_0, b0_0, c4_0); c4_1 = Fma.MultiplyAdd(a4_0, b1_0, c4_1);
+            Vector256<float> a5_0 = Vector256.Create(a[5]);
+            c5_0 = Fma.MultiplyAdd(a5_0, b0_0, c5_0); c5_1 = Fma.MultiplyAdd(a5_0, b1_0, c5_1);
+            Vector256<float> b0_1 = Vector256.Load(b + 16); Vector256<float> b1_1 = Vector256.Load(b + 24);
+            Vector256<float> a0_1 = Vector256.Create(a[6]);
+            c0_0 = Fma.MultiplyAdd(a0_1, b0_1, c0_0); c0_1 = Fma.MultiplyAdd(a0_1, b1_1, c0_1);
+            Vector256<float> a1_1 = Vector256.Create(a[7]);
+            c1_0 = Fma.MultiplyAdd(a1_1, b0_1, c1_0); c1_1 = Fma.MultiplyAdd(a1_1, b1_1, c1_1);
+            Vector256<float> a2_1 = Vector256.Create(a[8]);
+            c2_0 = Fma.MultiplyAdd(a2_1, b0_1, c2_0); c2_1 = Fma.MultiplyAdd(a2_1, b1_1, c2_1);
+            Vector256<float> a3_1 = Vector256.Create(a[9]);
+            c3_0 = Fma.MultiplyAdd(a3_1, b0_1, c3_0); c3_1 = Fma.MultiplyAdd(a3_1, b1_1, c3_1);
+            Vector256<float> a4_1 = Vector256.Create(a[10]);
+            c4_0 = Fma.MultiplyAdd(a4_1, b0_1, c4_0); c4_1 = Fma.MultiplyAdd(a4_1, b1_1, c4_1);
+            Vector256<float> a5_1 = Vector256.Create(a[11]);
+            c5_0 = Fma.MultiplyAdd(a5_1, b0_1, c5_0); c5_1 = Fma.MultiplyAdd(a5_1, b1_1, c5_1);
+            Vector256<float> b0_2 = Vector256.Load(b + 32); Vector256<float> b1_2 = Vector256.Load(b + 40);
+            Vector256<float> a0_2 = Vector256.Create(a[12]);
+            c0_0 = Fma.MultiplyAdd(a0_2, b0_2, c0_0); c0_1 = Fma.MultiplyAdd(a0_2, b1_2, c0_1);
+            Vector256<float> a1_2 = Vector256.Create(a[13]);
+            c1_0 = Fma.MultiplyAdd(a1_2, b0_2, c1_0); c1_1 = Fma.MultiplyAdd(a1_2, b1_2, c1_1);
+            Vector256<float> a2_2 = Vector256.Create(a[14]);
+            c2_0 = Fma.MultiplyAdd(a2_2, b0_2, c2_0); c2_1 = Fma.MultiplyAdd(a2_2, b1_2, c2_1);
+            Vector256<float> a3_2 = Vector256.Create(a[15]);
+            c3_0 = Fma.MultiplyAdd(a3_2, b0_2, c3_0); c3_1 = Fma.MultiplyAdd(a3_2, b1_2, c3_1);
+            Vector256<float> a4_2 = Vector256.Create(a[16]);
+            c4_0 = Fma.MultiplyAdd(a4_2, b0_2, c4_0); c4_1 = Fma.MultiplyAdd(a4_2, b1_2, c4_1);
+            Vector256<float> a5_2 = Vector256.Create(a[17]);
+            c5_0 = Fma.MultiplyAdd(a5_2, b0_2, c5_0); c5_1 = Fma.MultiplyAdd(a5_2, b1_2, c5_1);
+            Vector256<float> b0_3 = Vector256.Load(b + 48); Vector256<float> b1_3 = Vector256.Load(b + 56);
+            Vector256<float> a0_3 = Vector256.Create(a[18]);
+            c0_0 = Fma.MultiplyAdd(a0_3, b0_3, c0_0); c0_1 = Fma.MultiplyAdd(a0_3, b1_3, c0_1);
+            Vector256<float> a1_3 = Vector256.Create(a[19]);
+            c1_0 = Fma.MultiplyAdd(a1_3, b0_3, c1_0); c1_1 = Fma.MultiplyAdd(a1_3, b1_3, c1_1);
+            Vector256<float> a2_3 = Vector256.Create(a[20]);
+            c2_0 = Fma.MultiplyAdd(a2_3, b0_3, c2_0); c2_1 = Fma.MultiplyAdd(a2_3, b1_3, c2_1);
+            Vector256<float> a3_3 = Vector256.Create(a[21]);
+            c3_0 = Fma.MultiplyAdd(a3_3, b0_3, c3_0); c3_1 = Fma.MultiplyAdd(a3_3, b1_3, c3_1);
+            Vector256<float> a4_3 = Vector256.Create(a[22]);
+            c4_0 = Fma.MultiplyAdd(a4_3, b0_3, c4_0); c4_1 = Fma.MultiplyAdd(a4_3, b1_3, c4_1);
+            Vector256<float> a5_3 = Vector256.Create(a[23]);
+            c5_0 = Fma.MultiplyAdd(a5_3, b0_3, c5_0); c5_1 = Fma.MultiplyAdd(a5_3, b1_3, c5_1);
+            a += 24;
+            b += 64;
+        }
 
         Vector256<float> va = Vector256.Create(alpha);
         if (beta == 0f)
