@@ -1,11 +1,22 @@
 using BenchmarkDotNet.Running;
 using SimdSoftmax.Benchmarks;
 
-// dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- --filter '*Softmax*'
-// dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- gemm-sweep [quick]   (Stopwatch GFLOPS table, ~1 min)
-if (args.Length > 0 && args[0] == "gemm-sweep")
+// BenchmarkDotNet suites:   dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- --filter '*Gemm*'
+// Quick Stopwatch sweeps (about a minute each, one process, side by side):
+//   gemm-sweep [quick]                  GFLOPS of every path and the anchors, % of the measured FMA peak
+//   gemm-tiles                          microkernel tile shapes, kernel-only GFLOPS
+//   softmax-sweep [threshold]           softmax / log-softmax throughput against TensorPrimitives and copy bandwidth
+//   classifier-sweep [quick] [NxDxC …]  classifier loss+gradient: scalar, composed, fused, OpenBLAS composition
+var sweeps = new Dictionary<string, Action<string[]>>(StringComparer.Ordinal)
 {
-    GemmSweep.Run(args.Skip(1).ToArray());
+    ["gemm-sweep"] = GemmSweep.Run,
+    ["gemm-tiles"] = GemmTileSweep.Run,
+    ["softmax-sweep"] = SoftmaxSweep.Run,
+    ["classifier-sweep"] = ClassifierSweep.Run,
+};
+if (args.Length > 0 && sweeps.TryGetValue(args[0], out Action<string[]>? sweep))
+{
+    sweep(args[1..]);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

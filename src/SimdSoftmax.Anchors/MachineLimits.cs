@@ -7,7 +7,7 @@ namespace SimdSoftmax.Anchors;
 
 /// <summary>
 /// What this machine can do, measured here and now (single thread): the FMA peak per vector width and the memory
-/// bandwidths. Kernels are reported as a fraction of these. Each measurement takes well under a second; the best of a few
+/// bandwidths, timed with the thread's CPU clock (<see cref="ThreadCpuClock"/>). Kernels are reported as a fraction of these. Each measurement takes well under a second; the best of a few
 /// repetitions is kept, since a shared machine only ever makes a run slower.
 /// </summary>
 public static class MachineLimits
@@ -24,9 +24,9 @@ public static class MachineLimits
         float[] buffer = Buffer(128);
         return BestOf(3, () =>
         {
-            long start = Stopwatch.GetTimestamp();
+            double start = ThreadCpuClock.Seconds();
             float sink = SumVectors(buffer);
-            double s = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double s = ThreadCpuClock.Seconds() - start;
             s_sink = sink;
             return buffer.Length * 4.0 / s / 1e9;
         });
@@ -38,9 +38,9 @@ public static class MachineLimits
         float[] src = Buffer(64), dst = Buffer(64);
         return BestOf(3, () =>
         {
-            long start = Stopwatch.GetTimestamp();
+            double start = ThreadCpuClock.Seconds();
             src.AsSpan().CopyTo(dst);
-            double s = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double s = ThreadCpuClock.Seconds() - start;
             return 2.0 * src.Length * 4.0 / s / 1e9;
         });
     }
@@ -66,9 +66,9 @@ public static class MachineLimits
     // The timer calls stay outside the loop's method: vectors live across a call are kept on the stack, not in registers.
     private static double FmaChains256(int iterations, float seed)
     {
-        long start = Stopwatch.GetTimestamp();
+        double start = ThreadCpuClock.Seconds();
         s_sink = FmaLoop256(iterations, seed); // observable, so the chains are not dead code
-        double s = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double s = ThreadCpuClock.Seconds() - start;
         return 12.0 * 2 * Vector256<float>.Count * iterations / s / 1e9;
     }
 
@@ -98,9 +98,9 @@ public static class MachineLimits
     // The timer calls stay outside the loop's method: vectors live across a call are kept on the stack, not in registers.
     private static double FmaChains512(int iterations, float seed)
     {
-        long start = Stopwatch.GetTimestamp();
+        double start = ThreadCpuClock.Seconds();
         s_sink = FmaLoop512(iterations, seed); // observable, so the chains are not dead code
-        double s = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double s = ThreadCpuClock.Seconds() - start;
         return 12.0 * 2 * Vector512<float>.Count * iterations / s / 1e9;
     }
 

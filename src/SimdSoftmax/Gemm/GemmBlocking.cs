@@ -1,0 +1,30 @@
+namespace SimdSoftmax;
+
+/// <summary>
+/// Cache block sizes per ISA, in one place (BLIS keeps them in config/&lt;arch&gt;/). Loops: NC columns of B (L3) →
+/// KC depth (packed B panel KC×NC) → MC rows of A (packed A block MC×KC, L2) → NR → MR (register tile).
+/// This CPU: 48 KiB L1d and 2 MiB L2 per core, large shared L3. Values chosen by the gemm-sweep measurements quoted
+/// in the README (a KC·NR B micro-panel stays in L1; the MC×KC A block fills part of L2).
+/// </summary>
+internal static class GemmBlocking
+{
+    // Measured with `gemm-tiles` (bench), single thread, thread CPU time, 512³/1024³/1536³ on this shared 2-core VM
+    // (±10 % run to run). Microkernels alone, L1-resident, 4× k-unrolled: 6×16 AVX2 ≈ 99 % and every AVX-512 tile
+    // ≈ 93–97 % of the measured FMA peak; in the full GEMM the larger KC won (fewer passes over C, longer kernel calls):
+    //   AVX2 6×16:  KC 256 → 70–83, KC 512 (MC 96) → 79–81, KC 1024 → 80 GFLOPS at 1024³.
+    //   AVX-512 at 1024³: 12×32 (KC 256–384) 138–140, 14×32 150, 6×64 156, 8×48 (MC 128, KC 512) 153;
+    //   at 512³ / 1536³ 8×48 KC 512 was best (174 / 153 vs 162 / 148 for 12×32).
+    // A B micro-panel (KC·NR floats) larger than L1 is fine here: the kernel's 3 B loads per 24 FMAs stream from L2.
+
+    /// <summary>AVX2 6×16 tile: MC×KC A block = 192 KiB (L2), KC×NC B panel = 6 MiB (L3).</summary>
+    public const int Avx2MC = 96, Avx2KC = 512, Avx2NC = 3072;
+
+    /// <summary>AVX-512 8×48 tile: MC×KC A block = 256 KiB (L2), KC×NC B panel = 6 MiB (L3).</summary>
+    public const int Avx512MC = 128, Avx512KC = 512, Avx512NC = 3072;
+
+    /// <summary>Largest packed-A and packed-B buffers any path needs (floats), so one per-thread workspace serves all.</summary>
+    public const int MaxPackedA = 256 * 512, MaxPackedB = 512 * 4096;
+
+    /// <summary>Columns (n) at or below which the no-pack skinny path runs instead of the blocked one.</summary>
+    public const int SkinnyMaxN = 16;
+}

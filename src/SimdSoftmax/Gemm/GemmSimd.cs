@@ -1,0 +1,119 @@
+using System.Diagnostics;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// Chooses between the blocked (packed) and skinny (no-pack) algorithms and splits C across threads. The choice of
+/// algorithm depends only on the shape, and slabs start at tile multiples, so every thread count computes each element
+/// of C with the same instructions in the same order: results are bitwise identical for any degree of parallelism.
+/// </summary>
+internal static unsafe class GemmSimd
+{
+    /// <summary>
+    /// Below this many flops (2·m·n·k) automatic threading stays on the calling thread: waking a pool thread costs
+    /// tens of microseconds, more than a 128³ product takes (see README measurements).
+    /// </summary>
+    public const long ParallelThresholdFlops = 2L * 160 * 160 * 160;
+
+    public static void Multiply(bool avx512, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+    {
+        Debug.Assert(m > 0 && n > 0 && k > 0 && alpha != 0f);
+        long flops = 2L * m * n * k;
+        int maxThreads = threads != 0 ? threads
+            : flops >= ParallelThresholdFlops ? Environment.ProcessorCount : 1;
+
+        if (n <= GemmBlocking.SkinnyMaxN)
+        {
+            if (!transA)
+            {
+                float* bt = b;
+                nint ldbt = ldb;
+                if (!transB)
+                {
+                    // The dot kernel wants columns of B contiguous: transpose the narrow B once (n·k floats).
+                    bt = GemmWorkspace.ForCurrentThread().SkinnyB.Get((long)n * k);
+                    ldbt = k;
+                    GemmSkinny.TransposeB(n, k, b, ldb, bt);
+                }
+                var job = new Job(JobKind.SkinnyDot, avx512, transA, transB, m, n, k, alpha, a, lda, bt, ldbt, beta, c, ldc);
+                job.Run(m, GemmSkinny.DotRowUnit, maxThreads);
+            }
+            else
+            {
+                // Repack the narrow op(B) once (k·n floats) into zero-padded rows the kernel broadcasts from.
+                int width = GemmSkinny.OuterBWidth(avx512, n);
+                float* bp = GemmWorkspace.ForCurrentThread().SkinnyB.Get((long)width * k);
+                GemmSkinny.PackNarrowB(n, k, b, transB ? 1 : ldb, transB ? ldb : 1, width, bp);
+                var job = new Job(JobKind.SkinnyOuter, avx512, transA, transB, m, n, k, alpha, a, lda, bp, width, beta, c, ldc);
+                job.Run(m, GemmSkinny.OuterRowUnit, maxThreads);
+            }
+            return;
+        }
+
+        int mr = avx512 ? Microkernel8x48Avx512.MR : Microkernel6x16Avx2.MR;
+        int nr = avx512 ? Microkernel8x48Avx512.NR : Microkernel6x16Avx2.NR;
+        // Split columns when there are enough NR panels for every thread (each thread packs its own part of B);
+        // otherwise split rows at MR multiples.
+        bool byColumns = (n + nr - 1) / nr >= Math.Min(maxThreads, Environment.ProcessorCount) * 2 || m < 2 * mr;
+        var blocked = new Job(byColumns ? JobKind.BlockedColumns : JobKind.BlockedRows, avx512, transA, transB,
+            m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (byColumns) blocked.Run(n, nr, maxThreads);
+        else blocked.Run(m, mr, maxThreads);
+    }
+
+    private enum JobKind { SkinnyDot, SkinnyOuter, BlockedColumns, BlockedRows }
+
+    /// <summary>One multiply, split into slabs along rows or columns of C. A struct: the single-thread path allocates nothing.</summary>
+    private readonly struct Job(JobKind kind, bool avx512, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+    {
+        /// <summary>Runs the slabs [s·size, (s+1)·size) of <paramref name="extent"/>, size a multiple of <paramref name="unit"/>.</summary>
+        public void Run(int extent, int unit, int maxThreads)
+        {
+            int units = (extent + unit - 1) / unit;
+            int slabs = Math.Clamp(maxThreads, 1, units);
+            if (slabs == 1)
+            {
+                Slab(0, extent);
+                return;
+            }
+            int slabUnits = (units + slabs - 1) / slabs;
+            int slabSize = slabUnits * unit;
+            slabs = (extent + slabSize - 1) / slabSize;
+            Job self = this;
+            Parallel.For(0, slabs, new ParallelOptions { MaxDegreeOfParallelism = slabs },
+                s => self.Slab(s * slabSize, Math.Min(extent, (s + 1) * slabSize)));
+        }
+
+        private void Slab(int start, int end)
+        {
+            switch (kind)
+            {
+                case JobKind.SkinnyDot:
+                    GemmSkinny.Dot(avx512, start, end, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                    break;
+                case JobKind.SkinnyOuter:
+                    GemmSkinny.Outer(avx512, start, end, n, k, alpha, a, lda, b, (int)ldb, beta, c, ldc);
+                    break;
+                case JobKind.BlockedColumns:
+                    // Columns [start, end) of C = op(A)·op(B)[:, start..end].
+                    Blocked(m, end - start, a, transB ? b + start * ldb : b + start, c + start);
+                    break;
+                case JobKind.BlockedRows:
+                    Blocked(end - start, n, transA ? a + start : a + start * lda, b, c + start * ldc);
+                    break;
+            }
+        }
+
+        private void Blocked(int rows, int cols, float* aSlab, float* bSlab, float* cSlab)
+        {
+            if (avx512)
+                GemmBlocked<Microkernel8x48Avx512>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,
+                    beta, cSlab, ldc, GemmBlocking.Avx512MC, GemmBlocking.Avx512KC, GemmBlocking.Avx512NC);
+            else
+                GemmBlocked<Microkernel6x16Avx2>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,
+                    beta, cSlab, ldc, GemmBlocking.Avx2MC, GemmBlocking.Avx2KC, GemmBlocking.Avx2NC);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Runtime.CompilerServices;
+using System.Diagnostics;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// The no-pack ("sup") path for narrow C (n ≤ <see cref="GemmBlocking.SkinnyMaxN"/>, e.g. the classifier's C = 10
+/// classes), where packing would cost as much as the multiply and a 16- or 32-wide register tile would waste lanes.
+/// Both kernels vectorize along a long dimension instead of n: along k for A·op(B) (dot products), along m for
+/// Aᵀ·op(B) (outer products). Each call covers the rows [i0, i1) of C, so threads can split C by rows.
+/// </summary>
+internal static unsafe class GemmSkinny
+{
+    /// <summary>Row granularity of a thread's slab of C: every row block starts at a multiple of this.</summary>
+    public const int DotRowUnit = 4, OuterRowUnit = 32;
+
+    /// <summary>Width of a packed narrow-B row for the outer kernel of an ISA: n rounded up to the kernel's columns.</summary>
+    public static int OuterBWidth(bool avx512, int n)
+    {
+        int cols = avx512 ? SkinnyOuter32x10Avx512.Cols : SkinnyOuter16x5Avx2.Cols;
+        return (n + cols - 1) / cols * cols;
+    }
+
+    /// <summary>
+    /// C[i0..i1, :] = alpha·A[i0..i1, :]·op(B) + beta·C for A stored m×k. <paramref name="bt"/> holds op(B)ᵀ: row j is
+    /// column j of op(B), contiguous along k, row stride <paramref name="ldbt"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot(bool avx512, int i0, int i1, int n, int k, float alpha, float* a, nint lda,
+        float* bt, nint ldbt, float beta, float* c, nint ldc)
+    {
+        Debug.Assert(i0 < i1 && n > 0 && k > 0);
+        int rowsPer = avx512 ? SkinnyDot4x5Avx512.Rows : SkinnyDot2x5Avx2.Rows;
+        int colsPer = avx512 ? SkinnyDot4x5Avx512.Cols : SkinnyDot2x5Avx2.Cols;
+        int* rowOffsets = stackalloc int[8];
+        int* colOffsets = stackalloc int[8];
+        float* result = stackalloc float[64];
+        for (int i = i0; i < i1; i += rowsPer)
+        {
+            int rows = Math.Min(rowsPer, i1 - i);
+            for (int r = 0; r < rowsPer; r++) rowOffsets[r] = Math.Min(r, rows - 1);
+            for (int j = 0; j < n; j += colsPer)
+            {
+                int cols = Math.Min(colsPer, n - j);
+                for (int q = 0; q < colsPer; q++) colOffsets[q] = Math.Min(q, cols - 1);
+                if (avx512) SkinnyDot4x5Avx512.Run(k, a + i * lda, lda, bt + j * ldbt, ldbt, rowOffsets, colOffsets, result);
+                else SkinnyDot2x5Avx2.Run(k, a + i * lda, lda, bt + j * ldbt, ldbt, rowOffsets, colOffsets, result);
+                for (int r = 0; r < rows; r++)
+                    Update(c + (i + r) * ldc + j, 1, result + r * colsPer, 1, cols, alpha, beta);
+            }
+        }
+    }
+
+    /// <summary>Rows of A (depth) per chunk of the outer-product sweep: few enough concurrent row streams (and pages) for the
+    /// hardware prefetcher and the TLB, many enough to amortize reloading the accumulators.</summary>
+    public const int OuterDepthChunk = 32;
+
+    /// <summary>
+    /// Packs op(B) (k×n) into <paramref name="dst"/> as k rows of <paramref name="width"/> floats (columns past n are 0),
+    /// the layout <see cref="Outer"/> broadcasts from.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackNarrowB(int n, int k, float* b, nint bRow, nint bCol, int width, float* dst)
+    {
+        for (int p = 0; p < k; p++, dst += width)
+        {
+            float* src = b + p * bRow;
+            int j = 0;
+            for (; j < n; j++) dst[j] = src[j * bCol];
+            for (; j < width; j++) dst[j] = 0f;
+        }
+    }
+
+    /// <summary>
+    /// C[i0..i1, :] = alpha·Aᵀ[i0..i1, :]·op(B) + beta·C for A stored k×m (row stride lda); <paramref name="bp"/> is op(B)
+    /// packed by <see cref="PackNarrowB"/> with row width <paramref name="bWidth"/> (a multiple of the kernel's columns).
+    /// Walks A in chunks of <see cref="OuterDepthChunk"/> rows, strip by strip, accumulating Cᵀ in a per-thread buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Outer(bool avx512, int i0, int i1, int n, int k, float alpha, float* a, nint lda,
+        float* bp, int bWidth, float beta, float* c, nint ldc)
+    {
+        Debug.Assert(i0 < i1 && n > 0 && k > 0);
+        int width = avx512 ? SkinnyOuter32x10Avx512.Width : SkinnyOuter16x5Avx2.Width;
+        int vector = avx512 ? 16 : 8;
+        int colsPer = avx512 ? SkinnyOuter32x10Avx512.Cols : SkinnyOuter16x5Avx2.Cols;
+        Debug.Assert(bWidth % colsPer == 0 && bWidth >= n);
+        int vectorEnd = i0 + (i1 - i0) / vector * vector;   // columns [i0, vectorEnd) run in vectors
+        nint ctStride = Math.Max(vectorEnd - i0, 1);
+        float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)bWidth * ctStride);
+        int* vecOffsets = stackalloc int[8];
+
+        if (vectorEnd > i0)
+        {
+            for (int pc = 0; pc < k; pc += OuterDepthChunk)
+            {
+                int kc = Math.Min(OuterDepthChunk, k - pc);
+                for (int i = i0; i < vectorEnd; i += width)
+                {
+                    int fullVectors = Math.Min(width / vector, (vectorEnd - i) / vector);
+                    for (int v = 0; v < width / vector; v++) vecOffsets[v] = (v < fullVectors ? v : 0) * vector;
+                    float* aStrip = a + pc * lda + i;
+                    for (int j = 0; j < bWidth; j += colsPer)
+                    {
+                        float* ctStrip = ct + j * ctStride + (i - i0);
+                        float* bChunk = bp + (nint)pc * bWidth + j;
+                        if (avx512) SkinnyOuter32x10Avx512.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
+                        else SkinnyOuter16x5Avx2.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
+                    }
+                }
+            }
+            for (int i = i0; i < vectorEnd; i++)
+                Update(c + i * ldc, 1, ct + (i - i0), ctStride, n, alpha, beta);
+        }
+
+        // Columns of stored A past the last full vector: plain sequential dot products.
+        for (int i = vectorEnd; i < i1; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0f;
+                float* ap = a + i, bq = bp + j;
+                for (int p = 0; p < k; p++, ap += lda, bq += bWidth) sum = MathF.FusedMultiplyAdd(*ap, *bq, sum);
+                Update(c + i * ldc + j, 1, &sum, 1, 1, alpha, beta);
+            }
+        }
+    }
+
+    /// <summary>Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n×k), for <see cref="Dot"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransposeB(int n, int k, float* b, nint ldb, float* bt)
+    {
+        for (int p = 0; p < k; p++)
+        {
+            float* row = b + p * ldb;
+            for (int j = 0; j < n; j++) bt[j * (nint)k + p] = row[j];
+        }
+    }
+
+    private static void Update(float* c, nint cStride, float* sums, nint sStride, int count, float alpha, float beta)
+    {
+        if (beta == 0f)
+            for (int t = 0; t < count; t++) c[t * cStride] = sums[t * sStride] * alpha;
+        else
+            for (int t = 0; t < count; t++) c[t * cStride] = MathF.FusedMultiplyAdd(c[t * cStride], beta, sums[t * sStride] * alpha);
+    }
+}
