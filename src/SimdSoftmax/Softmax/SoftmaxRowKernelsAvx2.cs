@@ -27,6 +27,7 @@ internal static unsafe class SoftmaxRowKernelsAvx2
     public static Vector256<float> TailMask(nint remaining) =>
         Vector256.LessThan(Vector256<int>.Indices, Vector256.Create((int)remaining)).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float RowMax(float* x, nint n)
     {
         Debug.Assert(n > 0);
@@ -49,9 +50,11 @@ internal static unsafe class SoftmaxRowKernelsAvx2
     }
 
     /// <summary>y = exp(x − max) for the n elements, returning their sum (double, see <see cref="SumBlock"/>). y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double StoreExpMinusMax(float* x, float* y, nint n, float max) => ExpMinusMax(x, y, n, max, store: true);
 
     /// <summary>Σ exp(x − max) over the n elements, nothing stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumExpMinusMax(float* x, nint n, float max) => ExpMinusMax(x, null, n, max, store: false);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -96,6 +99,7 @@ internal static unsafe class SoftmaxRowKernelsAvx2
     }
 
     /// <summary>y *= scale over n elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(float* y, nint n, float scale)
     {
         Vector256<float> v = Vector256.Create(scale);
@@ -116,6 +120,7 @@ internal static unsafe class SoftmaxRowKernelsAvx2
     }
 
     /// <summary>y = (x − max) − logSum over n elements (the subtraction order keeps x ≈ max exact). y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SubtractMaxAndLogSum(float* x, float* y, nint n, float max, float logSum)
     {
         Vector256<float> vm = Vector256.Create(max), vl = Vector256.Create(logSum);

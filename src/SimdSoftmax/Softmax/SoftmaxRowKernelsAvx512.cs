@@ -27,6 +27,7 @@ internal static unsafe class SoftmaxRowKernelsAvx512
     public static Vector512<float> TailMask(nint remaining) =>
         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)remaining)).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float RowMax(float* x, nint n)
     {
         Debug.Assert(n > 0);
@@ -45,9 +46,11 @@ internal static unsafe class SoftmaxRowKernelsAvx512
     }
 
     /// <summary>y = exp(x − max) for the n elements, returning their sum (double, see <see cref="SumBlock"/>). y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double StoreExpMinusMax(float* x, float* y, nint n, float max) => ExpMinusMax(x, y, n, max, store: true);
 
     /// <summary>Σ exp(x − max) over the n elements, nothing stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumExpMinusMax(float* x, nint n, float max) => ExpMinusMax(x, null, n, max, store: false);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -92,6 +95,7 @@ internal static unsafe class SoftmaxRowKernelsAvx512
     }
 
     /// <summary>y *= scale over n elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(float* y, nint n, float scale)
     {
         Vector512<float> v = Vector512.Create(scale);
@@ -112,6 +116,7 @@ internal static unsafe class SoftmaxRowKernelsAvx512
     }
 
     /// <summary>y = (x − max) − logSum over n elements (the subtraction order keeps x ≈ max exact). y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SubtractMaxAndLogSum(float* x, float* y, nint n, float max, float logSum)
     {
         Vector512<float> vm = Vector512.Create(max), vl = Vector512.Create(logSum);

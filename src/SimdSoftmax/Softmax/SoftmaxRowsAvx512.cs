@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
 
@@ -13,6 +14,7 @@ internal static unsafe class SoftmaxRowsAvx512
     /// <summary>Longest row handled by the transposed short-row kernel (measured crossover, see the softmax-sweep).</summary>
     public const int ShortRowMaxCols = 64;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(ReadOnlySpan<float> x, Span<float> y, int cols, bool log)
     {
         Debug.Assert(cols > 0 && x.Length % cols == 0 && y.Length == x.Length);
@@ -34,6 +36,7 @@ internal static unsafe class SoftmaxRowsAvx512
     }
 
     /// <summary>One row of n elements at x into y (y may be x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(float* x, float* y, nint n, bool log)
     {
         float max = SoftmaxRowKernelsAvx512.RowMax(x, n);

@@ -38,6 +38,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
     public static float* AlignTile(float* buffer) => (float*)(((nint)buffer + 31) & ~(nint)31);
 
     /// <summary>Softmax (or log-softmax) of <paramref name="rows"/> rows of <paramref name="cols"/> floats; y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(float* x, float* y, int rows, int cols, bool log)
     {
         Debug.Assert(cols is >= 1 and <= MaxCols && rows >= 0);
@@ -72,44 +73,25 @@ internal static unsafe class SoftmaxShortRowsAvx2
     }
 
     /// <summary>Reads <paramref name="rows"/> (≤ 8) rows of <paramref name="cols"/> at x into the column-major tile; lanes of absent rows are 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LoadTransposed(float* x, int cols, int rows, float* tile)
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-        {
-            Vector256<float> mask = SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, cols - j0));
-            float* p = x + j0;
-            Vector256<float> r0 = LoadRow(p, cols, 0, rows, mask), r1 = LoadRow(p, cols, 1, rows, mask);
-            Vector256<float> r2 = LoadRow(p, cols, 2, rows, mask), r3 = LoadRow(p, cols, 3, rows, mask);
-            Vector256<float> r4 = LoadRow(p, cols, 4, rows, mask), r5 = LoadRow(p, cols, 5, rows, mask);
-            Vector256<float> r6 = LoadRow(p, cols, 6, rows, mask), r7 = LoadRow(p, cols, 7, rows, mask);
-            Transpose8x8Avx2.Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-            float* t = tile + j0 * Group;
-            r0.Store(t); r1.Store(t + 8); r2.Store(t + 16); r3.Store(t + 24);
-            r4.Store(t + 32); r5.Store(t + 40); r6.Store(t + 48); r7.Store(t + 56);
-        }
+            Transpose8x8Avx2.LoadRowsToColumns(x + j0, cols, rows, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, cols - j0)), tile + j0 * Group);
     }
 
     /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 8) rows at y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void StoreTransposed(float* tile, int cols, int rows, float* y)
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-        {
-            Vector256<float> mask = SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, cols - j0));
-            float* t = tile + j0 * Group;
-            Vector256<float> r0 = Vector256.Load(t), r1 = Vector256.Load(t + 8), r2 = Vector256.Load(t + 16), r3 = Vector256.Load(t + 24);
-            Vector256<float> r4 = Vector256.Load(t + 32), r5 = Vector256.Load(t + 40), r6 = Vector256.Load(t + 48), r7 = Vector256.Load(t + 56);
-            Transpose8x8Avx2.Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-            float* p = y + j0;
-            StoreRow(p, cols, 0, rows, mask, r0); StoreRow(p, cols, 1, rows, mask, r1);
-            StoreRow(p, cols, 2, rows, mask, r2); StoreRow(p, cols, 3, rows, mask, r3);
-            StoreRow(p, cols, 4, rows, mask, r4); StoreRow(p, cols, 5, rows, mask, r5);
-            StoreRow(p, cols, 6, rows, mask, r6); StoreRow(p, cols, 7, rows, mask, r7);
-        }
+            Transpose8x8Avx2.StoreColumnsToRows(tile + j0 * Group, y + j0, cols, rows, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, cols - j0)));
     }
 
     /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxRowKernelsAvx2"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector256<float> ColumnMax(float* tile, int cols)
     {
         Vector256<float> m0 = Vector256.Create(float.NegativeInfinity), m1 = m0;
@@ -124,9 +106,11 @@ internal static unsafe class SoftmaxShortRowsAvx2
     }
 
     /// <summary>Per-row Σ exp(x − max), overwriting each column with its exponentials.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector256<float> StoreExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: true);
 
     /// <summary>Per-row Σ exp(x − max); the tile is left as it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector256<float> SumExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: false);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,15 +134,5 @@ internal static unsafe class SoftmaxShortRowsAvx2
             s0 += e;
         }
         return s0 + s1;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LoadRow(float* p, int cols, int r, int rows, Vector256<float> mask) =>
-        r < rows ? Avx.MaskLoad(p + (nint)r * cols, mask) : Vector256<float>.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* p, int cols, int r, int rows, Vector256<float> mask, Vector256<float> v)
-    {
-        if (r < rows) Avx.MaskStore(p + (nint)r * cols, mask, v);
     }
 }

@@ -38,6 +38,7 @@ internal static unsafe class SoftmaxShortRowsAvx512
     public static float* AlignTile(float* buffer) => (float*)(((nint)buffer + 63) & ~(nint)63);
 
     /// <summary>Softmax (or log-softmax) of <paramref name="rows"/> rows of <paramref name="cols"/> floats; y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(float* x, float* y, int rows, int cols, bool log)
     {
         Debug.Assert(cols is >= 1 and <= MaxCols && rows >= 0);
@@ -72,58 +73,25 @@ internal static unsafe class SoftmaxShortRowsAvx512
     }
 
     /// <summary>Reads <paramref name="rows"/> (≤ 16) rows of <paramref name="cols"/> at x into the column-major tile; lanes of absent rows are 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LoadTransposed(float* x, int cols, int rows, float* tile)
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-        {
-            Vector512<float> mask = SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0));
-            float* p = x + j0;
-            Vector512<float> r0 = LoadRow(p, cols, 0, rows, mask), r1 = LoadRow(p, cols, 1, rows, mask);
-            Vector512<float> r2 = LoadRow(p, cols, 2, rows, mask), r3 = LoadRow(p, cols, 3, rows, mask);
-            Vector512<float> r4 = LoadRow(p, cols, 4, rows, mask), r5 = LoadRow(p, cols, 5, rows, mask);
-            Vector512<float> r6 = LoadRow(p, cols, 6, rows, mask), r7 = LoadRow(p, cols, 7, rows, mask);
-            Vector512<float> r8 = LoadRow(p, cols, 8, rows, mask), r9 = LoadRow(p, cols, 9, rows, mask);
-            Vector512<float> r10 = LoadRow(p, cols, 10, rows, mask), r11 = LoadRow(p, cols, 11, rows, mask);
-            Vector512<float> r12 = LoadRow(p, cols, 12, rows, mask), r13 = LoadRow(p, cols, 13, rows, mask);
-            Vector512<float> r14 = LoadRow(p, cols, 14, rows, mask), r15 = LoadRow(p, cols, 15, rows, mask);
-            Transpose16x16Avx512.Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7,
-                ref r8, ref r9, ref r10, ref r11, ref r12, ref r13, ref r14, ref r15);
-            float* t = tile + j0 * Group;
-            r0.Store(t); r1.Store(t + 16); r2.Store(t + 32); r3.Store(t + 48);
-            r4.Store(t + 64); r5.Store(t + 80); r6.Store(t + 96); r7.Store(t + 112);
-            r8.Store(t + 128); r9.Store(t + 144); r10.Store(t + 160); r11.Store(t + 176);
-            r12.Store(t + 192); r13.Store(t + 208); r14.Store(t + 224); r15.Store(t + 240);
-        }
+            Transpose16x16Avx512.LoadRowsToColumns(x + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)), tile + j0 * Group);
     }
 
     /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 16) rows at y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void StoreTransposed(float* tile, int cols, int rows, float* y)
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-        {
-            Vector512<float> mask = SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0));
-            float* t = tile + j0 * Group;
-            Vector512<float> r0 = Vector512.Load(t), r1 = Vector512.Load(t + 16), r2 = Vector512.Load(t + 32), r3 = Vector512.Load(t + 48);
-            Vector512<float> r4 = Vector512.Load(t + 64), r5 = Vector512.Load(t + 80), r6 = Vector512.Load(t + 96), r7 = Vector512.Load(t + 112);
-            Vector512<float> r8 = Vector512.Load(t + 128), r9 = Vector512.Load(t + 144), r10 = Vector512.Load(t + 160), r11 = Vector512.Load(t + 176);
-            Vector512<float> r12 = Vector512.Load(t + 192), r13 = Vector512.Load(t + 208), r14 = Vector512.Load(t + 224), r15 = Vector512.Load(t + 240);
-            Transpose16x16Avx512.Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7,
-                ref r8, ref r9, ref r10, ref r11, ref r12, ref r13, ref r14, ref r15);
-            float* p = y + j0;
-            StoreRow(p, cols, 0, rows, mask, r0); StoreRow(p, cols, 1, rows, mask, r1);
-            StoreRow(p, cols, 2, rows, mask, r2); StoreRow(p, cols, 3, rows, mask, r3);
-            StoreRow(p, cols, 4, rows, mask, r4); StoreRow(p, cols, 5, rows, mask, r5);
-            StoreRow(p, cols, 6, rows, mask, r6); StoreRow(p, cols, 7, rows, mask, r7);
-            StoreRow(p, cols, 8, rows, mask, r8); StoreRow(p, cols, 9, rows, mask, r9);
-            StoreRow(p, cols, 10, rows, mask, r10); StoreRow(p, cols, 11, rows, mask, r11);
-            StoreRow(p, cols, 12, rows, mask, r12); StoreRow(p, cols, 13, rows, mask, r13);
-            StoreRow(p, cols, 14, rows, mask, r14); StoreRow(p, cols, 15, rows, mask, r15);
-        }
+            Transpose16x16Avx512.StoreColumnsToRows(tile + j0 * Group, y + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)));
     }
 
     /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxRowKernelsAvx512"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector512<float> ColumnMax(float* tile, int cols)
     {
         Vector512<float> m0 = Vector512.Create(float.NegativeInfinity), m1 = m0;
@@ -138,9 +106,11 @@ internal static unsafe class SoftmaxShortRowsAvx512
     }
 
     /// <summary>Per-row Σ exp(x − max), overwriting each column with its exponentials.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector512<float> StoreExpMinusMax(float* tile, int cols, Vector512<float> max) => ExpMinusMax(tile, cols, max, store: true);
 
     /// <summary>Per-row Σ exp(x − max); the tile is left as it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector512<float> SumExpMinusMax(float* tile, int cols, Vector512<float> max) => ExpMinusMax(tile, cols, max, store: false);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,15 +134,5 @@ internal static unsafe class SoftmaxShortRowsAvx512
             s0 += e;
         }
         return s0 + s1;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> LoadRow(float* p, int cols, int r, int rows, Vector512<float> mask) =>
-        r < rows ? Avx512F.MaskLoad(p + (nint)r * cols, mask, Vector512<float>.Zero) : Vector512<float>.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* p, int cols, int r, int rows, Vector512<float> mask, Vector512<float> v)
-    {
-        if (r < rows) Avx512F.MaskStore(p + (nint)r * cols, mask, v);
     }
 }
