@@ -25,8 +25,9 @@ public static class Softmax
         Validate(x, y, cols);
         switch (KernelPaths.Resolve(path))
         {
-            case KernelPath.Scalar: SoftmaxScalar.Rows(x, y, cols, log: false); break;
-            case var p: throw new PlatformNotSupportedException($"Softmax has no {p} kernel yet; use KernelPath.Scalar.");
+            case KernelPath.Avx512: SoftmaxRowsAvx512.Rows(x, y, cols, log: false); break;
+            case KernelPath.Avx2: SoftmaxRowsAvx2.Rows(x, y, cols, log: false); break;
+            default: SoftmaxScalar.Rows(x, y, cols, log: false); break;
         }
     }
 
@@ -43,8 +44,9 @@ public static class Softmax
         Validate(x, y, cols);
         switch (KernelPaths.Resolve(path))
         {
-            case KernelPath.Scalar: SoftmaxScalar.Rows(x, y, cols, log: true); break;
-            case var p: throw new PlatformNotSupportedException($"Softmax has no {p} kernel yet; use KernelPath.Scalar.");
+            case KernelPath.Avx512: SoftmaxRowsAvx512.Rows(x, y, cols, log: true); break;
+            case KernelPath.Avx2: SoftmaxRowsAvx2.Rows(x, y, cols, log: true); break;
+            default: SoftmaxScalar.Rows(x, y, cols, log: true); break;
         }
     }
 

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+
+namespace SimdSoftmax.Benchmarks;
+
+/// <summary>
+/// Quick Stopwatch table (~1 min): softmax and log-softmax throughput on every path and the TensorPrimitives anchors,
+/// rows of 10 … 10⁶, as a 40 MB batch (out of cache) and a 64 KB batch (in cache), against measured copy bandwidth.
+/// <c>dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- softmax-sweep [threshold]</c>
+/// </summary>
+public static class SoftmaxSweep
+{
+    private const int BigFloats = 10 * 1024 * 1024;   // 40 MB
+    private const int SmallFloats = 16 * 1024;        // 64 KB
+
+    public static void Run(string[] args)
+    {
+        if (args.Contains("threshold")) { Threshold(); return; }
+        Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
+        double copy = CopyBandwidth();
+        Console.WriteLine($"copy bandwidth (40 MB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
+        var columns = new List<(string Name, Action<float[], float[], int> Run)>
+        {
+            ("Scalar", (x, y, c) => Softmax.Rows(x, y, c, KernelPath.Scalar)),
+        };
+        foreach (KernelPath p in KernelPaths.Available.Where(p => p != KernelPath.Scalar))
+            columns.Add((p.ToString(), (x, y, c) => Softmax.Rows(x, y, c, p)));
+        columns.Add(("TP.SoftMax", TensorPrimitivesSoftMax));
+        columns.Add(("TP compose", TensorPrimitivesStable));
+        var logColumns = new List<(string Name, Action<float[], float[], int> Run)>
+        {
+            ("Scalar", (x, y, c) => Softmax.LogRows(x, y, c, KernelPath.Scalar)),
+        };
+        foreach (KernelPath p in KernelPaths.Available.Where(p => p != KernelPath.Scalar))
+            logColumns.Add((p.ToString(), (x, y, c) => Softmax.LogRows(x, y, c, p)));
+        logColumns.Add(("TP compose", TensorPrimitivesStableLog));
+
+        foreach ((string title, var cols) in new[] { ("softmax", columns), ("log-softmax", logColumns) })
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{title}: G el/s (GB/s, % of copy for 40 MB)");
+            Console.WriteLine($"{"cols",-8} {"batch",-6}" + string.Concat(cols.Select(c => $"{c.Name,22}")));
+            foreach (int n in new[] { 10, 100, 1000, 10_000, 1_000_000 })
+                foreach (bool big in new[] { true, false })
+                {
+                    int total = big ? BigFloats / n * n : n == 1_000_000 ? n : Math.Max(n, SmallFloats / n * n);
+                    string batch = big ? "40MB" : n == 1_000_000 ? "1 row" : "64KB";
+                    float[] x = MakeInput(total), y = new float[total];
+                    var line = $"{n,-8} {batch,-6}";
+                    foreach (var c in cols)
+                    {
+                        double gel = Measure(() => c.Run(x, y, n), total);
+                        line += big ? $"{gel,8:F2} ({gel * 8,5:F1}, {gel * 8 / copy,4:P0})" : $"{gel,8:F2} ({gel * 8,5:F1}){"",7}";
+                    }
+                    Console.WriteLine(line);
+                }
+        }
+    }
+
+    /// <summary>Compares the transposed short-row kernel with the per-row kernel for each row length, 64 KB batches.</summary>
+    private static unsafe void Threshold()
+    {
+        Console.WriteLine("cols  short-Avx2 perrow-Avx2 short-Avx512 perrow-Avx512   (G el/s, softmax, 64 KB batch)");
+        for (int n = 2; n <= 64; n += n < 24 ? 1 : 8)
+        {
+            int total = SmallFloats / n * n, rows = total / n;
+            float[] x = MakeInput(total), y = new float[total];
+            var line = $"{n,-5}";
+            fixed (float* px = x, py = y)
+            {
+                float* a = px, b = py;
+                if (KernelPaths.IsSupported(KernelPath.Avx2))
+                {
+                    line += $"{Measure(() => SoftmaxShortRowsAvx2.Rows(a, b, rows, n, false), total),11:F2}";
+                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx2.Row(a + r * n, b + r * n, n, false); }, total),11:F2}";
+                }
+                if (KernelPaths.IsSupported(KernelPath.Avx512))
+                {
+                    line += $"{Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, false), total),13:F2}";
+                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx512.Row(a + r * n, b + r * n, n, false); }, total),13:F2}";
+                }
+            }
+            Console.WriteLine(line);
+        }
+    }
+
+    internal static float[] MakeInput(int count)
+    {
+        var rng = new Random(1);
+        var x = new float[count];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 20 - 10);
+        return x;
+    }
+
+    /// <summary>Best of 5 timed repetitions, each running the action until ≥ 40 ms have passed; returns 10⁹ elements/s.</summary>
+    internal static double Measure(Action action, long elements)
+    {
+        action();
+        double best = double.MaxValue;
+        for (int rep = 0; rep < 5; rep++)
+        {
+            long calls = 0;
+            var sw = Stopwatch.StartNew();
+            do { action(); calls++; } while (sw.Elapsed.TotalMilliseconds < 40);
+            best = Math.Min(best, sw.Elapsed.TotalSeconds / calls);
+        }
+        return elements / best / 1e9;
+    }
+
+    /// <summary>Copy bandwidth in GB/s counting bytes read plus bytes written (8 per float), 40 MB buffers.</summary>
+    internal static double CopyBandwidth()
+    {
+        float[] a = MakeInput(BigFloats), b = new float[BigFloats];
+        return Measure(() => a.AsSpan().CopyTo(b), BigFloats) * 8;
+    }
+
+    internal static void TensorPrimitivesSoftMax(float[] x, float[] y, int cols)
+    {
+        for (int r = 0; r < x.Length; r += cols)
+            TensorPrimitives.SoftMax(x.AsSpan(r, cols), y.AsSpan(r, cols));
+    }
+
+    /// <summary>The stable composition a .NET user would write with TensorPrimitives.</summary>
+    internal static void TensorPrimitivesStable(float[] x, float[] y, int cols)
+    {
+        for (int r = 0; r < x.Length; r += cols)
+        {
+            ReadOnlySpan<float> xr = x.AsSpan(r, cols);
+            Span<float> yr = y.AsSpan(r, cols);
+            float max = TensorPrimitives.Max(xr);
+            TensorPrimitives.Subtract(xr, max, yr);
+            TensorPrimitives.Exp(yr, yr);
+            float sum = TensorPrimitives.Sum(yr);
+            TensorPrimitives.Divide(yr, sum, yr);
+        }
+    }
+
+    internal static void TensorPrimitivesStableLog(float[] x, float[] y, int cols)
+    {
+        for (int r = 0; r < x.Length; r += cols)
+        {
+            ReadOnlySpan<float> xr = x.AsSpan(r, cols);
+            Span<float> yr = y.AsSpan(r, cols);
+            float max = TensorPrimitives.Max(xr);
+            TensorPrimitives.Subtract(xr, max, yr);
+            TensorPrimitives.Exp(yr, yr);
+            float sum = TensorPrimitives.Sum(yr);
+            TensorPrimitives.Subtract(xr, max + MathF.Log(sum), yr);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// The per-row microkernels of softmax over one contiguous row, 512-bit, in XNNPACK's composition:
+/// <see cref="RowMax"/> (rmax) → <see cref="StoreExpMinusMax"/> (raddstoreexpminusmax) → <see cref="Scale"/>
+/// (vscale); log-softmax uses <see cref="SumExpMinusMax"/> and <see cref="SubtractMaxAndLogSum"/>.
+/// Each loop runs 4 independent vectors per iteration (latency of exp, max, add hidden), then single vectors,
+/// then one k-masked vector for the tail: nothing is read or written past <c>n</c>.
+/// </summary>
+/// <remarks>
+/// Special values need no branches: the max is taken with <c>vmaxps(x, acc)</c>, which returns the accumulator
+/// when x is NaN, so the max is never NaN; a NaN entry then gives exp(NaN − max) = NaN in the sum, +∞ gives
+/// max = +∞ and ∞ − ∞ = NaN, and an all −∞ row gives −∞ − (−∞) = NaN — every one of them a NaN sum, hence an all-NaN row.
+/// </remarks>
+internal static unsafe class SoftmaxRowKernelsAvx512
+{
+    private const int W = 16;
+    /// <summary>Elements summed in float vector accumulators before the partial sum moves to a double (long rows stay accurate).</summary>
+    private const int SumBlock = 4096;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> TailMask(nint remaining) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)remaining)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float RowMax(float* x, nint n)
+    {
+        Debug.Assert(n > 0);
+        Vector512<float> m0 = Vector512.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
+        nint i = 0;
+        for (; i <= n - 4 * W; i += 4 * W)
+        {
+            m0 = Avx512F.Max(Vector512.Load(x + i), m0);
+            m1 = Avx512F.Max(Vector512.Load(x + i + W), m1);
+            m2 = Avx512F.Max(Vector512.Load(x + i + 2 * W), m2);
+            m3 = Avx512F.Max(Vector512.Load(x + i + 3 * W), m3);
+        }
+        for (; i <= n - W; i += W) m0 = Avx512F.Max(Vector512.Load(x + i), m0);
+        if (i < n) m1 = Avx512F.Max(Avx512F.MaskLoad(x + i, TailMask(n - i), Vector512.Create(float.NegativeInfinity)), m1);
+        return HorizontalMax(Avx512F.Max(Avx512F.Max(m0, m1), Avx512F.Max(m2, m3)));
+    }
+
+    /// <summary>y = exp(x − max) for the n elements, returning their sum (double, see <see cref="SumBlock"/>). y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double StoreExpMinusMax(float* x, float* y, nint n, float max) => ExpMinusMax(x, y, n, max, store: true);
+
+    /// <summary>Σ exp(x − max) over the n elements, nothing stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double SumExpMinusMax(float* x, nint n, float max) => ExpMinusMax(x, null, n, max, store: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ExpMinusMax(float* x, float* y, nint n, float max, bool store)
+    {
+        Vector512<float> vmax = Vector512.Create(max);
+        double total = 0;
+        nint i = 0;
+        while (i < n)
+        {
+            nint end = Math.Min(n, i + SumBlock);
+            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            for (; i <= end - 4 * W; i += 4 * W)
+            {
+                Vector512<float> e0 = ExpRr2P5.Exp(Vector512.Load(x + i) - vmax);
+                Vector512<float> e1 = ExpRr2P5.Exp(Vector512.Load(x + i + W) - vmax);
+                Vector512<float> e2 = ExpRr2P5.Exp(Vector512.Load(x + i + 2 * W) - vmax);
+                Vector512<float> e3 = ExpRr2P5.Exp(Vector512.Load(x + i + 3 * W) - vmax);
+                if (store)
+                {
+                    e0.Store(y + i); e1.Store(y + i + W); e2.Store(y + i + 2 * W); e3.Store(y + i + 3 * W);
+                }
+                s0 += e0; s1 += e1; s2 += e2; s3 += e3;
+            }
+            for (; i <= end - W; i += W)
+            {
+                Vector512<float> e = ExpRr2P5.Exp(Vector512.Load(x + i) - vmax);
+                if (store) e.Store(y + i);
+                s0 += e;
+            }
+            if (i < end)
+            {
+                Vector512<float> mask = TailMask(end - i);
+                Vector512<float> e = ExpRr2P5.Exp(Avx512F.MaskLoad(x + i, mask, Vector512<float>.Zero) - vmax) & mask;
+                if (store) Avx512F.MaskStore(y + i, mask, e);
+                s1 += e;
+                i = end;
+            }
+            total += Vector512.Sum((s0 + s1) + (s2 + s3));
+        }
+        return total;
+    }
+
+    /// <summary>y *= scale over n elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Scale(float* y, nint n, float scale)
+    {
+        Vector512<float> v = Vector512.Create(scale);
+        nint i = 0;
+        for (; i <= n - 4 * W; i += 4 * W)
+        {
+            (Vector512.Load(y + i) * v).Store(y + i);
+            (Vector512.Load(y + i + W) * v).Store(y + i + W);
+            (Vector512.Load(y + i + 2 * W) * v).Store(y + i + 2 * W);
+            (Vector512.Load(y + i + 3 * W) * v).Store(y + i + 3 * W);
+        }
+        for (; i <= n - W; i += W) (Vector512.Load(y + i) * v).Store(y + i);
+        if (i < n)
+        {
+            Vector512<float> mask = TailMask(n - i);
+            Avx512F.MaskStore(y + i, mask, Avx512F.MaskLoad(y + i, mask, Vector512<float>.Zero) * v);
+        }
+    }
+
+    /// <summary>y = (x − max) − logSum over n elements (the subtraction order keeps x ≈ max exact). y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SubtractMaxAndLogSum(float* x, float* y, nint n, float max, float logSum)
+    {
+        Vector512<float> vm = Vector512.Create(max), vl = Vector512.Create(logSum);
+        nint i = 0;
+        for (; i <= n - 4 * W; i += 4 * W)
+        {
+            (Vector512.Load(x + i) - vm - vl).Store(y + i);
+            (Vector512.Load(x + i + W) - vm - vl).Store(y + i + W);
+            (Vector512.Load(x + i + 2 * W) - vm - vl).Store(y + i + 2 * W);
+            (Vector512.Load(x + i + 3 * W) - vm - vl).Store(y + i + 3 * W);
+        }
+        for (; i <= n - W; i += W) (Vector512.Load(x + i) - vm - vl).Store(y + i);
+        if (i < n)
+        {
+            Vector512<float> mask = TailMask(n - i);
+            Avx512F.MaskStore(y + i, mask, Avx512F.MaskLoad(x + i, mask, Vector512<float>.Zero) - vm - vl);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalMax(Vector512<float> v)
+    {
+        Vector256<float> h = Avx.Max(v.GetLower(), v.GetUpper());
+        Vector128<float> q = Sse.Max(h.GetLower(), h.GetUpper());
+        q = Sse.Max(q, Sse.MoveHighToLow(q, q));
+        q = Sse.MaxScalar(q, Sse.Shuffle(q, q, 1));
+        return q.ToScalar();
+    }
+}

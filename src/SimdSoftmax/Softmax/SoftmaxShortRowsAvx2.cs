@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// Softmax of short rows (cols ≤ <see cref="MaxCols"/>, the classifier's C = 10), 8 rows per iteration.
+/// The 8 rows are transposed in registers, 8 columns at a time, into a column-major tile (tile[j·8 + r] =
+/// x[r, j]), so every row-wise operation becomes a full-width vertical one: lane r of column vector j is x[r, j].
+/// Row max, Σexp and the scaling then run on whole vectors with no horizontal reductions and no masked lanes
+/// (exp is evaluated on exactly cols vectors), and the tile is transposed back into the rows.
+/// </summary>
+/// <remarks>
+/// <para>Rows are read and written with masked loads (vmaskmovps) and stores of their real length, and a final group of
+/// fewer than 8 rows only touches its own rows: nothing outside the span is accessed. Lanes of missing rows are
+/// zeros and their results are dropped.</para>
+/// <para>Building blocks for other row-wise kernels on short rows (cross-entropy on logits): call
+/// <see cref="LoadTransposed"/> for a group, then <see cref="ColumnMax"/>, <see cref="SumExpMinusMax"/> or
+/// <see cref="StoreExpMinusMax"/> (each returns one value per row in the lanes of a vector), modify the tile's
+/// columns as needed (column j is the 8-float vector at tile + 8·j), and <see cref="StoreTransposed"/> to write
+/// the rows. The tile must hold <see cref="TileFloats"/> floats, best 32-byte aligned (<see cref="AlignTile"/>).</para>
+/// </remarks>
+internal static unsafe class SoftmaxShortRowsAvx2
+{
+    /// <summary>Rows per group: one per lane.</summary>
+    public const int Group = 8;
+    /// <summary>Longest row this kernel takes (the tile holds Group × MaxCols floats).</summary>
+    public const int MaxCols = 64;
+    /// <summary>Floats in a tile buffer.</summary>
+    public const int TileFloats = Group * MaxCols;
+    /// <summary>Floats to stackalloc so that <see cref="AlignTile"/> can return an aligned tile.</summary>
+    public const int TileBufferFloats = TileFloats + 8;
+
+    /// <summary>The first 32-byte boundary in a buffer of <see cref="TileBufferFloats"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float* AlignTile(float* buffer) => (float*)(((nint)buffer + 31) & ~(nint)31);
+
+    /// <summary>Softmax (or log-softmax) of <paramref name="rows"/> rows of <paramref name="cols"/> floats; y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Rows(float* x, float* y, int rows, int cols, bool log)
+    {
+        Debug.Assert(cols is >= 1 and <= MaxCols && rows >= 0);
+        float* buffer = stackalloc float[TileBufferFloats];
+        float* tile = AlignTile(buffer);
+        for (int r0 = 0; r0 < rows; r0 += Group)
+        {
+            int n = Math.Min(Group, rows - r0);
+            nint offset = (nint)r0 * cols;
+            LoadTransposed(x + offset, cols, n, tile);
+            Vector256<float> max = ColumnMax(tile, cols);
+            if (log)
+            {
+                Vector256<float> logSum = LogCephes.Log(SumExpMinusMax(tile, cols, max));
+                for (int j = 0; j < cols; j++)
+                {
+                    float* c = tile + j * Group;
+                    (Vector256.Load(c) - max - logSum).Store(c);
+                }
+            }
+            else
+            {
+                Vector256<float> inverse = Vector256<float>.One / StoreExpMinusMax(tile, cols, max);
+                for (int j = 0; j < cols; j++)
+                {
+                    float* c = tile + j * Group;
+                    (Vector256.Load(c) * inverse).Store(c);
+                }
+            }
+            StoreTransposed(tile, cols, n, y + offset);
+        }
+    }
+
+    /// <summary>Reads <paramref name="rows"/> (≤ 8) rows of <paramref name="cols"/> at x into the column-major tile; lanes of absent rows are 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LoadTransposed(float* x, int cols, int rows, float* tile)
+    {
+        Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
+        for (int j0 = 0; j0 < cols; j0 += Group)
+            Transpose8x8Avx2.LoadRowsToColumns(x + j0, cols, rows, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, cols - j0)), tile + j0 * Group);
+    }
+
+    /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 8) rows at y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void StoreTransposed(float* tile, int cols, int rows, float* y)
+    {
+        Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
+        for (int j0 = 0; j0 < cols; j0 += Group)
+            Transpose8x8Avx2.StoreColumnsToRows(tile + j0 * Group, y + j0, cols, rows, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, cols - j0)));
+    }
+
+    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxRowKernelsAvx2"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Vector256<float> ColumnMax(float* tile, int cols)
+    {
+        Vector256<float> m0 = Vector256.Create(float.NegativeInfinity), m1 = m0;
+        int j = 0;
+        for (; j + 1 < cols; j += 2)
+        {
+            m0 = Avx.Max(Vector256.Load(tile + j * Group), m0);
+            m1 = Avx.Max(Vector256.Load(tile + (j + 1) * Group), m1);
+        }
+        if (j < cols) m0 = Avx.Max(Vector256.Load(tile + j * Group), m0);
+        return Avx.Max(m0, m1);
+    }
+
+    /// <summary>Per-row Σ exp(x − max), overwriting each column with its exponentials.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Vector256<float> StoreExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: true);
+
+    /// <summary>Per-row Σ exp(x − max); the tile is left as it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Vector256<float> SumExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpMinusMax(float* tile, int cols, Vector256<float> max, bool store)
+    {
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0;
+        int j = 0;
+        for (; j + 1 < cols; j += 2)
+        {
+            float* c = tile + j * Group;
+            Vector256<float> e0 = ExpRr2P5.Exp(Vector256.Load(c) - max);
+            Vector256<float> e1 = ExpRr2P5.Exp(Vector256.Load(c + Group) - max);
+            if (store) { e0.Store(c); e1.Store(c + Group); }
+            s0 += e0; s1 += e1;
+        }
+        if (j < cols)
+        {
+            float* c = tile + j * Group;
+            Vector256<float> e = ExpRr2P5.Exp(Vector256.Load(c) - max);
+            if (store) e.Store(c);
+            s0 += e;
+        }
+        return s0 + s1;
+    }
+}
