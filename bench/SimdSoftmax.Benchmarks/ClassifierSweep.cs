@@ -26,6 +26,7 @@ internal static class ClassifierSweep
         Console.WriteLine("OpenBLAS: " + (OpenBlas.IsAvailable ? OpenBlas.Config : "not available (column skipped)"));
         Console.WriteLine();
         Console.WriteLine($"{"shape",-18} {"variant",-22} {"ms",9} {"GFLOPS",8} {"roofline",9} {"vs scalar",9}");
+        CrossEntropyTable(quick);
         foreach (var (n, d, c) in shapes)
         {
             var rng = new Random(1);
@@ -62,6 +63,28 @@ internal static class ClassifierSweep
                 Row("OpenBLAS+our CE", () => OpenBlasComposition(w, x, y, n, d, c, 1e-3f, dW, ws), reps);
             Console.WriteLine($"{shape,-18} {"roofline",-22} {rooflineMs,9:F3}");
         }
+    }
+
+    /// <summary>Fused cross-entropy on logits alone: G rows/s per path, scalar reference as the baseline.</summary>
+    private static void CrossEntropyTable(bool quick)
+    {
+        Console.WriteLine($"{"CE N×C",-18} {"path",-22} {"µs",9} {"Grows/s",8} {"GB/s",9} {"vs scalar",9}");
+        foreach (var (n, c) in new[] { (5000, 10), (60000, 10), (4096, 1000) })
+        {
+            var rng = new Random(2);
+            float[] logits = new float[n * c], g = new float[n * c];
+            for (int i = 0; i < logits.Length; i++) logits[i] = (float)(rng.NextDouble() * 20 - 10);
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) y[i] = rng.Next(c);
+            double scalar = 0;
+            foreach (KernelPath p in KernelPaths.Available)
+            {
+                double ms = Best(() => SoftmaxCrossEntropy.LossAndGradient(logits, y, g, c, p), quick ? 5 : 20);
+                if (p == KernelPath.Scalar) scalar = ms;
+                Console.WriteLine($"{$"({n},{c})",-18} {p,-22} {ms * 1e3,9:F1} {n / ms / 1e6,8:F3} {8.0 * n * c / ms / 1e6,9:F2} {scalar / ms,8:F1}x");
+            }
+        }
+        Console.WriteLine();
     }
 
     /// <summary>The same composition as <see cref="SoftmaxLossForm.Composed"/> with OpenBLAS's cblas_sgemm for both GEMMs.</summary>

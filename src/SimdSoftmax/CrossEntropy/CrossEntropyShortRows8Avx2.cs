@@ -54,13 +54,16 @@ internal static unsafe class CrossEntropyShortRows8Avx2
                 others += Avx.AndNot(Vector256.Equals(label, Vector256.Create(j)).AsSingle(), e);
             }
             Vector256<float> ey = ExpRr2P5.Exp(sy - max);
-            // Σ_rows log(others + e_y) − (s_y − max): one log of the product of the eight sums (each in [1, C], no overflow).
-            double prod = 1, shift = 0;
-            for (int i = 0; i < 8; i++)
-            {
-                prod *= (double)others.GetElement(i) + ey.GetElement(i);
-                shift += (double)sy.GetElement(i) - max.GetElement(i);
-            }
+            // Σ_rows log(others + e_y) − (s_y − max): one log of the product of the eight sums (each in [1, C], no overflow),
+            // all in double so that a loss term near 0 (p_y ≈ 1) keeps its digits.
+            Vector256<double> sumLo = Avx.ConvertToVector256Double(others.GetLower()) + Avx.ConvertToVector256Double(ey.GetLower());
+            Vector256<double> sumHi = Avx.ConvertToVector256Double(others.GetUpper()) + Avx.ConvertToVector256Double(ey.GetUpper());
+            Vector256<double> p4 = sumLo * sumHi;
+            Vector128<double> p2 = p4.GetLower() * p4.GetUpper();
+            double prod = p2.ToScalar() * p2.GetElement(1);
+            Vector256<double> shift4 = Avx.ConvertToVector256Double(sy.GetLower()) - Avx.ConvertToVector256Double(max.GetLower())
+                + (Avx.ConvertToVector256Double(sy.GetUpper()) - Avx.ConvertToVector256Double(max.GetUpper()));
+            double shift = Vector256.Sum(shift4);
             total += Math.Log(prod) - shift;
             if (g == null) continue;
 
@@ -79,6 +82,26 @@ internal static unsafe class CrossEntropyShortRows8Avx2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreTransposed(Vector256<float>* cols, int count, float* dst, int ld)
     {
+        if (count <= 2)
+        {
+            // One or two columns (C = 10 ends with two): pairs (row i: c0[i], c1[i]) stored as 64-bit, no transpose.
+            Vector256<float> second = count == 2 ? cols[1] : Vector256<float>.Zero;
+            Vector256<float> lo = Avx.UnpackLow(cols[0], second), hi = Avx.UnpackHigh(cols[0], second);
+            // lo = rows 0,1 | 4,5 ; hi = rows 2,3 | 6,7 (each row a pair).
+            if (count == 2)
+            {
+                Sse.StoreLow(dst, lo.GetLower()); Sse.StoreHigh(dst + ld, lo.GetLower());
+                Sse.StoreLow(dst + 2 * ld, hi.GetLower()); Sse.StoreHigh(dst + 3 * ld, hi.GetLower());
+                Sse.StoreLow(dst + 4 * ld, lo.GetUpper()); Sse.StoreHigh(dst + 5 * ld, lo.GetUpper());
+                Sse.StoreLow(dst + 6 * ld, hi.GetUpper()); Sse.StoreHigh(dst + 7 * ld, hi.GetUpper());
+            }
+            else
+            {
+                Vector256<float> c = cols[0];
+                for (int i = 0; i < 8; i++) dst[i * ld] = c.GetElement(i);
+            }
+            return;
+        }
         Vector256<float> z = Vector256<float>.Zero;
         Vector256<float> c0 = cols[0];
         Vector256<float> c1 = count > 1 ? cols[1] : z, c2 = count > 2 ? cols[2] : z, c3 = count > 3 ? cols[3] : z;
