@@ -1,8 +1,22 @@
 namespace SimdSoftmax.Tests;
 
-/// <summary>The classifier's loss and gradient on every path against the double oracle, and a numerical gradient check.</summary>
+/// <summary>The classifier's loss and gradient on every path and both forms against the double oracle, and a numerical gradient check.</summary>
 public class ClassifierTests
 {
+    /// <summary>(path, bias, form): the scalar reference once per bias (it has one form), each SIMD path in both forms.</summary>
+    public static TheoryData<KernelPath, bool, SoftmaxLossForm> PathsBiasAndForm()
+    {
+        var d = new TheoryData<KernelPath, bool, SoftmaxLossForm>();
+        foreach (bool bias in new[] { false, true })
+        {
+            d.Add(KernelPath.Scalar, bias, SoftmaxLossForm.Auto);
+            foreach (KernelPath p in new[] { KernelPath.Avx2, KernelPath.Avx512 })
+                foreach (SoftmaxLossForm f in new[] { SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
+                    d.Add(p, bias, f);
+        }
+        return d;
+    }
+
     public static TheoryData<KernelPath, bool> PathsAndBias()
     {
         var d = new TheoryData<KernelPath, bool>();
@@ -14,46 +28,86 @@ public class ClassifierTests
         return d;
     }
 
-    private static (float Loss, float[] DW, float[] Db) Run(KernelPath path, float[] w, float[]? b, float[] x, int[] y, int n, int d, int c, float reg)
+    /// <summary>
+    /// The composed form calls the library GEMM on the same path. Until that path has a SIMD GEMM, the composed form is
+    /// tested on the scalar GEMM through <c>SoftmaxLossComposed.GemmPathOverride</c> (thread-static); the fused CE still
+    /// runs on the requested path.
+    /// </summary>
+    internal static IDisposable ComposedGemmSeam(KernelPath path)
+    {
+        KernelPath resolved = KernelPaths.Resolve(path);
+        bool simdGemm = true;
+        try { Gemm.Multiply([1f], [1f], new float[1], 1, 1, 1, resolved); }
+        catch (PlatformNotSupportedException) { simdGemm = false; }
+        if (!simdGemm) SoftmaxLossComposed.GemmPathOverride = KernelPath.Scalar;
+        return new Reset();
+    }
+
+    private sealed class Reset : IDisposable
+    {
+        public void Dispose() => SoftmaxLossComposed.GemmPathOverride = null;
+    }
+
+    internal static (float Loss, float[] DW, float[] Db) Run(KernelPath path, float[] w, float[]? b, float[] x, int[] y, int n, int d, int c, float reg,
+        SoftmaxLossForm form = SoftmaxLossForm.Auto, int threads = 0)
     {
         var dW = Data.Filled(d * c, float.NaN); // outputs are overwritten, never accumulated into
         var db = Data.Filled(c, float.NaN);
-        var ws = Data.Filled(SoftmaxLoss.WorkspaceLength(n, d, c), float.NaN);
+        var ws = Data.Filled(SoftmaxLoss.WorkspaceLength(n, d, c, form), float.NaN);
+        using var seam = ComposedGemmSeam(path);
         float loss = b is null
-            ? SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, reg, dW, ws, path)
-            : SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, ws, path);
+            ? SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, reg, dW, ws, path, form, threads)
+            : SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, ws, path, form, threads);
         return (loss, dW, db);
     }
 
-    [SkippableTheory, MemberData(nameof(PathsAndBias))]
-    public void Matches_the_double_reference(KernelPath path, bool bias)
+    private static void CheckShape(KernelPath path, bool bias, SoftmaxLossForm form, int n, int d, int c, float reg, float xScale = 1f)
+    {
+        int seed = n * 10007 + d * 101 + c;
+        float[] x = Data.Uniform(n * d, seed, -xScale, xScale);
+        float[] w = Data.Gaussian(d * c, seed + 1, 0.1f);
+        float[]? b = bias ? Data.Gaussian(c, seed + 2, 0.5f) : null;
+        int[] y = Data.Labels(n, c, seed + 3);
+        if (n > 0) y[0] = c - 1;
+        if (n > 1) y[1] = 0;
+        var (eLoss, eDW, eDb) = DoubleReference.Classifier(DoubleReference.ToDouble(w), b is null ? null : DoubleReference.ToDouble(b),
+            DoubleReference.ToDouble(x), y, n, d, c, reg);
+        var (loss, dW, db) = Run(path, w, b, x, y, n, d, c, reg, form);
+        string what = $"{path} {form} N={n} D={d} C={c} reg={reg} bias={bias} xScale={xScale}";
+        Assert.True(Math.Abs(loss - eLoss) <= 1e-5 * Math.Abs(eLoss) + 1e-6, $"{what}: loss {loss} vs {eLoss}");
+        Compare.CloseFrobenius(eDW, dW, 1e-4, "dW " + what);
+        if (bias) Compare.CloseFrobenius(eDb, db, 1e-4, "db " + what);
+    }
+
+    [SkippableTheory, MemberData(nameof(PathsBiasAndForm))]
+    public void Matches_the_double_reference(KernelPath path, bool bias, SoftmaxLossForm form)
     {
         Paths.Require(path);
         var shapes = new List<(int N, int D, int C)>
         {
             (1, 1, 1), (1, 1, 2), (2, 3, 3), (5, 7, 10), (16, 16, 16), (17, 15, 9), (33, 64, 10), (40, 70, 17),
             (70, 33, 70), (8, 129, 10), (100, 78, 10), (64, 51, 100), (0, 5, 3), (3, 0, 4),
+            // Tile edges: D around 8/16/32 (vector and backward tile), C around 5/10 (class tiles), odd N (row pairs).
+            (7, 8, 5), (9, 15, 4), (11, 17, 6), (13, 31, 11), (3, 32, 10), (4, 33, 20), (5, 63, 21), (6, 65, 9),
+            // Several row blocks (64 rows for small D) and several lanes (512 rows each).
+            (130, 20, 10), (1100, 24, 10),
+            // The benchmark shapes scaled down.
+            (50, 307, 10), (100, 784, 10), (600, 78, 10), (64, 51, 100),
         };
         var rng = new Random(11);
         for (int i = 0; i < 10; i++) shapes.Add((rng.Next(1, 71), rng.Next(1, 71), rng.Next(1, 71)));
         foreach (var (n, d, c) in shapes)
             foreach (float reg in new[] { 0f, 5e-6f, 1e3f })
-            {
-                int seed = n * 10007 + d * 101 + c;
-                float[] x = Data.Uniform(n * d, seed, -1f, 1f);
-                float[] w = Data.Gaussian(d * c, seed + 1, 0.1f);
-                float[]? b = bias ? Data.Gaussian(c, seed + 2, 0.5f) : null;
-                int[] y = Data.Labels(n, c, seed + 3);
-                if (n > 0) y[0] = c - 1;
-                if (n > 1) y[1] = 0;
-                var (eLoss, eDW, eDb) = DoubleReference.Classifier(DoubleReference.ToDouble(w), b is null ? null : DoubleReference.ToDouble(b),
-                    DoubleReference.ToDouble(x), y, n, d, c, reg);
-                var (loss, dW, db) = Run(path, w, b, x, y, n, d, c, reg);
-                string what = $"N={n} D={d} C={c} reg={reg} bias={bias}";
-                Assert.True(Math.Abs(loss - eLoss) <= 1e-5 * Math.Abs(eLoss) + 1e-6, $"{what}: loss {loss} vs {eLoss}");
-                Compare.CloseFrobenius(eDW, dW, 1e-4, "dW " + what);
-                if (bias) Compare.CloseFrobenius(eDb, db, 1e-4, "db " + what);
-            }
+                CheckShape(path, bias, form, n, d, c, reg);
+    }
+
+    [SkippableTheory, MemberData(nameof(PathsBiasAndForm))]
+    public void Extreme_scores(KernelPath path, bool bias, SoftmaxLossForm form)
+    {
+        Paths.Require(path);
+        // |x| up to 3e4 with W ~ N(0, 0.1²) over D = 37: scores of order ±1e4, so the softmax is one-hot in float.
+        foreach (var (n, d, c) in new[] { (9, 37, 10), (20, 40, 3) })
+            CheckShape(path, bias, form, n, d, c, 5e-6f, xScale: 3e4f);
     }
 
     [SkippableTheory, MemberData(nameof(PathsAndBias))]
@@ -94,14 +148,91 @@ public class ClassifierTests
             }
     }
 
+    /// <summary>Finite differences on the fastest path (Auto) in float against its own loss, at the benchmark's C = 10.</summary>
+    [Fact]
+    public void Finite_difference_check_on_the_fastest_path()
+    {
+        const int n = 40, d = 23, c = 10;
+        const float reg = 0.05f, h = 1e-2f;
+        float[] x = Data.Uniform(n * d, 31), w = Data.Gaussian(d * c, 32, 0.5f), b = Data.Gaussian(c, 33, 0.5f);
+        int[] y = Data.Labels(n, c, 34);
+        var (_, dW, db) = Run(KernelPath.Auto, w, b, x, y, n, d, c, reg);
+        float L() => Run(KernelPath.Auto, w, b, x, y, n, d, c, reg).Loss;
+        double Numeric(float[] v, int i)
+        {
+            float old = v[i];
+            v[i] = old + h; double lp = L();
+            v[i] = old - h; double lm = L();
+            v[i] = old;
+            return (lp - lm) / (2.0 * h);
+        }
+        for (int i = 0; i < w.Length; i += 7)
+            Assert.True(Math.Abs(Numeric(w, i) - dW[i]) < 2e-3 * (1 + Math.Abs(dW[i])), $"dW[{i}] analytic {dW[i]} numeric {Numeric(w, i)}");
+        for (int j = 0; j < c; j++)
+            Assert.True(Math.Abs(Numeric(b, j) - db[j]) < 2e-3 * (1 + Math.Abs(db[j])), $"db[{j}] analytic {db[j]} numeric {Numeric(b, j)}");
+    }
+
     [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
     public void Empty_batch_gives_only_the_regularization(KernelPath path)
     {
         Paths.Require(path);
         float[] w = [1f, 2f, 3f, 4f];
-        var (loss, dW, db) = Run(path, w, [0f, 0f], [], [], 0, 2, 2, 0.5f);
-        Assert.Equal(0.5 * 0.5 * 30, loss, 5);
-        Assert.Equal(new[] { 0.5f, 1f, 1.5f, 2f }, dW);
-        Assert.Equal(new[] { 0f, 0f }, db);
+        foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
+        {
+            var (loss, dW, db) = Run(path, w, [0f, 0f], [], [], 0, 2, 2, 0.5f, form);
+            Assert.Equal(0.5 * 0.5 * 30, loss, 5);
+            Assert.Equal(new[] { 0.5f, 1f, 1.5f, 2f }, dW);
+            Assert.Equal(new[] { 0f, 0f }, db);
+        }
+    }
+
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public void Fused_result_is_bitwise_identical_for_every_thread_count(KernelPath path)
+    {
+        Paths.Require(path);
+        const int n = 2100, d = 45, c = 10; // four lanes of rows
+        float[] x = Data.Uniform(n * d, 41), w = Data.Gaussian(d * c, 42, 0.1f), b = Data.Gaussian(c, 43, 0.5f);
+        int[] y = Data.Labels(n, c, 44);
+        var (l1, dW1, db1) = Run(path, w, b, x, y, n, d, c, 1e-3f, SoftmaxLossForm.Fused, threads: 1);
+        foreach (int t in new[] { 0, 2, 3, 4, 16 })
+        {
+            var (lt, dWt, dbt) = Run(path, w, b, x, y, n, d, c, 1e-3f, SoftmaxLossForm.Fused, threads: t);
+            Assert.Equal(BitConverter.SingleToInt32Bits(l1), BitConverter.SingleToInt32Bits(lt));
+            Assert.Equal(dW1, dWt);
+            Assert.Equal(db1, dbt);
+        }
+    }
+
+    [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Steady_state_allocates_nothing(KernelPath path)
+    {
+        Paths.Require(path);
+        const int n = 300, d = 50, c = 10;
+        float[] x = Data.Uniform(n * d, 51), w = Data.Gaussian(d * c, 52, 0.1f), b = new float[c], dW = new float[d * c], db = new float[c];
+        int[] y = Data.Labels(n, c, 53);
+        float[] ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
+        using var seam = ComposedGemmSeam(path);
+        foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Fused, SoftmaxLossForm.Composed, SoftmaxLossForm.Auto })
+        {
+            SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, ws, path, form, threads: 1);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, ws, path, form, threads: 1);
+            SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, path, form, threads: 1);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        float[] g = new float[n * c];
+        SoftmaxCrossEntropy.LossAndGradient(g, y, g, c, path);
+        long b0 = GC.GetAllocatedBytesForCurrentThread();
+        SoftmaxCrossEntropy.LossAndGradient(g, y, g, c, path);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - b0);
+    }
+
+    [Fact]
+    public void Fused_workspace_does_not_grow_with_N()
+    {
+        int small = SoftmaxLoss.WorkspaceLength(5000, 3073, 10, SoftmaxLossForm.Fused);
+        Assert.Equal(small, SoftmaxLoss.WorkspaceLength(60000, 3073, 10, SoftmaxLossForm.Fused));
+        Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10) >= 60000 * 10);
+        Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10, SoftmaxLossForm.Fused) < 60000 * 10);
     }
 }

@@ -54,4 +54,61 @@ public class CrossEntropyTests
         Assert.Equal(0f, SoftmaxCrossEntropy.Loss([], [], 5, path));
         Assert.Equal(0f, SoftmaxCrossEntropy.LossAndGradient([], [], [], 0, path));
     }
+    [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Every_row_length_and_row_count_around_the_eight_row_groups(KernelPath path)
+    {
+        Paths.Require(path);
+        for (int c = 1; c <= 70; c++)
+            foreach (int n in new[] { 7, 8, 9, 15, 16, 17, 24, 31 })
+            {
+                float[] logits = Data.Uniform(n * c, c * 131 + n, -30f, 30f);
+                int[] labels = Data.Labels(n, c, n * 7 + c);
+                labels[0] = c - 1;
+                labels[n - 1] = 0;
+                var (loss, grad) = DoubleReference.CrossEntropy(logits, labels, c);
+                // Canaries on both sides of the gradient: not one float outside the span may be written.
+                float[] buffer = Data.Filled(n * c + 32, 777f);
+                Span<float> g = buffer.AsSpan(16, n * c);
+                float l = SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, path);
+                Assert.True(Math.Abs(l - loss) <= 1e-5 * Math.Abs(loss) + 1e-6, $"n={n} c={c}: loss {l} vs {loss}");
+                Compare.Close(grad, g, rtol: 2e-5, atol: 1e-9, $"grad n={n} c={c}");
+                for (int k = 0; k < 16; k++)
+                {
+                    Assert.Equal(777f, buffer[k]);
+                    Assert.Equal(777f, buffer[buffer.Length - 1 - k]);
+                }
+                Assert.Equal(l, SoftmaxCrossEntropy.Loss(logits, labels, c, path));
+            }
+    }
+
+    [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Special_values_inside_row_groups_match_the_reference(KernelPath path)
+    {
+        Paths.Require(path);
+        foreach (int c in new[] { 3, 10, 16, 17 })
+        {
+            const int n = 19;
+            float[] logits = Data.Uniform(n * c, c, -5f, 5f);
+            int[] labels = Data.Labels(n, c, c + 1);
+            logits[2 * c + labels[2]] = float.NegativeInfinity;     // label logit −∞ → loss +∞
+            logits[5 * c + (labels[5] + 1) % c] = float.NegativeInfinity; // another logit −∞: finite
+            logits[9 * c] = float.PositiveInfinity;                  // +∞ → NaN row
+            logits[12 * c + c - 1] = float.NaN;                      // NaN → NaN row
+            for (int j = 0; j < c; j++) logits[17 * c + j] = 1e4f * (j % 2 == 0 ? 1 : -1); // extreme
+            float[] gRef = new float[n * c], g = new float[n * c];
+            SoftmaxCrossEntropy.LossAndGradient(logits, labels, gRef, c, KernelPath.Scalar);
+            SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, path);
+            for (int k = 0; k < g.Length; k++)
+            {
+                if (float.IsNaN(gRef[k])) Assert.True(float.IsNaN(g[k]), $"c={c} [{k}] expected NaN, got {g[k]}");
+                else Assert.True(Math.Abs(g[k] - gRef[k]) <= 2e-5 * Math.Abs(gRef[k]) + 1e-9, $"c={c} [{k}] expected {gRef[k]}, got {g[k]}");
+            }
+            // The mean is NaN (rows 9 and 12) on every path; without them it is +∞ (row 2).
+            Assert.True(float.IsNaN(SoftmaxCrossEntropy.Loss(logits, labels, c, path)));
+            int[] keep = Enumerable.Range(0, n).Where(r => r != 9 && r != 12).ToArray();
+            float[] finiteRows = keep.SelectMany(r => logits.Skip(r * c).Take(c)).ToArray();
+            int[] keptLabels = keep.Select(r => labels[r]).ToArray();
+            Assert.Equal(float.PositiveInfinity, SoftmaxCrossEntropy.Loss(finiteRows, keptLabels, c, path));
+        }
+    }
 }

@@ -100,6 +100,21 @@ public class ValidationTests
         yield return new("loss+bias db overlaps b", AE, "db", (p, c) => SoftmaxLoss.LossAndGradient(w, c.AsSpan(6, 2), x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(7, 2), ws, p));
         yield return new("loss+bias label == C", AOORE, "y", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, [0, 2], 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(6, 2), ws, p));
         yield return new("workspace length negative n", AOORE, "n", (p, c) => SoftmaxLoss.WorkspaceLength(-1, 3, 2));
+        // Classifier form and threads.
+        var fused = SoftmaxLossForm.Fused;
+        var composed = SoftmaxLossForm.Composed;
+        float[] wsFused = new float[SoftmaxLoss.WorkspaceLength(2, 3, 2, fused)], wsComposed = new float[SoftmaxLoss.WorkspaceLength(2, 3, 2, composed)];
+        yield return new("loss form undefined", AOORE, "form", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), ws, p, (SoftmaxLossForm)9));
+        yield return new("loss+bias form undefined", AOORE, "form", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(6, 2), ws, p, (SoftmaxLossForm)(-1)));
+        yield return new("loss threads negative", AOORE, "threads", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), ws, p, fused, -1));
+        yield return new("loss+bias threads negative", AOORE, "threads", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(6, 2), ws, p, composed, -2));
+        yield return new("loss fused workspace too short", AE, "workspace", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), wsFused.AsSpan(0, wsFused.Length - 1), p, fused));
+        yield return new("loss composed workspace too short", AE, "workspace", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), wsComposed.AsSpan(0, wsComposed.Length - 1), p, composed));
+        yield return new("loss auto form needs the larger workspace", AE, "workspace", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, 0, c.AsSpan(0, 6), wsComposed, p, SoftmaxLossForm.Auto));
+        yield return new("loss fused label == C", AOORE, "y", (p, c) => SoftmaxLoss.LossAndGradient(w, x, [2, 0], 2, 3, 2, 0, c.AsSpan(0, 6), ws, p, fused, 2));
+        yield return new("loss composed label -1", AOORE, "y", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, [0, -1], 2, 3, 2, 0, c.AsSpan(0, 6), c.AsSpan(6, 2), ws, p, composed));
+        yield return new("workspace length undefined form", AOORE, "form", (p, c) => SoftmaxLoss.WorkspaceLength(2, 3, 2, (SoftmaxLossForm)3));
+        yield return new("workspace length overflows", AOORE, "n", (p, c) => SoftmaxLoss.WorkspaceLength(1 << 20, 3, 1 << 12, composed));
     }
 
     public static TheoryData<string, KernelPath> CaseNames()

@@ -25,7 +25,7 @@ public static class SoftmaxCrossEntropy
         return KernelPaths.Resolve(path) switch
         {
             KernelPath.Scalar => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, default, gradient: false),
-            var p => throw new PlatformNotSupportedException($"SoftmaxCrossEntropy has no {p} kernel yet; use KernelPath.Scalar."),
+            var p => RunSimd(p, logits, labels, classes, default, gradient: false),
         };
     }
 
@@ -48,9 +48,34 @@ public static class SoftmaxCrossEntropy
         return KernelPaths.Resolve(path) switch
         {
             KernelPath.Scalar => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, dLogits, gradient: true),
-            var p => throw new PlatformNotSupportedException($"SoftmaxCrossEntropy has no {p} kernel yet; use KernelPath.Scalar."),
+            var p => RunSimd(p, logits, labels, classes, dLogits, gradient: true),
         };
     }
+
+    /// <summary>The SIMD paths on validated arguments: Σ row losses in double, then the mean.</summary>
+    private static unsafe float RunSimd(KernelPath path, ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes,
+        Span<float> dLogits, bool gradient)
+    {
+        int n = labels.Length;
+        if (n == 0) return 0f;
+        fixed (float* s = logits)
+        fixed (int* y = labels)
+        fixed (float* g = dLogits)
+        {
+            double total = Rows(path, s, y, n, classes, classes, gradient ? g : null, classes, (float)(1.0 / n));
+            return (float)(total / n);
+        }
+    }
+
+    /// <summary>
+    /// The fused kernels on raw rows (row strides <paramref name="ld"/> and <paramref name="ldg"/>): Σ row losses, and
+    /// <c>(p − onehot)·scale</c> into <paramref name="g"/> when it is not null (it may be <paramref name="s"/>).
+    /// The classifier calls this on its block of scores.
+    /// </summary>
+    internal static unsafe double Rows(KernelPath path, float* s, int* labels, int rows, int classes, int ld, float* g, int ldg, float scale) =>
+        path == KernelPath.Avx512
+            ? CrossEntropyRowsAvx512.Run(s, labels, rows, classes, ld, g, ldg, scale)
+            : CrossEntropyRowsAvx2.Run(s, labels, rows, classes, ld, g, ldg, scale);
 
     private static void Validate(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes)
     {

@@ -11,17 +11,55 @@ namespace SimdSoftmax;
 /// </remarks>
 public static class SoftmaxLoss
 {
-    /// <summary>How many floats of workspace <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, int, float, Span{float}, Span{float}, KernelPath)"/> needs for these sizes, on any path.</summary>
+    /// <summary>
+    /// Classes up to which <see cref="SoftmaxLossForm.Auto"/> picks <see cref="SoftmaxLossForm.Fused"/>; above it,
+    /// <see cref="SoftmaxLossForm.Composed"/>.
+    /// </summary>
+    public const int FusedMaxClasses = 64;
+
+    /// <summary>How many floats of workspace <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, int, float, Span{float}, Span{float}, KernelPath, SoftmaxLossForm, int)"/> needs for these sizes on any path, in any form and with any thread count.</summary>
     /// <param name="n">Number of samples (rows of X).</param>
     /// <param name="d">Number of features (columns of X, rows of W).</param>
     /// <param name="c">Number of classes (columns of W).</param>
+    /// <remarks>The maximum of <see cref="WorkspaceLength(int, int, int, SoftmaxLossForm)"/> over the forms: N·C for the
+    /// composed form's scores, and the fused form's packed weights and per-lane partial gradients (which do not depend on
+    /// the thread count: the rows are split into a number of lanes that depends only on N, at most 4).</remarks>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative or the workspace would not fit in a span.</exception>
-    public static int WorkspaceLength(int n, int d, int c)
+    public static int WorkspaceLength(int n, int d, int c) => WorkspaceLength(n, d, c, SoftmaxLossForm.Auto);
+
+    /// <summary>
+    /// How many floats of workspace one form needs, on any path and with any thread count. <see cref="SoftmaxLossForm.Auto"/>
+    /// means "whichever form is chosen": the maximum over the forms. The scalar reference needs C floats, which both cover.
+    /// </summary>
+    /// <param name="n">Number of samples (rows of X).</param>
+    /// <param name="d">Number of features (columns of X, rows of W).</param>
+    /// <param name="c">Number of classes (columns of W).</param>
+    /// <param name="form">The form the workspace is for. <see cref="SoftmaxLossForm.Fused"/> needs no N×C scores: its workspace stops growing with N.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, <paramref name="form"/> is undefined, or the workspace would not fit in a span.</exception>
+    public static int WorkspaceLength(int n, int d, int c, SoftmaxLossForm form)
     {
         Require.NonNegative(n);
         Require.NonNegative(d);
         Require.NonNegative(c);
-        return Require.Product(n, c, nameof(c));
+        RequireForm(form);
+        long composed = SoftmaxLossComposed.WorkspaceLength(n, c);
+        long fused = SoftmaxLossFused.WorkspaceLength(n, d, c);
+        long scalar = n == 0 ? 0 : c;
+        long need = Math.Max(scalar, form switch
+        {
+            SoftmaxLossForm.Composed => composed,
+            SoftmaxLossForm.Fused => fused,
+            _ => Math.Max(composed, fused),
+        });
+        if (need > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(n), need, $"The workspace for N={n}, D={d}, C={c} would need {need} floats, more than a span can hold.");
+        return (int)need;
+    }
+
+    private static void RequireForm(SoftmaxLossForm form)
+    {
+        if (form is not (SoftmaxLossForm.Auto or SoftmaxLossForm.Composed or SoftmaxLossForm.Fused))
+            throw new ArgumentOutOfRangeException(nameof(form), form, "Not a defined SoftmaxLossForm value.");
     }
 
     /// <summary>Loss and gradient of the classifier without bias. dW is overwritten.</summary>
@@ -33,15 +71,18 @@ public static class SoftmaxLoss
     /// <param name="c">C, the number of classes (at least 1 when N &gt; 0).</param>
     /// <param name="reg">Regularization strength, finite and ≥ 0: adds ½·reg·ΣW² to the loss and reg·W to dW.</param>
     /// <param name="dW">Output D×C gradient; must not overlap any input.</param>
-    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength"/> floats; must not overlap anything else.</param>
+    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength(int, int, int, SoftmaxLossForm)"/> floats for the requested form (<see cref="WorkspaceLength(int, int, int)"/> covers all); must not overlap anything else. Too short is an <see cref="ArgumentException"/>, never a silent allocation.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <param name="form">On the SIMD paths, <see cref="SoftmaxLossForm.Composed"/> (GEMM → cross-entropy → GEMM) or <see cref="SoftmaxLossForm.Fused"/> (one pass over X); <see cref="SoftmaxLossForm.Auto"/> chooses by shape. The scalar reference ignores it.</param>
+    /// <param name="threads">Threads for the fused form: 0 = automatic by size, 1 = the calling thread only, k = at most k. The result is bit-identical for every value. Only threads = 1 (or a small problem under 0) is allocation-free.</param>
     /// <returns>The loss.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, a label is outside [0, C), <paramref name="form"/> is undefined or <paramref name="threads"/> is negative.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit its dimensions, or an output overlaps another buffer.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
     public static float LossAndGradient(ReadOnlySpan<float> w, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, Span<float> dW, Span<float> workspace, KernelPath path = KernelPath.Auto)
-        => Run(w, ReadOnlySpan<float>.Empty, x, y, n, d, c, reg, dW, Span<float>.Empty, workspace, path, hasBias: false);
+        int n, int d, int c, float reg, Span<float> dW, Span<float> workspace, KernelPath path = KernelPath.Auto,
+        SoftmaxLossForm form = SoftmaxLossForm.Auto, int threads = 0)
+        => Run(w, ReadOnlySpan<float>.Empty, x, y, n, d, c, reg, dW, Span<float>.Empty, workspace, path, hasBias: false, form, threads);
 
     /// <summary>Loss and gradient of the classifier with bias <c>S = X·W + b</c>. dW and db are overwritten.</summary>
     /// <param name="w">Weights W, D×C row-major.</param>
@@ -54,26 +95,38 @@ public static class SoftmaxLoss
     /// <param name="reg">Regularization strength, finite and ≥ 0: adds ½·reg·ΣW² to the loss and reg·W to dW.</param>
     /// <param name="dW">Output D×C gradient; must not overlap any input.</param>
     /// <param name="db">Output C gradient of the bias; must not overlap any input.</param>
-    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength"/> floats; must not overlap anything else.</param>
+    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength(int, int, int, SoftmaxLossForm)"/> floats for the requested form (<see cref="WorkspaceLength(int, int, int)"/> covers all); must not overlap anything else. Too short is an <see cref="ArgumentException"/>, never a silent allocation.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <param name="form">On the SIMD paths, <see cref="SoftmaxLossForm.Composed"/> (GEMM → cross-entropy → GEMM) or <see cref="SoftmaxLossForm.Fused"/> (one pass over X); <see cref="SoftmaxLossForm.Auto"/> chooses by shape. The scalar reference ignores it.</param>
+    /// <param name="threads">Threads for the fused form: 0 = automatic by size, 1 = the calling thread only, k = at most k. The result is bit-identical for every value. Only threads = 1 (or a small problem under 0) is allocation-free.</param>
     /// <returns>The loss.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, a label is outside [0, C), <paramref name="form"/> is undefined or <paramref name="threads"/> is negative.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit its dimensions, or an output overlaps another buffer.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
     public static float LossAndGradient(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, KernelPath path = KernelPath.Auto)
-        => Run(w, b, x, y, n, d, c, reg, dW, db, workspace, path, hasBias: true);
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, KernelPath path = KernelPath.Auto,
+        SoftmaxLossForm form = SoftmaxLossForm.Auto, int threads = 0)
+        => Run(w, b, x, y, n, d, c, reg, dW, db, workspace, path, hasBias: true, form, threads);
+
+    /// <summary>The form <see cref="SoftmaxLossForm.Auto"/> resolves to for C classes (see <see cref="FusedMaxClasses"/>).</summary>
+    /// <param name="form">The requested form; an explicit one is returned unchanged.</param>
+    /// <param name="c">The number of classes.</param>
+    public static SoftmaxLossForm ChooseForm(SoftmaxLossForm form, int c) =>
+        form != SoftmaxLossForm.Auto ? form : c <= FusedMaxClasses ? SoftmaxLossForm.Fused : SoftmaxLossForm.Composed;
 
     private static float Run(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, KernelPath path, bool hasBias)
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, KernelPath path, bool hasBias,
+        SoftmaxLossForm form, int threads)
     {
+        RequireForm(form);
+        Require.NonNegative(threads);
         Require.NonNegative(n);
         Require.NonNegative(d);
         Require.NonNegative(c);
         if (c == 0 && n > 0) throw new ArgumentOutOfRangeException(nameof(c), c, "There must be at least one class when there are samples.");
         int dc = Require.Product(d, c, nameof(c));
         int nd = Require.Product(n, d, nameof(d));
-        int workspaceLength = WorkspaceLength(n, d, c);
+        int workspaceLength = WorkspaceLength(n, d, c, form);
         Require.Length(w.Length, dc, nameof(w));
         Require.Length(x.Length, nd, nameof(x));
         Require.Length(y.Length, n, nameof(y));
@@ -104,7 +157,9 @@ public static class SoftmaxLoss
         return KernelPaths.Resolve(path) switch
         {
             KernelPath.Scalar => SoftmaxLossScalar.Run(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias),
-            var p => throw new PlatformNotSupportedException($"SoftmaxLoss has no {p} kernel yet; use KernelPath.Scalar."),
+            var p => ChooseForm(form, c) == SoftmaxLossForm.Fused
+                ? SoftmaxLossFused.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads)
+                : SoftmaxLossComposed.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias),
         };
     }
 }

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// The fused single-pass classifier (<see cref="SoftmaxLossForm.Fused"/>): X is walked once, in blocks of
+/// <see cref="BlockRows"/> rows sized to stay in L2. Per block: scores <c>S_blk = X_blk·W (+ b)</c> by the forward
+/// microkernel over D in chunks whose packed Wᵀ stays in L1; the fused cross-entropy turns S_blk into
+/// <c>dS_blk = (P − onehot)/N</c> in place; the backward microkernel adds <c>X_blkᵀ·dS_blk</c> into this lane's
+/// packed dWᵀ while X_blk is still in L2. The N×C scores are never materialized.
+/// </summary>
+/// <remarks>
+/// <para>Layouts. C is padded to Cp (a multiple of the class tile) and D to Dp (a multiple of two vectors) with zero
+/// weights. Packed Wᵀ and each dWᵀ partial: for each class tile t and each vector block v of D, the tile's classes'
+/// vector of D are contiguous: element (class j, feature p) is at
+/// <c>((j / CT)·(Dp / VW) + p / VW)·CT·VW + (j % CT)·VW + p % VW</c>, so the microkernels load at constant displacements.</para>
+/// <para>Threads and determinism. Rows are split into <see cref="Lanes"/> contiguous lanes, a number that depends only on
+/// N (never on the thread count). Each lane has its own dWᵀ/db partial and loss in the workspace; lanes are reduced in
+/// lane order. Any thread count therefore gives bit-identical results.</para>
+/// <para>Workspace (floats): packed Wᵀ Cp·Dp, then per lane dWᵀ Cp·Dp, db Cp, forward partials BlockRows·Cp·16 and
+/// scores BlockRows·Cp. It does not grow with N once N ≥ <see cref="MaxLanes"/>·<see cref="RowsPerLane"/>.</para>
+/// </remarks>
+internal static unsafe class SoftmaxLossFused
+{
+    /// <summary>Upper bound on lanes (and so on useful threads).</summary>
+    public const int MaxLanes = 4;
+    /// <summary>A lane gets at least this many rows, so small batches keep a single partial.</summary>
+    public const int RowsPerLane = 512;
+    private const int MaxClassTile = 10, MaxWidth = 16;
+    /// <summary>Bytes of X per row block: stays in the 1 MiB L2 next to packed Wᵀ and the dWᵀ partial.</summary>
+    private const int BlockBytes = 384 * 1024;
+    /// <summary>Bytes of packed Wᵀ per forward chunk of D: stays in the 48 KiB L1 next to the partial sums.</summary>
+    private const int ChunkBytes = 16 * 1024;
+
+    public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
+
+    /// <summary>Rows per block (even, 8..64): as many rows of X as fit in <see cref="BlockBytes"/>.</summary>
+    public static int BlockRows(int d) => Math.Clamp(BlockBytes / (4 * Math.Max(1, d)), 8, 64) & ~1;
+
+    private static int RoundUp(int v, int m) => (v + m - 1) / m * m;
+
+    /// <summary>Workspace floats for either ISA (sized with the widest vector and tile).</summary>
+    public static long WorkspaceLength(int n, int d, int c)
+    {
+        if (n == 0) return 0;
+        long cp = RoundUp(c, MaxClassTile), dp = RoundUp(d, 2 * MaxWidth), b = BlockRows(d);
+        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp);
+    }
+
+    private struct Job
+    {
+        public float* W, Bias, X, Packed, Work;
+        public int* Y;
+        public double* LaneLoss;
+        public int N, D, C, Cp, Dp, NVec, NTiles, Block, KcVec, Lanes;
+        public long LaneStride;
+        public float Scale;
+        public bool HasBias;
+    }
+
+    public static float Run(KernelPath path, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads) =>
+        path == KernelPath.Avx512
+            ? Run<FusedClassifierKernelsAvx512>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads)
+            : Run<FusedClassifierKernelsAvx2>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads);
+
+    private static float Run<K>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
+        where K : struct, IFusedClassifierKernels
+    {
+        if (n == 0) return SoftmaxLossComposed.EmptyBatch(w, reg, dW, db, hasBias);
+        int vw = K.Width, ct = K.ClassTile;
+        int cp = RoundUp(c, ct), dp = RoundUp(d, 2 * vw), block = BlockRows(d), lanes = Lanes(n);
+        var job = new Job
+        {
+            N = n, D = d, C = c, Cp = cp, Dp = dp, NVec = dp / vw, NTiles = cp / ct, Block = block, Lanes = lanes,
+            KcVec = Math.Max(1, ChunkBytes / (4 * cp * vw)),
+            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp,
+            Scale = (float)(1.0 / n), HasBias = hasBias,
+        };
+        Debug.Assert((long)cp * dp + lanes * job.LaneStride <= workspace.Length);
+        double* laneLoss = stackalloc double[MaxLanes];
+        fixed (float* pw = w, pb = b, px = x, pws = workspace, pdW = dW, pdb = db)
+        fixed (int* py = y)
+        {
+            job.W = pw; job.Bias = pb; job.X = px; job.Y = py; job.Packed = pws; job.Work = pws + (long)cp * dp; job.LaneLoss = laneLoss;
+            PackWeights<K>(in job);
+            int t = threads == 0 ? AutoThreads(n, d, c) : threads;
+            t = Math.Min(t, lanes);
+            if (t <= 1)
+            {
+                for (int lane = 0; lane < lanes; lane++) RunLane<K>(in job, lane);
+            }
+            else
+            {
+                Job shared = job;
+                Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = t }, lane => RunLane<K>(in shared, lane));
+            }
+            return Finish<K>(in job, reg, pdW, pdb);
+        }
+    }
+
+    /// <summary>0 = auto: every core (up to the lanes) once the work is worth a thread hand-off (≥ ~50 MFLOP), else one.</summary>
+    private static int AutoThreads(int n, int d, int c) =>
+        4.0 * n * d * c >= 50e6 ? Environment.ProcessorCount : 1;
+
+    /// <summary>W (D×C) → packed Wᵀ, zero in the padding.</summary>
+    private static void PackWeights<K>(in Job job) where K : struct, IFusedClassifierKernels
+    {
+        int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
+        float* dst = job.Packed;
+        for (int t = 0; t < job.NTiles; t++)
+            for (int v = 0; v < job.NVec; v++)
+                for (int jj = 0; jj < ct; jj++)
+                {
+                    int j = t * ct + jj;
+                    int p0 = v * vw;
+                    if (j >= c)
+                    {
+                        new Span<float>(dst, vw).Clear();
+                    }
+                    else
+                    {
+                        for (int l = 0; l < vw; l++)
+                        {
+                            int p = p0 + l;
+                            dst[l] = p < d ? job.W[(nint)p * c + j] : 0f;
+                        }
+                    }
+                    dst += vw;
+                }
+    }
+
+    private static void RunLane<K>(in Job job, int lane) where K : struct, IFusedClassifierKernels
+    {
+        int vw = K.Width, ct = K.ClassTile;
+        int n = job.N, d = job.D, cp = job.Cp, nTiles = job.NTiles, nVec = job.NVec;
+        int start = (int)((long)lane * n / job.Lanes), end = (int)((long)(lane + 1) * n / job.Lanes);
+        float* dwt = job.Work + lane * job.LaneStride;
+        float* dbl = dwt + (long)cp * job.Dp;
+        float* part = dbl + cp;
+        float* s = part + (long)job.Block * cp * vw;
+        new Span<float>(dbl, cp).Clear();
+        double loss = 0;
+        bool firstBlock = true;
+        int tileVectors = 2 * ct;
+        for (int r0 = start; r0 < end; r0 += job.Block)
+        {
+            int rows = Math.Min(job.Block, end - r0);
+            float* xb = job.X + (long)r0 * d;
+
+            // Forward: partial dot products per (row pair, class tile), chunk of D by chunk so packed Wᵀ stays in L1.
+            if (d > 0)
+            {
+                for (int kv0 = 0; kv0 * vw < d; kv0 += job.KcVec)
+                {
+                    int k0 = kv0 * vw;
+                    int count = Math.Min(job.KcVec * vw, d - k0);
+                    float* wChunk = job.Packed + (long)kv0 * ct * vw;
+                    for (int q = 0; q < rows; q += 2)
+                    {
+                        float* x0 = xb + (long)q * d + k0;
+                        float* x1 = q + 1 < rows ? x0 + d : x0; // odd last row: computed twice, second copy ignored
+                        float* pq = part + (long)(q / 2) * nTiles * tileVectors * vw;
+                        for (int t = 0; t < nTiles; t++)
+                            K.Scores(x0, x1, wChunk + (long)t * nVec * ct * vw, count, pq + (long)t * tileVectors * vw, kv0 == 0);
+                    }
+                }
+                for (int q = 0; q < rows; q += 2)
+                {
+                    float* pq = part + (long)(q / 2) * nTiles * tileVectors * vw;
+                    for (int r = 0; r < 2 && q + r < rows; r++)
+                    {
+                        float* srow = s + (long)(q + r) * cp;
+                        for (int t = 0; t < nTiles; t++)
+                            for (int jj = 0; jj < ct; jj++)
+                                srow[t * ct + jj] = K.SumAcross(pq + ((long)t * tileVectors + r * ct + jj) * vw);
+                    }
+                }
+            }
+            else
+            {
+                new Span<float>(s, rows * cp).Clear();
+            }
+            if (job.HasBias)
+                for (int i = 0; i < rows; i++)
+                    for (int j = 0; j < job.C; j++) s[(long)i * cp + j] += job.Bias[j];
+
+            // Cross-entropy in place: S_blk becomes dS_blk = (P − onehot)/N (padding classes keep their zero scores).
+            loss += SoftmaxCrossEntropy.Rows(K.Path, s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
+            if (job.HasBias)
+                for (int i = 0; i < rows; i++)
+                    for (int j = 0; j < job.C; j++) dbl[j] += s[(long)i * cp + j];
+
+            // Backward: dWᵀ += dS_blkᵀ·X_blk while X_blk is still in L2.
+            for (int v = 0; v < nVec; v += 2)
+            {
+                int count = d - v * vw;
+                for (int t = 0; t < nTiles; t++)
+                    K.Gradient(xb + v * vw, d, rows, s + t * ct, cp, dwt + ((long)t * nVec + v) * ct * vw, count, firstBlock);
+            }
+            firstBlock = false;
+        }
+        job.LaneLoss[lane] = loss;
+    }
+
+    /// <summary>Reduces the lanes in lane order into dW (+ reg·W) and db, and adds ½·reg·ΣW² to the mean loss.</summary>
+    private static float Finish<K>(in Job job, float reg, float* dW, float* db) where K : struct, IFusedClassifierKernels
+    {
+        int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
+        long partial = (long)job.Cp * job.Dp;
+        float* first = job.Work;
+        for (int lane = 1; lane < job.Lanes; lane++)
+        {
+            float* other = job.Work + lane * job.LaneStride;
+            for (long k = 0; k < partial + job.Cp; k++) first[k] += other[k];
+        }
+        double reg2 = 0;
+        for (int p = 0; p < d; p++)
+        {
+            int v = p / vw, l = p % vw;
+            for (int j = 0; j < c; j++)
+            {
+                float g = first[((long)(j / ct) * job.NVec + v) * ct * vw + (j % ct) * vw + l];
+                float wv = job.W[(long)p * c + j];
+                reg2 += (double)wv * wv;
+                dW[(long)p * c + j] = g + reg * wv;
+            }
+        }
+        if (job.HasBias)
+            for (int j = 0; j < c; j++) db[j] = first[partial + j];
+        double loss = 0;
+        for (int lane = 0; lane < job.Lanes; lane++) loss += job.LaneLoss[lane];
+        return (float)(loss / job.N + 0.5 * reg * reg2);
+    }
+}
