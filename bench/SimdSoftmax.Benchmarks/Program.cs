@@ -19,10 +19,4 @@ if (args.Length > 0 && sweeps.TryGetValue(args[0], out Action<string[]>? sweep))
     sweep(args[1..]);
     return;
 }
-// dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- classifier-sweep [quick] [NxDxC ...]   (Stopwatch table)
-if (args.Length > 0 && args[0] == "classifier-sweep")
-{
-    ClassifierSweep.Run(args.Skip(1).ToArray());
-    return;
-}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
