@@ -1,0 +1,76 @@
+namespace SimdSoftmax.Cli;
+
+/// <summary>
+/// <c>simdsoftmax gradcheck</c>: CS231n's <c>grad_check_sparse</c> on random data — for randomly chosen entries of W
+/// (and of b), the centered difference (L(w+h) − L(w−h)) / 2h of the kernel's own loss against the kernel's analytic
+/// gradient, printed as the seeds do, without and with regularization.
+/// </summary>
+internal static class GradcheckCommand
+{
+    /// <summary>Relative errors above this fail the check (single precision: the loss itself is a float).</summary>
+    public const double Tolerance = 1e-2;
+
+    public static int Run(Options options)
+    {
+        KernelPath path = options.Path();
+        int n = options.Int("n", 100, 1, 100_000);
+        int d = options.Int("d", 50, 1, 100_000);
+        int c = options.Int("c", 10, 1, 10_000);
+        int checks = options.Int("checks", 10, 1, 100_000);
+        float reg = options.Float("reg", 5f);
+        if (reg < 0) throw new OptionException($"--reg must be ≥ 0, not {reg}.");
+        float h = options.Float("h", 1e-2f);
+        if (h <= 0) throw new OptionException($"--h must be > 0, not {h}.");
+        int seed = options.Int("seed", 0);
+        options.RejectUnknown();
+
+        var rng = new Random(seed);
+        float[] x = new float[n * d], w = new float[d * c], b = new float[c];
+        int[] y = new int[n];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        for (int i = 0; i < w.Length; i++) w[i] = (float)(0.01 * Gaussian(rng));
+        for (int i = 0; i < b.Length; i++) b[i] = (float)(0.01 * Gaussian(rng));
+        for (int i = 0; i < n; i++) y[i] = rng.Next(c);
+        float[] dW = new float[w.Length], db = new float[c];
+        float[] workspace = new float[ClassifierLossCall.WorkspaceLength(n, d, c, threads: 1)];
+        KernelPath resolved = KernelPaths.Resolve(path);
+
+        Console.WriteLine($"gradcheck: softmax classifier loss on random data, N={n} D={d} C={c}, path {resolved}, h={h:G3}");
+        Console.WriteLine("relative error = |numerical − analytic| / max(|numerical| + |analytic|, 1e-4)");
+        double worst = 0;
+        foreach (float r in new[] { 0f, reg })
+        {
+            float Loss() => ClassifierLossCall.LossAndGradient(w, b, x, y, n, d, c, r, dW, db, workspace, resolved, 1);
+            Loss();
+            float[] analyticW = (float[])dW.Clone(), analyticB = (float[])db.Clone();
+            Console.WriteLine();
+            Console.WriteLine(r == 0 ? "without regularization:" : $"with regularization reg={r:G4}:");
+            for (int k = 0; k < checks; k++)
+            {
+                bool bias = k % 5 == 4; // every fifth check is a bias entry
+                float[] v = bias ? b : w;
+                int i = rng.Next(v.Length);
+                float old = v[i];
+                v[i] = old + h; double plus = Loss();
+                v[i] = old - h; double minus = Loss();
+                v[i] = old;
+                double numerical = (plus - minus) / (2.0 * h);
+                double analytic = bias ? analyticB[i] : analyticW[i];
+                double rel = Math.Abs(numerical - analytic) / Math.Max(Math.Abs(numerical) + Math.Abs(analytic), 1e-4);
+                worst = Math.Max(worst, rel);
+                string at = bias ? $"b[{i}]" : $"W[{i / c},{i % c}]";
+                Console.WriteLine($"  {at,-10} numerical: {numerical,12:F6} analytic: {analytic,12:F6}, relative error: {rel:0.00e+00}");
+            }
+        }
+        Console.WriteLine();
+        bool ok = worst <= Tolerance;
+        Console.WriteLine($"worst relative error {worst:0.00e+00}: {(ok ? "PASS" : "FAIL")} (tolerance {Tolerance:0e+00} for a single-precision loss)");
+        return ok ? 0 : 1;
+    }
+
+    private static double Gaussian(Random rng)
+    {
+        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace SimdSoftmax.Cli;
+
+/// <summary>
+/// <c>simdsoftmax sweep</c>: the CS231n grid search — every learning rate × every regularization strength, each
+/// trained on the training set minus a validation split and scored on that split — printed as a table, best marked.
+/// The test set is never looked at.
+/// </summary>
+internal static class SweepCommand
+{
+    public static int Run(Options options)
+    {
+        string? dataOption = options.String("data");
+        float[] lrs = FloatList(options, "lrs", [0.05f, 0.2f, 0.5f, 1f]);
+        float[] regs = FloatList(options, "regs", [0f, 1e-4f, 1e-3f, 1e-2f]);
+        int validation = options.Int("val", 1000, 1, int.MaxValue);
+        bool center = !options.Flag("no-center");
+        TrainingOptions baseOptions = TrainCommand.ReadTrainingOptions(options);
+        if (options.String("iters") is null && baseOptions.Epochs == 0) baseOptions = baseOptions with { Iterations = 500 };
+        options.RejectUnknown();
+
+        MnistSplit data = MnistSource.Load(MnistSource.FindDirectory(dataOption));
+        if (validation >= data.Train.Count) throw new OptionException($"--val {validation} leaves no training images (the training set has {data.Train.Count}).");
+        var (train, val) = data.Train.Split(data.Train.Count - validation, MnistSource.BuiltInSplitSeed + 1);
+        if (center) TrainCommand.CenterOnTrainingMean(train, val);
+        const int classes = 10;
+        KernelPath path = KernelPaths.Resolve(baseOptions.Path);
+        Console.WriteLine($"data:    {data.Description}");
+        Console.WriteLine($"sweep:   {lrs.Length} learning rates × {regs.Length} regularization strengths; training on {train.Count:N0}, validating on {val.Count:N0} carved from the training set");
+        Console.WriteLine($"SGD:     {TrainCommand.Describe(baseOptions, train.Count)}; path {path}");
+        Console.WriteLine();
+        Console.WriteLine($"  {"lr",9} {"reg",9} {"loss",8} {"train acc",10} {"val acc",8} {"time",9}");
+
+        var rows = new List<(float Lr, float Reg, string Line, double Val)>();
+        double bestVal = -1;
+        int best = -1;
+        foreach (float lr in lrs)
+            foreach (float reg in regs)
+            {
+                var model = new SoftmaxClassifier(train.FeatureCount, classes, WeightInit.SmallGaussian, baseOptions.Seed);
+                TrainingResult r = model.Train(train.Features, train.Labels, train.Count, baseOptions with { LearningRate = lr, Regularization = reg });
+                string line;
+                double valAccuracy = double.NaN;
+                if (r.Diverged)
+                {
+                    line = $"{lr,9:G4} {reg,9:G4} {"diverged",8} {"",10} {"",8} {r.Elapsed.TotalSeconds,8:F2}s";
+                }
+                else
+                {
+                    double trainAccuracy = model.Accuracy(train.Features, train.Labels, train.Count, path);
+                    valAccuracy = model.Accuracy(val.Features, val.Labels, val.Count, path);
+                    line = $"{lr,9:G4} {reg,9:G4} {r.FinalLoss,8:F4} {trainAccuracy,10:P2} {valAccuracy,8:P2} {r.Elapsed.TotalSeconds,8:F2}s";
+                    if (valAccuracy > bestVal) { bestVal = valAccuracy; best = rows.Count; }
+                }
+                Console.WriteLine($"  {line}");
+                rows.Add((lr, reg, line, valAccuracy));
+            }
+
+        Console.WriteLine();
+        if (best < 0)
+        {
+            Console.Error.WriteLine("every run diverged; try smaller learning rates.");
+            return 1;
+        }
+        for (int i = 0; i < rows.Count; i++) Console.WriteLine($"{(i == best ? "* " : "  ")}{rows[i].Line}{(i == best ? "  ← best" : "")}");
+        Console.WriteLine();
+        Console.WriteLine($"best:    --lr {rows[best].Lr.ToString("G4", CultureInfo.InvariantCulture)} --reg {rows[best].Reg.ToString("G4", CultureInfo.InvariantCulture)}: validation accuracy {bestVal:P2}");
+        return 0;
+    }
+
+    private static float[] FloatList(Options options, string name, float[] fallback)
+    {
+        string? s = options.String(name);
+        if (s is null) return fallback;
+        var values = new List<float>();
+        foreach (string part in s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v) || v < 0)
+                throw new OptionException($"--{name} must be a comma-separated list of finite numbers ≥ 0, not '{s}'.");
+            values.Add(v);
+        }
+        if (values.Count == 0) throw new OptionException($"--{name} needs at least one value.");
+        return values.ToArray();
+    }
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+
+namespace SimdSoftmax;
+
+/// <summary>How <see cref="SoftmaxClassifier"/> sets its starting weights.</summary>
+public enum WeightInit
+{
+    /// <summary>W = 1e-4·N(0, 1), drawn from a seed (CS231n's <c>LinearClassifier.train</c>); bias 0.</summary>
+    SmallGaussian = 0,
+    /// <summary>W = 0 and bias 0. Softmax regression is convex, so zeros train as well as random weights.</summary>
+    Zeros = 1,
+}
+
+/// <summary>
+/// A softmax linear classifier: scores <c>S = X·W + b</c> with weights W (D×C) and bias b (C), trained by minibatch SGD
+/// on <see cref="SoftmaxLoss"/> (mean cross-entropy + ½·reg·ΣW²).
+/// </summary>
+/// <remarks>
+/// Each step gathers a minibatch into a buffer allocated once per <see cref="Train"/> call, computes the loss and
+/// gradient with <see cref="SoftmaxLoss.LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, int, float, Span{float}, Span{float}, Span{float}, KernelPath)"/>
+/// on the chosen path, and updates W and b with <see cref="TensorPrimitives.MultiplyAdd(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>:
+/// steady-state steps allocate nothing. Training is deterministic for a given seed, data, starting weights and path.
+/// </remarks>
+public sealed class SoftmaxClassifier
+{
+    private const int PredictBlockRows = 256;
+
+    /// <summary>A classifier for <paramref name="features"/> inputs and <paramref name="classes"/> classes.</summary>
+    /// <param name="features">D, at least 1.</param>
+    /// <param name="classes">C, at least 1.</param>
+    /// <param name="init">Starting weights: <see cref="WeightInit.SmallGaussian"/> (default) or <see cref="WeightInit.Zeros"/>.</param>
+    /// <param name="seed">Seed of the starting weights.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, D·C overflows, or <paramref name="init"/> is undefined.</exception>
+    public SoftmaxClassifier(int features, int classes, WeightInit init = WeightInit.SmallGaussian, int seed = 0)
+    {
+        Require.Positive(features);
+        Require.Positive(classes);
+        if (!Enum.IsDefined(init)) throw new ArgumentOutOfRangeException(nameof(init), init, "Not a defined WeightInit value.");
+        Weights = new float[Require.Product(features, classes, nameof(classes))];
+        Bias = new float[classes];
+        Features = features;
+        Classes = classes;
+        if (init == WeightInit.SmallGaussian)
+        {
+            var rng = new Random(seed);
+            for (int i = 0; i < Weights.Length; i++)
+            {
+                // Box–Muller on the seeded generator: reproducible on every runtime.
+                double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+                Weights[i] = (float)(1e-4 * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            }
+        }
+    }
+
+    /// <summary>D, the number of input features.</summary>
+    public int Features { get; }
+
+    /// <summary>C, the number of classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>W, D×C row-major: column j is the template of class j. Writable (load trained weights here).</summary>
+    public float[] Weights { get; }
+
+    /// <summary>b, C values. Writable.</summary>
+    public float[] Bias { get; }
+
+    /// <summary>
+    /// Minibatch SGD from the current weights: each step takes the next <see cref="TrainingOptions.BatchSize"/> samples of a
+    /// seeded permutation, computes loss and gradient on <see cref="TrainingOptions.Path"/> and steps W and b downhill.
+    /// Stops early (with <see cref="TrainingResult.Diverged"/>) when the loss becomes NaN or infinite.
+    /// </summary>
+    /// <param name="x">Samples, N×D row-major.</param>
+    /// <param name="y">Labels, N values in [0, C).</param>
+    /// <param name="n">N, at least 1 when any step is to run.</param>
+    /// <param name="options">Settings; <c>null</c> means the defaults.</param>
+    /// <returns>Steps taken, last loss, whether it diverged, and the time spent.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option or size is out of range, or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
+    public TrainingResult Train(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int n, TrainingOptions? options = null)
+    {
+        options ??= new TrainingOptions();
+        options.Validate();
+        int d = Features, c = Classes;
+        Require.NonNegative(n);
+        Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
+        Require.Length(y.Length, n, nameof(y));
+        Require.Labels(y, c, nameof(y));
+        KernelPath path = KernelPaths.Resolve(options.Path);
+
+        int batch = Math.Min(options.BatchSize, Math.Max(n, 1));
+        int iterationsPerEpoch = Math.Max(1, (n + batch - 1) / batch);
+        long planned = options.Epochs > 0 ? (long)Math.Ceiling(options.Epochs * n / batch) : options.Iterations;
+        if (planned > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(options), planned, "Too many iterations.");
+        int iterations = (int)planned;
+        if (iterations > 0 && n == 0) throw new ArgumentOutOfRangeException(nameof(n), n, "Training needs at least one sample.");
+
+        // Everything a step touches is allocated here, once.
+        int threads = options.Threads;
+        var batchX = new float[Require.Product(batch, d, nameof(d))];
+        var batchY = new int[batch];
+        var dW = new float[Weights.Length];
+        var db = new float[c];
+        var workspace = new float[ClassifierLossCall.WorkspaceLength(batch, d, c, threads)];
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        var rng = new Random(options.Seed);
+        if (options.Shuffle) rng.Shuffle(order);
+        int next = 0;
+
+        float lr = options.LearningRate, reg = options.Regularization, loss = float.NaN;
+        Action<int, float>? progress = options.Progress;
+        int done = 0;
+        bool diverged = false;
+        long start = Stopwatch.GetTimestamp();
+        for (int it = 0; it < iterations; it++)
+        {
+            for (int k = 0; k < batch; k++)
+            {
+                if (next == n)
+                {
+                    if (options.Shuffle) rng.Shuffle(order);
+                    next = 0;
+                }
+                int row = order[next++];
+                x.Slice(row * d, d).CopyTo(batchX.AsSpan(k * d, d));
+                batchY[k] = y[row];
+            }
+            loss = ClassifierLossCall.LossAndGradient(Weights, Bias, batchX, batchY, batch, d, c, reg, dW, db, workspace, path, threads);
+            done = it + 1;
+            if (!float.IsFinite(loss))
+            {
+                diverged = true;
+                progress?.Invoke(it, loss);
+                break;
+            }
+            TensorPrimitives.MultiplyAdd(dW, -lr, Weights, Weights);
+            TensorPrimitives.MultiplyAdd(db, -lr, Bias, Bias);
+            progress?.Invoke(it, loss);
+            if (done % iterationsPerEpoch == 0) lr *= options.LearningRateDecay;
+        }
+        return new TrainingResult(done, loss, diverged, Stopwatch.GetElapsedTime(start));
+    }
+
+    /// <summary>Scores <c>X·W + b</c> of N samples, computed in row blocks through <see cref="Gemm"/>.</summary>
+    /// <param name="x">Samples, N×D row-major.</param>
+    /// <param name="n">N.</param>
+    /// <param name="scores">Output N×C, overwritten.</param>
+    /// <param name="path">Which kernels run.</param>
+    /// <exception cref="ArgumentException">A span's length does not fit N, D and C, or <paramref name="scores"/> overlaps an input.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
+    public void Scores(ReadOnlySpan<float> x, int n, Span<float> scores, KernelPath path = KernelPath.Auto)
+    {
+        int d = Features, c = Classes;
+        Require.NonNegative(n);
+        Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
+        Require.Length(scores.Length, Require.Product(n, c, nameof(n)), nameof(scores));
+        Require.NoOverlap(x, scores, nameof(x), nameof(scores));
+        Require.NoOverlap<float, float>(Weights, scores, nameof(Weights), nameof(scores));
+        Require.NoOverlap<float, float>(Bias, scores, nameof(Bias), nameof(scores));
+        KernelPath resolved = KernelPaths.Resolve(path);
+        for (int r = 0; r < n; r += PredictBlockRows)
+        {
+            int rows = Math.Min(PredictBlockRows, n - r);
+            Span<float> block = scores.Slice(r * c, rows * c);
+            Gemm.Multiply(x.Slice(r * d, rows * d), Weights, block, rows, c, d, resolved);
+            for (int i = 0; i < rows; i++)
+            {
+                Span<float> s = block.Slice(i * c, c);
+                TensorPrimitives.Add(s, Bias, s);
+            }
+        }
+    }
+
+    /// <summary>Predicted class of each sample: the argmax of its scores (the first one on ties).</summary>
+    /// <param name="x">Samples, N×D row-major.</param>
+    /// <param name="n">N.</param>
+    /// <param name="predictions">Output, N classes.</param>
+    /// <param name="path">Which kernels run.</param>
+    /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
+    public void Predict(ReadOnlySpan<float> x, int n, Span<int> predictions, KernelPath path = KernelPath.Auto)
+    {
+        int d = Features, c = Classes;
+        Require.NonNegative(n);
+        Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
+        Require.Length(predictions.Length, n, nameof(predictions));
+        KernelPath resolved = KernelPaths.Resolve(path);
+        var block = new float[Math.Min(PredictBlockRows, Math.Max(n, 1)) * c];
+        for (int r = 0; r < n; r += PredictBlockRows)
+        {
+            int rows = Math.Min(PredictBlockRows, n - r);
+            Span<float> scores = block.AsSpan(0, rows * c);
+            Scores(x.Slice(r * d, rows * d), rows, scores, resolved);
+            for (int i = 0; i < rows; i++) predictions[r + i] = TensorPrimitives.IndexOfMax<float>(scores.Slice(i * c, c));
+        }
+    }
+
+    /// <summary>Predicted class of each sample (see <see cref="Predict(ReadOnlySpan{float}, int, Span{int}, KernelPath)"/>).</summary>
+    /// <param name="x">Samples, N×D row-major.</param>
+    /// <param name="n">N.</param>
+    /// <param name="path">Which kernels run.</param>
+    /// <returns>N predicted classes.</returns>
+    /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
+    public int[] Predict(ReadOnlySpan<float> x, int n, KernelPath path = KernelPath.Auto)
+    {
+        Require.NonNegative(n);
+        var predictions = new int[n];
+        Predict(x, n, predictions, path);
+        return predictions;
+    }
+
+    /// <summary>Fraction of the N samples whose predicted class equals the label (0 when N = 0).</summary>
+    /// <param name="x">Samples, N×D row-major.</param>
+    /// <param name="y">Labels, N values.</param>
+    /// <param name="n">N.</param>
+    /// <param name="path">Which kernels run.</param>
+    /// <returns>Accuracy in [0, 1].</returns>
+    /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
+    public double Accuracy(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int n, KernelPath path = KernelPath.Auto)
+    {
+        Require.NonNegative(n);
+        Require.Length(y.Length, n, nameof(y));
+        int[] predicted = Predict(x, n, path);
+        int correct = 0;
+        for (int i = 0; i < n; i++) if (predicted[i] == y[i]) correct++;
+        return n == 0 ? 0 : (double)correct / n;
+    }
+}
