@@ -45,7 +45,7 @@ internal static class CommandLine
         w.WriteLine("  compare    time every kernel on every path against the scalar reference and verify the results");
         w.WriteLine("  train      train the softmax classifier on MNIST (SGD), print accuracy, time per step and speedup over scalar");
         w.WriteLine("             [--path P] [--lr F] [--reg F] [--batch N] [--iters N | --epochs F] [--decay F] [--seed N]");
-        w.WriteLine("             [--threads N] [--data DIR] [--no-center] [--weights-image FILE.png] [--speedup-iters N]");
+        w.WriteLine("             [--threads N] [--data DIR] [--center] [--weights-image FILE.png] [--speedup-iters N]");
         w.WriteLine("  sweep      grid search of learning rates × regularization strengths on a validation split");
         w.WriteLine("             [--lrs F,F,..] [--regs F,F,..] [--val N] + the train options");
         w.WriteLine("  gradcheck  numerical gradient check of the classifier loss on random data (analytic vs numeric)");

@@ -15,7 +15,7 @@ internal static class SweepCommand
         float[] lrs = FloatList(options, "lrs", [0.05f, 0.2f, 0.5f, 1f]);
         float[] regs = FloatList(options, "regs", [0f, 1e-4f, 1e-3f, 1e-2f]);
         int validation = options.Int("val", 1000, 1, int.MaxValue);
-        bool center = !options.Flag("no-center");
+        bool center = options.Flag("center");
         TrainingOptions baseOptions = TrainCommand.ReadTrainingOptions(options);
         if (options.String("iters") is null && baseOptions.Epochs == 0) baseOptions = baseOptions with { Iterations = 500 };
         options.RejectUnknown();

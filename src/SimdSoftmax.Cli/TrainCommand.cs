@@ -13,7 +13,7 @@ internal static class TrainCommand
     {
         string? dataOption = options.String("data");
         TrainingOptions training = ReadTrainingOptions(options);
-        bool center = !options.Flag("no-center");
+        bool center = options.Flag("center");
         string? imagePath = options.String("weights-image");
         int speedupIterations = options.Int("speedup-iters", 20, 0, 100_000);
         options.RejectUnknown();
