@@ -73,28 +73,4 @@ internal static class ClassTemplateImage
         BinaryPrimitives.WriteUInt32BigEndian(buf, crc);
         s.Write(buf);
     }
-
-    /// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320) as PNG chunks need it.</summary>
-    internal static class Crc32
-    {
-        private static readonly uint[] s_table = BuildTable();
-
-        private static uint[] BuildTable()
-        {
-            var t = new uint[256];
-            for (uint n = 0; n < 256; n++)
-            {
-                uint c = n;
-                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                t[n] = c;
-            }
-            return t;
-        }
-
-        public static uint Update(uint crc, ReadOnlySpan<byte> data)
-        {
-            foreach (byte b in data) crc = s_table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-            return crc;
-        }
-    }
 }

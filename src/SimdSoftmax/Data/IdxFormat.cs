@@ -103,12 +103,13 @@ public static class IdxFormat
     {
         byte[] raw = File.ReadAllBytes(path);
         if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
+        byte[] data;
         try
         {
             using var gz = new GZipStream(new MemoryStream(raw, writable: false), CompressionMode.Decompress);
             using var result = new MemoryStream(raw.Length * 4);
             gz.CopyTo(result);
-            return result.ToArray();
+            data = result.ToArray();
         }
         catch (InvalidDataException e)
         {
@@ -118,6 +119,15 @@ public static class IdxFormat
         {
             throw Invalid(path, "is a truncated gzip stream.", e);
         }
+        // GZipStream neither notices a stream cut short after (or inside) the deflate data nor checks the CRC: the
+        // trailer — CRC-32 and length mod 2^32 of the uncompressed data, of a single-member file — is checked here.
+        if (raw.Length < 18)
+            throw Invalid(path, $"is a truncated gzip stream ({raw.Length} bytes).");
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 8));
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));
+        if (size != (uint)data.Length || crc != Crc32.Compute(data))
+            throw Invalid(path, "is a truncated or corrupt gzip stream: its trailer's length or CRC-32 does not match the data.");
+        return data;
     }
 
     private static int[] ReadHeader(byte[] data, string path, int expectedMagic, string kind, int dimensions)
