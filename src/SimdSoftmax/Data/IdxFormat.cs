@@ -103,29 +103,29 @@ public static class IdxFormat
     {
         byte[] raw = File.ReadAllBytes(path);
         if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
-        byte[] data;
+        // GZipStream neither notices a stream cut short after (or inside) the deflate data nor checks the CRC: the
+        // trailer — CRC-32 and length mod 2^32 of the uncompressed data (of a single-member file) — is checked here.
+        // The trailer's length also sizes the output exactly, so the data is decompressed straight into its array.
+        if (raw.Length < 18)
+            throw Invalid(path, $"is a truncated gzip stream ({raw.Length} bytes).");
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 8));
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));
+        if (size > Array.MaxLength)
+            throw Invalid(path, $"is a truncated or corrupt gzip stream, or more than fits in memory here: its trailer declares {size} bytes.");
+        var data = new byte[size];
+        int read;
+        bool longer;
         try
         {
             using var gz = new GZipStream(new MemoryStream(raw, writable: false), CompressionMode.Decompress);
-            using var result = new MemoryStream(raw.Length * 4);
-            gz.CopyTo(result);
-            data = result.ToArray();
+            read = gz.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+            longer = gz.ReadByte() >= 0;
         }
         catch (InvalidDataException e)
         {
             throw Invalid(path, $"is a corrupt gzip stream ({e.Message}).", e);
         }
-        catch (EndOfStreamException e)
-        {
-            throw Invalid(path, "is a truncated gzip stream.", e);
-        }
-        // GZipStream neither notices a stream cut short after (or inside) the deflate data nor checks the CRC: the
-        // trailer — CRC-32 and length mod 2^32 of the uncompressed data, of a single-member file — is checked here.
-        if (raw.Length < 18)
-            throw Invalid(path, $"is a truncated gzip stream ({raw.Length} bytes).");
-        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 8));
-        uint size = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));
-        if (size != (uint)data.Length || crc != Crc32.Compute(data))
+        if (read != data.Length || longer || crc != Crc32.Compute(data))
             throw Invalid(path, "is a truncated or corrupt gzip stream: its trailer's length or CRC-32 does not match the data.");
         return data;
     }

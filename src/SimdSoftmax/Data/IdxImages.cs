@@ -42,7 +42,8 @@ public sealed class IdxImages
     public float[] ToUnitFloats()
     {
         var result = new float[Pixels.Length];
-        for (int i = 0; i < result.Length; i++) result[i] = Pixels[i] / 255f;
+        System.Numerics.Tensors.TensorPrimitives.ConvertChecked<byte, float>(Pixels, result);
+        System.Numerics.Tensors.TensorPrimitives.Divide(result, 255f, result);
         return result;
     }
 }
