@@ -76,8 +76,16 @@ public class TrainingTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Allocated(300); // warm up: JIT, tiering
-        long few = Allocated(10), many = Allocated(310);
-        Assert.Equal(few, many); // 300 more steps (75 epochs, reshuffles, decay) cost 0 bytes
+        // 300 more steps (75 epochs, reshuffles, decay) must cost 0 bytes. A one-off runtime allocation (tier-up of
+        // something on this thread) can land in either call, so a few attempts are allowed; a per-step allocation
+        // would show up in every one of them.
+        long few = 0, many = -1;
+        for (int attempt = 0; attempt < 5 && few != many; attempt++)
+        {
+            few = Allocated(10);
+            many = Allocated(310);
+        }
+        Assert.Equal(few, many);
     }
 
     [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]

@@ -18,8 +18,7 @@ public enum WeightInit
 /// </summary>
 /// <remarks>
 /// Each step gathers a minibatch into a buffer allocated once per <see cref="Train"/> call, computes the loss and
-/// gradient with <see cref="SoftmaxLoss.LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, int, float, Span{float}, Span{float}, Span{float}, KernelPath)"/>
-/// on the chosen path, and updates W and b with <see cref="TensorPrimitives.MultiplyAdd(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>:
+/// gradient with <see cref="SoftmaxLoss"/> (with bias) on the chosen path, and updates W and b with <see cref="TensorPrimitives.MultiplyAdd(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>:
 /// steady-state steps allocate nothing. Training is deterministic for a given seed, data, starting weights and path.
 /// </remarks>
 public sealed class SoftmaxClassifier
