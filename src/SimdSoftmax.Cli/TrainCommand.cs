@@ -59,7 +59,7 @@ internal static class TrainCommand
         return 0;
     }
 
-    /// <summary>The SGD options every training command shares: --path --lr --reg --batch --iters --epochs --decay --seed --threads.</summary>
+    /// <summary>The SGD options every training command shares: --path --lr --reg --batch --iters --epochs --decay --seed --threads --no-shuffle.</summary>
     public static TrainingOptions ReadTrainingOptions(Options options)
     {
         var defaults = new TrainingOptions();
@@ -76,8 +76,10 @@ internal static class TrainCommand
         if (!(decay > 0 && decay <= 1)) throw new OptionException($"--decay must be in (0, 1], not {decay}.");
         int seed = options.Int("seed", defaults.Seed);
         int threads = options.Int("threads", 1, 1, 1024);
+        bool shuffle = !options.Flag("no-shuffle");
         return defaults with
         {
+            Shuffle = shuffle,
             Path = path, LearningRate = lr, Regularization = reg, BatchSize = batch, Iterations = iterations,
             Epochs = epochs, LearningRateDecay = decay, Seed = seed, Threads = threads,
         };
@@ -102,7 +104,7 @@ internal static class TrainCommand
         double epochs = n == 0 ? 0 : (double)iterations * Math.Min(o.BatchSize, n) / n;
         return $"lr {o.LearningRate:G4}, reg {o.Regularization:G4}, batch {o.BatchSize}, {iterations} steps ({epochs:F1} epochs)"
             + (o.LearningRateDecay < 1 ? $", lr × {o.LearningRateDecay:G4} per epoch" : "")
-            + $", seed {o.Seed}" + (o.Threads > 1 ? $", threads {o.Threads}" : "");
+            + $", seed {o.Seed}" + (o.Shuffle ? "" : ", stored order (no shuffling)") + (o.Threads > 1 ? $", threads {o.Threads}" : "");
     }
 
     /// <summary>Seconds per step of <paramref name="steps"/> steps, after a short warm-up (JIT, caches).</summary>

@@ -121,6 +121,36 @@ public class TrainingTests
         }
     }
 
+    [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Unshuffled_training_is_plain_sgd_over_the_stored_order(KernelPath path)
+    {
+        // n = 100, batch 30: batches 0–29, 30–59, 60–89 are read in place, then 90–99 + 0–19 wraps (gathered), ...
+        Paths.Require(path);
+        const int n = 100, d = 6, c = 4, batch = 30, steps = 11;
+        const float lr = 0.3f, reg = 1e-3f;
+        var (x, y) = Blobs(n, d, c, 15);
+        var model = new SoftmaxClassifier(d, c, WeightInit.SmallGaussian, 2);
+        float[] w = [.. model.Weights], b = [.. model.Bias];
+        model.Train(x, y, n, new TrainingOptions { Path = path, Shuffle = false, BatchSize = batch, Iterations = steps, LearningRate = lr, Regularization = reg, LearningRateDecay = 1 });
+
+        float[] bx = new float[batch * d], dW = new float[d * c], db = new float[c];
+        int[] by = new int[batch];
+        float[] ws = new float[SoftmaxLoss.WorkspaceLength(batch, d, c)];
+        for (int step = 0, next = 0; step < steps; step++)
+        {
+            for (int k = 0; k < batch; k++, next = (next + 1) % n)
+            {
+                Array.Copy(x, next * d, bx, k * d, d);
+                by[k] = y[next];
+            }
+            SoftmaxLoss.LossAndGradient(w, b, bx, by, batch, d, c, reg, dW, db, ws, path);
+            for (int i = 0; i < w.Length; i++) w[i] += -lr * dW[i];
+            for (int j = 0; j < c; j++) b[j] += -lr * db[j];
+        }
+        Assert.Equal(w, model.Weights);
+        Assert.Equal(b, model.Bias);
+    }
+
     [Fact]
     public void Epochs_override_iterations_and_batch_is_clamped()
     {
