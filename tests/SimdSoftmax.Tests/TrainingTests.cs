@@ -62,6 +62,23 @@ public class TrainingTests
     }
 
     [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Thread_count_does_not_change_the_weights(KernelPath path)
+    {
+        Paths.Require(path);
+        const int n = 600, d = 70, c = 10;
+        var (x, y) = Blobs(n, d, c, 17);
+        float[] Train(int threads)
+        {
+            var m = new SoftmaxClassifier(d, c);
+            m.Train(x, y, n, new TrainingOptions { Path = path, Threads = threads, Iterations = 12, BatchSize = 500 });
+            return [.. m.Weights, .. m.Bias];
+        }
+        float[] one = Train(1);
+        Assert.Equal(one, Train(2));
+        Assert.Equal(one, Train(3));
+    }
+
+    [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
     public void Steady_state_steps_allocate_nothing(KernelPath path)
     {
         Paths.Require(path);

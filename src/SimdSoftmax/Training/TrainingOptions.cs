@@ -37,7 +37,11 @@ public sealed record TrainingOptions
     /// <summary>Which kernels compute the loss, the gradient and the predictions.</summary>
     public KernelPath Path { get; init; } = KernelPath.Auto;
 
-    /// <summary>Threads the kernels may use (forwarded to the loss kernel once it takes a thread count; today each step runs on the calling thread). At least 1.</summary>
+    /// <summary>
+    /// Threads each step's loss kernel may use (<see cref="SoftmaxLoss"/>'s <c>threads</c>). The default 1 keeps a step on the
+    /// calling thread and allocation-free; more threads give bit-identical results (the kernel's lanes do not depend on the
+    /// thread count) but each step then allocates a little. At least 1.
+    /// </summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>Called after every step with the step index (from 0) and that step's minibatch loss. Keep it cheap.</summary>
