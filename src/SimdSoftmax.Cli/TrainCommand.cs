@@ -31,7 +31,9 @@ internal static class TrainCommand
 
         var model = new SoftmaxClassifier(train.FeatureCount, classes, WeightInit.SmallGaussian, training.Seed);
         using var bar = new ProgressLine("train", PlannedIterations(training, train.Count));
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         TrainingResult result = model.Train(train.Features, train.Labels, train.Count, training with { Progress = bar.Report });
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         bar.Finish(result.FinalLoss);
         if (result.Diverged)
         {
@@ -43,7 +45,7 @@ internal static class TrainCommand
         double testAccuracy = model.Accuracy(test.Features, test.Labels, test.Count, path);
         Console.WriteLine($"accuracy: train {trainAccuracy:P2} ({train.Count:N0} images), test {testAccuracy:P2} ({test.Count:N0} held-out images)");
         double perStep = result.TimePerIteration.TotalSeconds;
-        Console.WriteLine($"time:    {result.Iterations} steps in {result.Elapsed.TotalSeconds:F3} s, {FormatSeconds(perStep)} per step ({path}, {training.BatchSize} samples per step)");
+        Console.WriteLine($"time:    {result.Iterations} steps in {result.Elapsed.TotalSeconds:F3} s, {FormatSeconds(perStep)} per step ({path}, {training.BatchSize} samples per step; process CPU time {cpu.TotalSeconds:F3} s)");
 
         if (path != KernelPath.Scalar && speedupIterations > 0 && result.Iterations > 0)
         {
