@@ -30,7 +30,8 @@ internal static class SweepCommand
         Console.WriteLine($"sweep:   {lrs.Length} learning rates × {regs.Length} regularization strengths; training on {train.Count:N0}, validating on {val.Count:N0} carved from the training set");
         Console.WriteLine($"SGD:     {TrainCommand.Describe(baseOptions, train.Count)}; path {path}");
         Console.WriteLine();
-        Console.WriteLine($"  {"lr",9} {"reg",9} {"loss",8} {"train acc",10} {"val acc",8} {"time",9}");
+        bool live = !Console.IsOutputRedirected;
+        int total = lrs.Length * regs.Length;
 
         var rows = new List<(float Lr, float Reg, string Line, double Val)>();
         double bestVal = -1;
@@ -53,18 +54,19 @@ internal static class SweepCommand
                     line = $"{lr,9:G4} {reg,9:G4} {r.FinalLoss,8:F4} {trainAccuracy,10:P2} {valAccuracy,8:P2} {r.Elapsed.TotalSeconds,8:F2}s";
                     if (valAccuracy > bestVal) { bestVal = valAccuracy; best = rows.Count; }
                 }
-                Console.WriteLine($"  {line}");
                 rows.Add((lr, reg, line, valAccuracy));
+                if (live) Console.Write($"\rrun {rows.Count}/{total}: lr {lr:G4} reg {reg:G4} → {(r.Diverged ? "diverged" : $"val {valAccuracy:P2}")}          ");
             }
 
+        if (live) Console.Write("\r" + new string(' ', 70) + "\r");
+        Console.WriteLine($"  {"lr",9} {"reg",9} {"loss",8} {"train acc",10} {"val acc",8} {"time",9}");
+        for (int i = 0; i < rows.Count; i++) Console.WriteLine($"{(i == best ? "* " : "  ")}{rows[i].Line}{(i == best ? "  ← best" : "")}");
         Console.WriteLine();
         if (best < 0)
         {
             Console.Error.WriteLine("every run diverged; try smaller learning rates.");
             return 1;
         }
-        for (int i = 0; i < rows.Count; i++) Console.WriteLine($"{(i == best ? "* " : "  ")}{rows[i].Line}{(i == best ? "  ← best" : "")}");
-        Console.WriteLine();
         Console.WriteLine($"best:    --lr {rows[best].Lr.ToString("G4", CultureInfo.InvariantCulture)} --reg {rows[best].Reg.ToString("G4", CultureInfo.InvariantCulture)}: validation accuracy {bestVal:P2}");
         return 0;
     }

@@ -103,6 +103,16 @@ public sealed class CliTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Sweep_where_every_run_diverges_still_prints_the_table_and_fails()
+    {
+        WriteDigits("t10k", 100, 9);
+        var (code, output, err) = Run("sweep", "--data", _dir, "--path", "scalar", "--lrs", "1e37", "--regs", "1", "--iters", "20", "--batch", "20", "--val", "20");
+        Assert.Equal(1, code);
+        Assert.Contains("diverged", output);
+        Assert.Contains("every run diverged", err);
+    }
+
+    [Fact]
     public void Gradcheck_prints_analytic_vs_numeric_and_passes()
     {
         var (code, output, err) = Run("gradcheck", "--path", "scalar", "--n", "20", "--d", "8", "--c", "4", "--checks", "6", "--seed", "3");
