@@ -9,9 +9,9 @@ dest=data/mnist
 files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 
 missing=()
-for f in "${files[@]}"; do [ -s "$dest/$f.gz" ] || missing+=("$f"); done
+for f in "${files[@]}"; do [ -s "$dest/$f.gz" ] || [ -s "$dest/$f" ] || missing+=("$f"); done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "MNIST already present in $dest/ (${files[*]/%/.gz}); nothing to do."
+  echo "MNIST already present in $dest/ (${files[*]}); nothing to do."
   exit 0
 fi
 
