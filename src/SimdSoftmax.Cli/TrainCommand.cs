@@ -15,7 +15,7 @@ internal static class TrainCommand
         TrainingOptions training = ReadTrainingOptions(options);
         bool center = options.Flag("center");
         string? imagePath = options.String("weights-image");
-        int speedupIterations = options.Int("speedup-iters", 20, 0, 100_000);
+        int speedupIterations = options.Int("speedup-iters", 50, 0, 100_000);
         options.RejectUnknown();
 
         long startup = Stopwatch.GetTimestamp();
