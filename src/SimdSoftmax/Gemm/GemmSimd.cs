@@ -78,6 +78,12 @@ internal static unsafe class GemmSimd
                 Slab(0, extent);
                 return;
             }
+            RunParallel(extent, unit, units, slabs);
+        }
+
+        // Separate from Run so the closure (allocated at the scope's entry) exists only on the multi-thread path.
+        private void RunParallel(int extent, int unit, int units, int slabs)
+        {
             int slabUnits = (units + slabs - 1) / slabs;
             int slabSize = slabUnits * unit;
             slabs = (extent + slabSize - 1) / slabSize;
