@@ -204,4 +204,35 @@ public class GemmSimdTests
         Gemm.Multiply(Transpose.No, Transpose.No, 300, 70, 40, 0f, a, 40, b, 70, 0f, c, 70, path);
         Assert.All(c, v => Assert.Equal(0f, v));
     }
+
+    /// <summary>
+    /// The AVX-512 tile candidates kept for the gemm-tiles measurement (12×32, 6×64) are correct too, and every tile
+    /// gives bitwise the same C as the chosen 8×48 with the same KC: each element is one FMA chain in k order whatever
+    /// the tile, so the tile choice (or a thread's slab) never changes a bit.
+    /// </summary>
+    [SkippableFact]
+    public unsafe void Avx512_tile_candidates_agree_bitwise_with_the_chosen_tile()
+    {
+        Paths.Require(KernelPath.Avx512);
+        const int m = 77, n = 101, k = 700;
+        float[] a = Data.Uniform(m * k, 11), b = Data.Uniform(k * n, 12), c0 = Data.Uniform(m * n, 13);
+        float[] c8 = (float[])c0.Clone(), c12 = (float[])c0.Clone(), c6 = (float[])c0.Clone();
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* p8 = c8)
+        fixed (float* p12 = c12)
+        fixed (float* p6 = c6)
+        {
+            GemmBlocked<Microkernel8x48Avx512>.Multiply(false, true, m, n, k, 0.5f, pa, k, pb, k, 0.25f, p8, n, 128, 512, 3072);
+            GemmBlocked<Microkernel12x32Avx512>.Multiply(false, true, m, n, k, 0.5f, pa, k, pb, k, 0.25f, p12, n, 96, 512, 3072);
+            GemmBlocked<Microkernel6x64Avx512>.Multiply(false, true, m, n, k, 0.5f, pa, k, pb, k, 0.25f, p6, n, 192, 512, 3072);
+        }
+        double[] expected = DoubleReference.Gemm(false, true, m, n, k, 0.5, a, k, b, k, 0.25, c0, n);
+        Compare.Close(expected, c8, 1e-4, 1e-5, "8x48");
+        for (int i = 0; i < c8.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(c8[i]), BitConverter.SingleToInt32Bits(c12[i]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(c8[i]), BitConverter.SingleToInt32Bits(c6[i]));
+        }
+    }
 }
