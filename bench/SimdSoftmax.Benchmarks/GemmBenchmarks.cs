@@ -8,15 +8,14 @@ using SimdSoftmax.Anchors;
 
 namespace SimdSoftmax.Benchmarks;
 
-/// <summary>A GEMM problem: C (m×n) = op(A)·op(B), k deep.</summary>
+/// <summary>A GEMM problem: C (m×n) = op(A)·op(B), k deep; shown as m x n x k (and "tA" when A is stored transposed).</summary>
 public sealed record GemmShape(int M, int N, int K, bool TransA = false, string Label = "")
 {
     /// <summary>2·m·n·k.</summary>
     public double Flops => 2.0 * M * N * K;
 
     /// <inheritdoc/>
-    public override string ToString() =>
-        (Label.Length > 0 ? Label + " " : "") + $"{M}x{N}x{K}" + (TransA ? " tA" : "");
+    public override string ToString() => $"{M}x{N}x{K}" + (TransA ? " tA" : ""); // ≤ 20 chars: BDN truncates longer parameter values
 }
 
 /// <summary>

@@ -34,6 +34,9 @@ internal static class GemmSweep
             shapes.Add(new Shape("Xt·dS 3073x5000x10 tA", true, false, 3073, 10, 5000));
             shapes.Add(new Shape("MNIST 100x784x10", false, false, 100, 10, 784));
             shapes.Add(new Shape("MNIST 784x100x10 tA", true, false, 784, 10, 100));
+            // The skinny kernels' in-cache rate (A fits in L2): what the big shapes would reach if memory kept up.
+            shapes.Add(new Shape("X·W L2-res 64x3073x10", false, false, 64, 10, 3073));
+            shapes.Add(new Shape("Xt·dS L2-res 3073x64x10", true, false, 3073, 10, 64));
         }
         bool avx2 = KernelPaths.IsSupported(KernelPath.Avx2), avx512 = KernelPaths.IsSupported(KernelPath.Avx512);
         Console.WriteLine();
