@@ -51,6 +51,40 @@ internal static unsafe class GemmTileSweep
                         for (int t = 0; t < 16; t++)
                             T.Run(256, (float*)A, (float*)B, (float*)C, 64, 1f, 1f);
                 }));
+            if (args.Contains("packing"))
+            {
+                // The packing work of one size³ multiply with the AVX-512 blocking (MC 128, KC 512, NC ≥ size).
+                float[] packA = new float[128 * 512 + 64], packB = new float[512 * (size + 48)];
+                cases.Clear();
+                cases.Add(("PackPanelA (8-row panels, all of A)", () =>
+                {
+                    fixed (float* d = packA)
+                        for (int pc = 0; pc < size; pc += 512)
+                            for (int ic = 0; ic < size; ic += 128)
+                                PackPanels.PackPanelA(8, false, (float*)A, size, ic, pc, Math.Min(128, size - ic), Math.Min(512, size - pc), d);
+                }));
+                cases.Add(("PackPanelB (48-col panels, all of B)", () =>
+                {
+                    fixed (float* d = packB)
+                        for (int pc = 0; pc < size; pc += 512)
+                            PackPanels.PackPanelB(48, false, (float*)B, size, pc, 0, Math.Min(512, size - pc), size, d);
+                }));
+                cases.Add(("8x48 full GEMM", () => GemmBlocked<Microkernel8x48Avx512>.Multiply(false, false, size, size, size, 1f,
+                    (float*)A, size, (float*)B, size, 0f, (float*)C, size, 128, 512, 3072)));
+                double work = 2.0 * size * size * size;
+                var t = new double[cases.Count];
+                Array.Fill(t, double.MaxValue);
+                for (int round = 0; round < 8; round++)
+                    for (int i = 0; i < cases.Count; i++)
+                    {
+                        double t0 = ThreadCpuClock.Seconds();
+                        cases[i].Item2();
+                        t[i] = Math.Min(t[i], ThreadCpuClock.Seconds() - t0);
+                    }
+                for (int i = 0; i < cases.Count; i++)
+                    Console.WriteLine($"{cases[i].Item1,-40}{t[i] * 1e3,8:F3} ms ({100 * t[i] / t[^1],5:F1} % of the GEMM)");
+                return;
+            }
             if (args.Contains("kernels"))
             {
                 cases.Clear();

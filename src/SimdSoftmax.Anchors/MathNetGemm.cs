@@ -5,7 +5,9 @@ namespace SimdSoftmax.Anchors;
 
 /// <summary>
 /// The managed anchor: MathNet.Numerics' pure-C# linear-algebra provider (<c>Control.UseManaged()</c>),
-/// the fastest SGEMM a .NET program gets without native code.
+/// the fastest SGEMM a .NET program gets without native code. Single-threaded (<c>Control.UseSingleThread()</c>), like
+/// the other single-thread columns: its provider otherwise spreads large products over the thread pool, which a
+/// calling-thread CPU clock would not see.
 /// </summary>
 public static class MathNetGemm
 {
@@ -14,6 +16,7 @@ public static class MathNetGemm
     private static ILinearAlgebraProvider CreateProvider()
     {
         Control.UseManaged();
+        Control.UseSingleThread();
         return LinearAlgebraControl.Provider;
     }
 

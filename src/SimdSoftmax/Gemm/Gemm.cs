@@ -24,8 +24,7 @@ public static partial class Gemm
     /// <param name="ldc">Row stride of C: at least max(1, n).</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <param name="threads">
-    /// Degree of parallelism: 0 (default) = automatic (one thread for small products, every core above a measured size
-    /// threshold); 1 = the calling thread only (allocates nothing); n &gt; 1 = up to n threads. C is split into disjoint
+    /// Degree of parallelism: 0 (default) = automatic (one thread below 2·160³ flops, every core above); 1 = the calling thread only (allocates nothing); n &gt; 1 = up to n threads. C is split into disjoint
     /// slabs and k is never split, so the result is bitwise identical whatever the thread count.
     /// The scalar path always runs on one thread.
     /// </param>

@@ -10,8 +10,10 @@ namespace SimdSoftmax;
 internal static unsafe class GemmSimd
 {
     /// <summary>
-    /// Below this many flops (2·m·n·k) automatic threading stays on the calling thread: waking a pool thread costs
-    /// tens of microseconds, more than a 128³ product takes (see README measurements).
+    /// Below this many flops (2·m·n·k) automatic threading stays on the calling thread (and allocates nothing). Handing
+    /// a slab to a pool thread costs on the order of 10–50 µs; 2·160³ flops take ≈ 50 µs on one core at ~160 GFLOPS, so
+    /// below it a second thread cannot pay for itself. (The shared CI machine was too loaded for a clean wall-clock
+    /// crossover; gemm-sweep's CPU-time estimate gives 1.6× at 256³ and 1.8–2.0× from 512³ up.)
     /// </summary>
     public const long ParallelThresholdFlops = 2L * 160 * 160 * 160;
 
@@ -78,6 +80,12 @@ internal static unsafe class GemmSimd
                 Slab(0, extent);
                 return;
             }
+            RunParallel(extent, unit, units, slabs);
+        }
+
+        // Separate from Run so the closure (allocated at the scope's entry) exists only on the multi-thread path.
+        private void RunParallel(int extent, int unit, int units, int slabs)
+        {
             int slabUnits = (units + slabs - 1) / slabs;
             int slabSize = slabUnits * unit;
             slabs = (extent + slabSize - 1) / slabSize;

@@ -10,27 +10,19 @@ internal sealed unsafe class GemmWorkspace
 {
     [ThreadStatic] private static GemmWorkspace? t_current;
 
-    private readonly float[] _a, _b;
+    private readonly PinnedBuffer _packedA = new(), _packedB = new();
 
-    /// <summary>Packed A block (MC×KC), 64-byte aligned.</summary>
-    public readonly float* A;
+    /// <summary>Packed A block (up to <see cref="GemmBlocking.MaxPackedA"/> floats), allocated on the thread's first blocked call.</summary>
+    public float* A => _packedA.Get(GemmBlocking.MaxPackedA);
 
-    /// <summary>Packed B panel (KC×NC), 64-byte aligned.</summary>
-    public readonly float* B;
+    /// <summary>Packed B panel (up to <see cref="GemmBlocking.MaxPackedB"/> floats), allocated on the thread's first blocked call.</summary>
+    public float* B => _packedB.Get(GemmBlocking.MaxPackedB);
 
     /// <summary>Skinny path: the narrow op(B), repacked (shared read-only by the threads of one call).</summary>
     public PinnedBuffer SkinnyB { get; } = new();
 
     /// <summary>Skinny path: this thread's transposed C accumulators.</summary>
     public PinnedBuffer SkinnyC { get; } = new();
-
-    private GemmWorkspace()
-    {
-        _a = GC.AllocateUninitializedArray<float>(GemmBlocking.MaxPackedA + 16, pinned: true);
-        _b = GC.AllocateUninitializedArray<float>(GemmBlocking.MaxPackedB + 16, pinned: true);
-        A = PinnedBuffer.Align((float*)Unsafe.AsPointer(ref _a[0]));
-        B = PinnedBuffer.Align((float*)Unsafe.AsPointer(ref _b[0]));
-    }
 
     /// <summary>This thread's workspace.</summary>
     public static GemmWorkspace ForCurrentThread() => t_current ??= new GemmWorkspace();
@@ -47,6 +39,7 @@ internal sealed unsafe class GemmWorkspace
         {
             if (length > _length)
             {
+                // Geometric growth (from 16 Ki floats) so a run of slightly larger calls reallocates only a few times.
                 long grown = Math.Max(length, Math.Max(16 * 1024, Math.Min(2 * _length, Array.MaxLength - 16)));
                 _array = GC.AllocateUninitializedArray<float>(checked((int)grown + 16), pinned: true);
                 _pointer = Align((float*)Unsafe.AsPointer(ref _array[0]));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace SimdSoftmax;
 
@@ -70,11 +71,12 @@ internal static unsafe class PackPanels
             if (!transB)
             {
                 float* src = b + (nint)p0 * ldb + j0 + jr;
-                if (cols == nr)
+                if (cols == nr && nr % 8 == 0 && Vector256.IsHardwareAccelerated)
                 {
-                    nuint bytes = (nuint)nr * sizeof(float);
+                    // Full panel: nr/8 vector copies per row (a variable-size block copy would call memmove per row).
                     for (int p = 0; p < kc; p++, src += ldb, dst += nr)
-                        Unsafe.CopyBlockUnaligned(dst, src, (uint)bytes);
+                        for (int j = 0; j < nr; j += 8)
+                            Vector256.Store(Vector256.Load(src + j), dst + j);
                 }
                 else
                 {

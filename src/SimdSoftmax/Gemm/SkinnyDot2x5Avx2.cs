@@ -7,19 +7,21 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// Skinny no-pack kernel for C = A·op(B) with A row-major (m×k) and few columns: 2 rows of A × 5 columns of op(B),
-/// each a k-long dot product vectorized along k (Vector256, 10 accumulators), so every lane does useful work even when
-/// n = 10. op(B) columns are contiguous rows of <c>bt</c> (n×k). Rows and columns past the edge are clamped by the caller to
-/// valid ones (their results are discarded), so nothing outside the matrices is read.
+/// each a dot product vectorized along k (Vector256, 10 accumulators), so every lane does useful work even when n = 10.
+/// op(B) columns are contiguous rows of <c>bt</c> (n×k). Works on a k chunk (a multiple of 8): the accumulators are
+/// stored to <c>acc</c> (10 vectors, slot r·5 + j) and, with <c>accumulate</c>, resumed from it, so chunking k (to keep
+/// the op(B) chunk in L1 across many rows) rounds exactly like one long chain. Rows and columns past the edge are
+/// clamped by the caller to valid ones (their results are discarded), so nothing outside the matrices is read.
 /// </summary>
 internal static unsafe class SkinnyDot2x5Avx2
 {
-    public const int Rows = 2, Cols = 5;
+    public const int Rows = 2, Cols = 5, Lanes = 8;
 
-    /// <summary>out[r·5 + j] = Σₚ a_r[p]·b_j[p] for p in 0..k.</summary>
+    /// <summary>acc[r·5 + j] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k (k a multiple of 8).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* result)
+    public static void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate)
     {
-        Debug.Assert(k >= 0);
+        Debug.Assert(k >= 0 && k % 8 == 0);
         float* a0 = a + rowOffsets[0] * lda;
         float* a1 = a + rowOffsets[1] * lda;
         float* b0 = bt + colOffsets[0] * ldbt;
@@ -27,10 +29,19 @@ internal static unsafe class SkinnyDot2x5Avx2
         float* b2 = bt + colOffsets[2] * ldbt;
         float* b3 = bt + colOffsets[3] * ldbt;
         float* b4 = bt + colOffsets[4] * ldbt;
-        Vector256<float> s0_0 = Vector256<float>.Zero, s0_1 = Vector256<float>.Zero, s0_2 = Vector256<float>.Zero, s0_3 = Vector256<float>.Zero, s0_4 = Vector256<float>.Zero;
-        Vector256<float> s1_0 = Vector256<float>.Zero, s1_1 = Vector256<float>.Zero, s1_2 = Vector256<float>.Zero, s1_3 = Vector256<float>.Zero, s1_4 = Vector256<float>.Zero;
-        int p = 0;
-        for (; p <= k - 8; p += 8)
+        Vector256<float> s0_0, s0_1, s0_2, s0_3, s0_4;
+        Vector256<float> s1_0, s1_1, s1_2, s1_3, s1_4;
+        if (accumulate)
+        {
+            s0_0 = Vector256.Load(acc + 0); s0_1 = Vector256.Load(acc + 8); s0_2 = Vector256.Load(acc + 16); s0_3 = Vector256.Load(acc + 24); s0_4 = Vector256.Load(acc + 32);
+            s1_0 = Vector256.Load(acc + 40); s1_1 = Vector256.Load(acc + 48); s1_2 = Vector256.Load(acc + 56); s1_3 = Vector256.Load(acc + 64); s1_4 = Vector256.Load(acc + 72);
+        }
+        else
+        {
+            s0_0 = Vector256<float>.Zero; s0_1 = Vector256<float>.Zero; s0_2 = Vector256<float>.Zero; s0_3 = Vector256<float>.Zero; s0_4 = Vector256<float>.Zero;
+            s1_0 = Vector256<float>.Zero; s1_1 = Vector256<float>.Zero; s1_2 = Vector256<float>.Zero; s1_3 = Vector256<float>.Zero; s1_4 = Vector256<float>.Zero;
+        }
+        for (int p = 0; p < k; p += 8)
         {
             Vector256<float> x0 = Vector256.Load(a0 + p);
             Vector256<float> x1 = Vector256.Load(a1 + p);
@@ -45,23 +56,7 @@ internal static unsafe class SkinnyDot2x5Avx2
             Vector256<float> w4 = Vector256.Load(b4 + p);
             s0_4 = Fma.MultiplyAdd(x0, w4, s0_4); s1_4 = Fma.MultiplyAdd(x1, w4, s1_4);
         }
-        result[0] = Vector256.Sum(s0_0);
-        result[1] = Vector256.Sum(s0_1);
-        result[2] = Vector256.Sum(s0_2);
-        result[3] = Vector256.Sum(s0_3);
-        result[4] = Vector256.Sum(s0_4);
-        result[5] = Vector256.Sum(s1_0);
-        result[6] = Vector256.Sum(s1_1);
-        result[7] = Vector256.Sum(s1_2);
-        result[8] = Vector256.Sum(s1_3);
-        result[9] = Vector256.Sum(s1_4);
-        // k tail (fewer than 8): scalar, after the vector sum, in a fixed order.
-        for (; p < k; p++)
-        {
-            float t0 = a0[p];
-            result[0] = MathF.FusedMultiplyAdd(t0, b0[p], result[0]); result[1] = MathF.FusedMultiplyAdd(t0, b1[p], result[1]); result[2] = MathF.FusedMultiplyAdd(t0, b2[p], result[2]); result[3] = MathF.FusedMultiplyAdd(t0, b3[p], result[3]); result[4] = MathF.FusedMultiplyAdd(t0, b4[p], result[4]);
-            float t1 = a1[p];
-            result[5] = MathF.FusedMultiplyAdd(t1, b0[p], result[5]); result[6] = MathF.FusedMultiplyAdd(t1, b1[p], result[6]); result[7] = MathF.FusedMultiplyAdd(t1, b2[p], result[7]); result[8] = MathF.FusedMultiplyAdd(t1, b3[p], result[8]); result[9] = MathF.FusedMultiplyAdd(t1, b4[p], result[9]);
-        }
+        Vector256.Store(s0_0, acc + 0); Vector256.Store(s0_1, acc + 8); Vector256.Store(s0_2, acc + 16); Vector256.Store(s0_3, acc + 24); Vector256.Store(s0_4, acc + 32);
+        Vector256.Store(s1_0, acc + 40); Vector256.Store(s1_1, acc + 48); Vector256.Store(s1_2, acc + 56); Vector256.Store(s1_3, acc + 64); Vector256.Store(s1_4, acc + 72);
     }
 }

@@ -7,19 +7,21 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// Skinny no-pack kernel for C = A·op(B) with A row-major (m×k) and few columns: 4 rows of A × 5 columns of op(B),
-/// each a k-long dot product vectorized along k (Vector512, 20 accumulators), so every lane does useful work even when
-/// n = 10. op(B) columns are contiguous rows of <c>bt</c> (n×k). Rows and columns past the edge are clamped by the caller to
-/// valid ones (their results are discarded), so nothing outside the matrices is read.
+/// each a dot product vectorized along k (Vector512, 20 accumulators), so every lane does useful work even when n = 10.
+/// op(B) columns are contiguous rows of <c>bt</c> (n×k). Works on a k chunk (a multiple of 16): the accumulators are
+/// stored to <c>acc</c> (20 vectors, slot r·5 + j) and, with <c>accumulate</c>, resumed from it, so chunking k (to keep
+/// the op(B) chunk in L1 across many rows) rounds exactly like one long chain. Rows and columns past the edge are
+/// clamped by the caller to valid ones (their results are discarded), so nothing outside the matrices is read.
 /// </summary>
 internal static unsafe class SkinnyDot4x5Avx512
 {
-    public const int Rows = 4, Cols = 5;
+    public const int Rows = 4, Cols = 5, Lanes = 16;
 
-    /// <summary>out[r·5 + j] = Σₚ a_r[p]·b_j[p] for p in 0..k.</summary>
+    /// <summary>acc[r·5 + j] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k (k a multiple of 16).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* result)
+    public static void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate)
     {
-        Debug.Assert(k >= 0);
+        Debug.Assert(k >= 0 && k % 16 == 0);
         float* a0 = a + rowOffsets[0] * lda;
         float* a1 = a + rowOffsets[1] * lda;
         float* a2 = a + rowOffsets[2] * lda;
@@ -29,12 +31,25 @@ internal static unsafe class SkinnyDot4x5Avx512
         float* b2 = bt + colOffsets[2] * ldbt;
         float* b3 = bt + colOffsets[3] * ldbt;
         float* b4 = bt + colOffsets[4] * ldbt;
-        Vector512<float> s0_0 = Vector512<float>.Zero, s0_1 = Vector512<float>.Zero, s0_2 = Vector512<float>.Zero, s0_3 = Vector512<float>.Zero, s0_4 = Vector512<float>.Zero;
-        Vector512<float> s1_0 = Vector512<float>.Zero, s1_1 = Vector512<float>.Zero, s1_2 = Vector512<float>.Zero, s1_3 = Vector512<float>.Zero, s1_4 = Vector512<float>.Zero;
-        Vector512<float> s2_0 = Vector512<float>.Zero, s2_1 = Vector512<float>.Zero, s2_2 = Vector512<float>.Zero, s2_3 = Vector512<float>.Zero, s2_4 = Vector512<float>.Zero;
-        Vector512<float> s3_0 = Vector512<float>.Zero, s3_1 = Vector512<float>.Zero, s3_2 = Vector512<float>.Zero, s3_3 = Vector512<float>.Zero, s3_4 = Vector512<float>.Zero;
-        int p = 0;
-        for (; p <= k - 16; p += 16)
+        Vector512<float> s0_0, s0_1, s0_2, s0_3, s0_4;
+        Vector512<float> s1_0, s1_1, s1_2, s1_3, s1_4;
+        Vector512<float> s2_0, s2_1, s2_2, s2_3, s2_4;
+        Vector512<float> s3_0, s3_1, s3_2, s3_3, s3_4;
+        if (accumulate)
+        {
+            s0_0 = Vector512.Load(acc + 0); s0_1 = Vector512.Load(acc + 16); s0_2 = Vector512.Load(acc + 32); s0_3 = Vector512.Load(acc + 48); s0_4 = Vector512.Load(acc + 64);
+            s1_0 = Vector512.Load(acc + 80); s1_1 = Vector512.Load(acc + 96); s1_2 = Vector512.Load(acc + 112); s1_3 = Vector512.Load(acc + 128); s1_4 = Vector512.Load(acc + 144);
+            s2_0 = Vector512.Load(acc + 160); s2_1 = Vector512.Load(acc + 176); s2_2 = Vector512.Load(acc + 192); s2_3 = Vector512.Load(acc + 208); s2_4 = Vector512.Load(acc + 224);
+            s3_0 = Vector512.Load(acc + 240); s3_1 = Vector512.Load(acc + 256); s3_2 = Vector512.Load(acc + 272); s3_3 = Vector512.Load(acc + 288); s3_4 = Vector512.Load(acc + 304);
+        }
+        else
+        {
+            s0_0 = Vector512<float>.Zero; s0_1 = Vector512<float>.Zero; s0_2 = Vector512<float>.Zero; s0_3 = Vector512<float>.Zero; s0_4 = Vector512<float>.Zero;
+            s1_0 = Vector512<float>.Zero; s1_1 = Vector512<float>.Zero; s1_2 = Vector512<float>.Zero; s1_3 = Vector512<float>.Zero; s1_4 = Vector512<float>.Zero;
+            s2_0 = Vector512<float>.Zero; s2_1 = Vector512<float>.Zero; s2_2 = Vector512<float>.Zero; s2_3 = Vector512<float>.Zero; s2_4 = Vector512<float>.Zero;
+            s3_0 = Vector512<float>.Zero; s3_1 = Vector512<float>.Zero; s3_2 = Vector512<float>.Zero; s3_3 = Vector512<float>.Zero; s3_4 = Vector512<float>.Zero;
+        }
+        for (int p = 0; p < k; p += 16)
         {
             Vector512<float> x0 = Vector512.Load(a0 + p);
             Vector512<float> x1 = Vector512.Load(a1 + p);
@@ -51,37 +66,9 @@ internal static unsafe class SkinnyDot4x5Avx512
             Vector512<float> w4 = Vector512.Load(b4 + p);
             s0_4 = Avx512F.FusedMultiplyAdd(x0, w4, s0_4); s1_4 = Avx512F.FusedMultiplyAdd(x1, w4, s1_4); s2_4 = Avx512F.FusedMultiplyAdd(x2, w4, s2_4); s3_4 = Avx512F.FusedMultiplyAdd(x3, w4, s3_4);
         }
-        result[0] = Vector512.Sum(s0_0);
-        result[1] = Vector512.Sum(s0_1);
-        result[2] = Vector512.Sum(s0_2);
-        result[3] = Vector512.Sum(s0_3);
-        result[4] = Vector512.Sum(s0_4);
-        result[5] = Vector512.Sum(s1_0);
-        result[6] = Vector512.Sum(s1_1);
-        result[7] = Vector512.Sum(s1_2);
-        result[8] = Vector512.Sum(s1_3);
-        result[9] = Vector512.Sum(s1_4);
-        result[10] = Vector512.Sum(s2_0);
-        result[11] = Vector512.Sum(s2_1);
-        result[12] = Vector512.Sum(s2_2);
-        result[13] = Vector512.Sum(s2_3);
-        result[14] = Vector512.Sum(s2_4);
-        result[15] = Vector512.Sum(s3_0);
-        result[16] = Vector512.Sum(s3_1);
-        result[17] = Vector512.Sum(s3_2);
-        result[18] = Vector512.Sum(s3_3);
-        result[19] = Vector512.Sum(s3_4);
-        // k tail (fewer than 16): scalar, after the vector sum, in a fixed order.
-        for (; p < k; p++)
-        {
-            float t0 = a0[p];
-            result[0] = MathF.FusedMultiplyAdd(t0, b0[p], result[0]); result[1] = MathF.FusedMultiplyAdd(t0, b1[p], result[1]); result[2] = MathF.FusedMultiplyAdd(t0, b2[p], result[2]); result[3] = MathF.FusedMultiplyAdd(t0, b3[p], result[3]); result[4] = MathF.FusedMultiplyAdd(t0, b4[p], result[4]);
-            float t1 = a1[p];
-            result[5] = MathF.FusedMultiplyAdd(t1, b0[p], result[5]); result[6] = MathF.FusedMultiplyAdd(t1, b1[p], result[6]); result[7] = MathF.FusedMultiplyAdd(t1, b2[p], result[7]); result[8] = MathF.FusedMultiplyAdd(t1, b3[p], result[8]); result[9] = MathF.FusedMultiplyAdd(t1, b4[p], result[9]);
-            float t2 = a2[p];
-            result[10] = MathF.FusedMultiplyAdd(t2, b0[p], result[10]); result[11] = MathF.FusedMultiplyAdd(t2, b1[p], result[11]); result[12] = MathF.FusedMultiplyAdd(t2, b2[p], result[12]); result[13] = MathF.FusedMultiplyAdd(t2, b3[p], result[13]); result[14] = MathF.FusedMultiplyAdd(t2, b4[p], result[14]);
-            float t3 = a3[p];
-            result[15] = MathF.FusedMultiplyAdd(t3, b0[p], result[15]); result[16] = MathF.FusedMultiplyAdd(t3, b1[p], result[16]); result[17] = MathF.FusedMultiplyAdd(t3, b2[p], result[17]); result[18] = MathF.FusedMultiplyAdd(t3, b3[p], result[18]); result[19] = MathF.FusedMultiplyAdd(t3, b4[p], result[19]);
-        }
+        Vector512.Store(s0_0, acc + 0); Vector512.Store(s0_1, acc + 16); Vector512.Store(s0_2, acc + 32); Vector512.Store(s0_3, acc + 48); Vector512.Store(s0_4, acc + 64);
+        Vector512.Store(s1_0, acc + 80); Vector512.Store(s1_1, acc + 96); Vector512.Store(s1_2, acc + 112); Vector512.Store(s1_3, acc + 128); Vector512.Store(s1_4, acc + 144);
+        Vector512.Store(s2_0, acc + 160); Vector512.Store(s2_1, acc + 176); Vector512.Store(s2_2, acc + 192); Vector512.Store(s2_3, acc + 208); Vector512.Store(s2_4, acc + 224);
+        Vector512.Store(s3_0, acc + 240); Vector512.Store(s3_1, acc + 256); Vector512.Store(s3_2, acc + 272); Vector512.Store(s3_3, acc + 288); Vector512.Store(s3_4, acc + 304);
     }
 }
