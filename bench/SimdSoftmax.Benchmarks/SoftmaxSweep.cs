@@ -16,7 +16,8 @@ public static class SoftmaxSweep
     public static void Run(string[] args)
     {
         if (args.Contains("threshold")) { Threshold(); return; }
-        Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
+        if (args.Contains("ratio")) { Ratios(); return; }
+        Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
         double copy = CopyBandwidth();
         Console.WriteLine($"copy bandwidth (40 MB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
         var columns = new List<(string Name, Action<float[], float[], int> Run)>
@@ -84,6 +85,57 @@ public static class SoftmaxSweep
         }
     }
 
+    /// <summary>
+    /// The target ratios measured A/B interleaved (11 rounds, median), which survives a busy machine better than one
+    /// pass per column: each path against TensorPrimitives.SoftMax, and log-softmax against softmax.
+    /// </summary>
+    private static void Ratios()
+    {
+        foreach ((int n, int total) in new[] { (10, SmallFloats / 10 * 10), (1000, SmallFloats / 1000 * 1000), (1000, BigFloats / 1000 * 1000) })
+        {
+            float[] x = MakeInput(total), y = new float[total];
+            foreach (KernelPath p in KernelPaths.Available.Where(p => p != KernelPath.Scalar))
+            {
+                var tp = new List<double>();
+                var lg = new List<double>();
+                for (int round = 0; round < 11; round++)
+                {
+                    double a = MeasureOnce(() => Softmax.Rows(x, y, n, p), total);
+                    double b = MeasureOnce(() => TensorPrimitivesSoftMax(x, y, n), total);
+                    double c = MeasureOnce(() => Softmax.LogRows(x, y, n, p), total);
+                    tp.Add(a / b);
+                    lg.Add(c / a);
+                }
+                tp.Sort(); lg.Sort();
+                Console.WriteLine($"cols={n,-5} {total * 4 / 1024,6} KB {p,-7} softmax / TP.SoftMax = {tp[5]:F2}x   log-softmax / softmax = {lg[5]:F2}");
+            }
+        }
+    }
+
+    private static double MeasureOnce(Action action, long elements)
+    {
+        action();
+        long calls = 0;
+        double t0 = ThreadSeconds(), t;
+        do { action(); calls++; } while ((t = ThreadSeconds() - t0) < 0.02);
+        return elements * calls / t / 1e9;
+    }
+
+    /// <summary>
+    /// Seconds of CPU time this thread has run (Linux CLOCK_THREAD_CPUTIME_ID), else wall time. On a shared, busy
+    /// machine wall time counts the time the thread waits for a core; thread CPU time does not.
+    /// </summary>
+    internal static double ThreadSeconds()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(3, out TimeSpec ts) == 0) return ts.Seconds + ts.Nanoseconds * 1e-9;
+        return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+    }
+
+    private struct TimeSpec { public long Seconds; public long Nanoseconds; }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
     internal static float[] MakeInput(int count)
     {
         var rng = new Random(1);
@@ -92,7 +144,7 @@ public static class SoftmaxSweep
         return x;
     }
 
-    /// <summary>Best of 5 timed repetitions, each running the action until ≥ 40 ms have passed; returns 10⁹ elements/s.</summary>
+    /// <summary>Best of 5 timed repetitions, each running the action for ≥ 40 ms of this thread's CPU time; returns 10⁹ elements/s.</summary>
     internal static double Measure(Action action, long elements)
     {
         action();
@@ -100,9 +152,9 @@ public static class SoftmaxSweep
         for (int rep = 0; rep < 5; rep++)
         {
             long calls = 0;
-            var sw = Stopwatch.StartNew();
-            do { action(); calls++; } while (sw.Elapsed.TotalMilliseconds < 40);
-            best = Math.Min(best, sw.Elapsed.TotalSeconds / calls);
+            double t0 = ThreadSeconds(), t;
+            do { action(); calls++; } while ((t = ThreadSeconds() - t0) < 0.04);
+            best = Math.Min(best, t / calls);
         }
         return elements / best / 1e9;
     }
