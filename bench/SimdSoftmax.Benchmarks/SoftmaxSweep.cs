@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using SimdSoftmax.Anchors;
 
 namespace SimdSoftmax.Benchmarks;
 
 /// <summary>
-/// Quick Stopwatch table (~1 min): softmax and log-softmax throughput on every path and the TensorPrimitives anchors,
+/// Quick table (~1 min, timed with the thread CPU clock): softmax and log-softmax throughput on every path and the TensorPrimitives anchors,
 /// rows of 10 … 10⁶, as a 40 MB batch (out of cache) and a 64 KB batch (in cache), against measured copy bandwidth.
 /// <c>dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- softmax-sweep [threshold]</c>
 /// </summary>
@@ -18,8 +19,8 @@ public static class SoftmaxSweep
         if (args.Contains("threshold")) { Threshold(); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
-        double copy = CopyBandwidth();
-        Console.WriteLine($"copy bandwidth (40 MB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
+        double copy = MachineLimits.CopyBandwidthGBs();
+        Console.WriteLine($"copy bandwidth (MachineLimits: 64 MiB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
         var columns = new List<(string Name, Action<float[], float[], int> Run)>
         {
             ("Scalar", (x, y, c) => Softmax.Rows(x, y, c, KernelPath.Scalar)),
@@ -116,25 +117,10 @@ public static class SoftmaxSweep
     {
         action();
         long calls = 0;
-        double t0 = ThreadSeconds(), t;
-        do { action(); calls++; } while ((t = ThreadSeconds() - t0) < 0.02);
+        double t0 = ThreadCpuClock.Seconds(), t;
+        do { action(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.02);
         return elements * calls / t / 1e9;
     }
-
-    /// <summary>
-    /// Seconds of CPU time this thread has run (Linux CLOCK_THREAD_CPUTIME_ID), else wall time. On a shared, busy
-    /// machine wall time counts the time the thread waits for a core; thread CPU time does not.
-    /// </summary>
-    internal static double ThreadSeconds()
-    {
-        if (OperatingSystem.IsLinux() && ClockGetTime(3, out TimeSpec ts) == 0) return ts.Seconds + ts.Nanoseconds * 1e-9;
-        return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-    }
-
-    private struct TimeSpec { public long Seconds; public long Nanoseconds; }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     internal static float[] MakeInput(int count)
     {
@@ -152,18 +138,11 @@ public static class SoftmaxSweep
         for (int rep = 0; rep < 5; rep++)
         {
             long calls = 0;
-            double t0 = ThreadSeconds(), t;
-            do { action(); calls++; } while ((t = ThreadSeconds() - t0) < 0.04);
+            double t0 = ThreadCpuClock.Seconds(), t;
+            do { action(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.04);
             best = Math.Min(best, t / calls);
         }
         return elements / best / 1e9;
-    }
-
-    /// <summary>Copy bandwidth in GB/s counting bytes read plus bytes written (8 per float), 40 MB buffers.</summary>
-    internal static double CopyBandwidth()
-    {
-        float[] a = MakeInput(BigFloats), b = new float[BigFloats];
-        return Measure(() => a.AsSpan().CopyTo(b), BigFloats) * 8;
     }
 
     internal static void TensorPrimitivesSoftMax(float[] x, float[] y, int cols)
