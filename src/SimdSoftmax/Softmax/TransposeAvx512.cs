@@ -18,7 +18,7 @@ internal static unsafe class Transpose16x16Avx512
     /// dst[16·k + r] = src[r·stride + k] for the lanes k set in <paramref name="colMask"/> and r &lt; <paramref name="rows"/>;
     /// 0 elsewhere. All 16 column vectors (256 floats) of dst are written.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // too large to inline; compiled optimized from the first call, never at tier 0
     public static void LoadRowsToColumns(float* src, nint stride, int rows, Vector512<float> colMask, float* dst)
     {
         Debug.Assert(rows is >= 1 and <= 16);
@@ -85,7 +85,7 @@ internal static unsafe class Transpose16x16Avx512
     }
 
     /// <summary>dst[r·stride + k] = src[16·k + r] for r &lt; <paramref name="rows"/> and the lanes k set in <paramref name="colMask"/>; nothing else is written.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void StoreColumnsToRows(float* src, float* dst, nint stride, int rows, Vector512<float> colMask)
     {
         Debug.Assert(rows is >= 1 and <= 16);
