@@ -18,6 +18,12 @@ internal static unsafe class SoftmaxRowsAvx512
 
     /// <summary>Outputs of at least this many floats (16 MB), written out of place, bypass the cache (non-temporal stores).</summary>
     public const int StreamingMinFloats = 4 << 20;
+    /// <summary>
+    /// Shortest row that is streamed: a row's first and last cache lines are shared with its neighbours and written
+    /// with ordinary masked stores, and mixing those with streaming stores on short rows (measured: rows of 100) is
+    /// slower than not streaming at all.
+    /// </summary>
+    public const int StreamingMinCols = 512;
     /// <summary>Longest row whose exponentials are staged in an L1 scratch buffer so the scaled result can be streamed.</summary>
     public const int ScratchFloats = 4096;
 
@@ -35,7 +41,7 @@ internal static unsafe class SoftmaxRowsAvx512
                 SoftmaxShortRowsAvx512.Rows(px, py, rows, cols, log);
                 return;
             }
-            bool stream = x.Length >= StreamingMinFloats && px != py && ((nint)py & 3) == 0;
+            bool stream = x.Length >= StreamingMinFloats && cols >= StreamingMinCols && px != py && ((nint)py & 3) == 0;
             float* buffer = stackalloc float[ScratchFloats + 16];
             float* scratch = stream ? (float*)(((nint)buffer + 63) & ~(nint)63) : null;
             for (int r = 0; r < rows; r++)
