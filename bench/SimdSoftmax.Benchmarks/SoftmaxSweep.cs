@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using SimdSoftmax.Anchors;
 
 namespace SimdSoftmax.Benchmarks;
 
 /// <summary>
-/// Quick Stopwatch table (~1 min): softmax and log-softmax throughput on every path and the TensorPrimitives anchors,
+/// Quick table (~1 min, timed with the thread CPU clock): softmax and log-softmax throughput on every path and the TensorPrimitives anchors,
 /// rows of 10 … 10⁶, as a 40 MB batch (out of cache) and a 64 KB batch (in cache), against measured copy bandwidth.
 /// <c>dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- softmax-sweep [threshold]</c>
 /// </summary>
@@ -16,9 +17,10 @@ public static class SoftmaxSweep
     public static void Run(string[] args)
     {
         if (args.Contains("threshold")) { Threshold(); return; }
-        Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
-        double copy = CopyBandwidth();
-        Console.WriteLine($"copy bandwidth (40 MB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
+        if (args.Contains("ratio")) { Ratios(); return; }
+        Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
+        double copy = MachineLimits.CopyBandwidthGBs();
+        Console.WriteLine($"copy bandwidth (MachineLimits: 64 MiB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
         var columns = new List<(string Name, Action<float[], float[], int> Run)>
         {
             ("Scalar", (x, y, c) => Softmax.Rows(x, y, c, KernelPath.Scalar)),
@@ -84,6 +86,42 @@ public static class SoftmaxSweep
         }
     }
 
+    /// <summary>
+    /// The target ratios measured A/B interleaved (11 rounds, median), which survives a busy machine better than one
+    /// pass per column: each path against TensorPrimitives.SoftMax, and log-softmax against softmax.
+    /// </summary>
+    private static void Ratios()
+    {
+        foreach ((int n, int total) in new[] { (10, SmallFloats / 10 * 10), (1000, SmallFloats / 1000 * 1000), (1000, BigFloats / 1000 * 1000) })
+        {
+            float[] x = MakeInput(total), y = new float[total];
+            foreach (KernelPath p in KernelPaths.Available.Where(p => p != KernelPath.Scalar))
+            {
+                var tp = new List<double>();
+                var lg = new List<double>();
+                for (int round = 0; round < 11; round++)
+                {
+                    double a = MeasureOnce(() => Softmax.Rows(x, y, n, p), total);
+                    double b = MeasureOnce(() => TensorPrimitivesSoftMax(x, y, n), total);
+                    double c = MeasureOnce(() => Softmax.LogRows(x, y, n, p), total);
+                    tp.Add(a / b);
+                    lg.Add(c / a);
+                }
+                tp.Sort(); lg.Sort();
+                Console.WriteLine($"cols={n,-5} {total * 4 / 1024,6} KB {p,-7} softmax / TP.SoftMax = {tp[5]:F2}x   log-softmax / softmax = {lg[5]:F2}");
+            }
+        }
+    }
+
+    private static double MeasureOnce(Action action, long elements)
+    {
+        action();
+        long calls = 0;
+        double t0 = ThreadCpuClock.Seconds(), t;
+        do { action(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.02);
+        return elements * calls / t / 1e9;
+    }
+
     internal static float[] MakeInput(int count)
     {
         var rng = new Random(1);
@@ -92,7 +130,7 @@ public static class SoftmaxSweep
         return x;
     }
 
-    /// <summary>Best of 5 timed repetitions, each running the action until ≥ 40 ms have passed; returns 10⁹ elements/s.</summary>
+    /// <summary>Best of 5 timed repetitions, each running the action for ≥ 40 ms of this thread's CPU time; returns 10⁹ elements/s.</summary>
     internal static double Measure(Action action, long elements)
     {
         action();
@@ -100,18 +138,11 @@ public static class SoftmaxSweep
         for (int rep = 0; rep < 5; rep++)
         {
             long calls = 0;
-            var sw = Stopwatch.StartNew();
-            do { action(); calls++; } while (sw.Elapsed.TotalMilliseconds < 40);
-            best = Math.Min(best, sw.Elapsed.TotalSeconds / calls);
+            double t0 = ThreadCpuClock.Seconds(), t;
+            do { action(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.04);
+            best = Math.Min(best, t / calls);
         }
         return elements / best / 1e9;
-    }
-
-    /// <summary>Copy bandwidth in GB/s counting bytes read plus bytes written (8 per float), 40 MB buffers.</summary>
-    internal static double CopyBandwidth()
-    {
-        float[] a = MakeInput(BigFloats), b = new float[BigFloats];
-        return Measure(() => a.AsSpan().CopyTo(b), BigFloats) * 8;
     }
 
     internal static void TensorPrimitivesSoftMax(float[] x, float[] y, int cols)

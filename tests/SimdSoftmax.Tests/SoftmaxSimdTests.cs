@@ -163,6 +163,60 @@ public class SoftmaxSimdTests
     }
 
     [SkippableTheory, MemberData(nameof(SimdAndLog))]
+    public void Large_outputs_written_with_streaming_stores(KernelPath path, bool log)
+    {
+        // ≥ 4 Mi floats out of place takes the non-temporal store path; the guard offset makes y unaligned, so the
+        // masked head, the aligned streaming body and the masked tail all run (5000 is longer than the scratch row).
+        // In place is never streamed and does the same arithmetic, so the two must agree bit for bit; a few rows
+        // are also checked against the double oracle.
+        Paths.Require(path);
+        foreach (int cols in new[] { 1000, 5000 })
+        {
+            int rows = (4 << 20) / cols + 1;
+            float[] x = Data.Uniform(rows * cols, cols, -30f, 30f);
+            float[] y = RunGuarded(path, log, x, cols, inPlace: false);
+            float[] inPlace = (float[])x.Clone();
+            if (log) Softmax.LogRows(inPlace, inPlace, cols, path); else Softmax.Rows(inPlace, inPlace, cols, path);
+            Assert.True(inPlace.AsSpan().SequenceEqual(y), $"streamed output differs from in-place output, cols={cols}");
+            foreach (int r in new[] { 0, 1, rows / 2, rows - 1 })
+            {
+                float[] row = x.AsSpan(r * cols, cols).ToArray();
+                double[] expected = DoubleReference.Softmax(row, cols, log);
+                if (log) Compare.Close(expected, y.AsSpan(r * cols, cols), rtol: 2e-7, atol: 1e-6, $"streamed cols={cols} row {r}");
+                else Compare.Close(expected, y.AsSpan(r * cols, cols), rtol: 2e-5, atol: 1e-37, $"streamed cols={cols} row {r}");
+            }
+        }
+    }
+
+    [SkippableTheory, MemberData(nameof(SimdAndLog))]
+    public unsafe void Spans_ending_at_an_unmapped_page_are_never_read_past(KernelPath path, bool log)
+    {
+        // Canaries catch stray writes; a stray read only shows when the next page is not mapped: the data ends exactly
+        // at a PROT_NONE page, so any read past the span crashes the test process.
+        Paths.Require(path);
+        Skip.IfNot(OperatingSystem.IsLinux(), "Uses mmap/mprotect.");
+        const int page = 4096;
+        byte* map = GuardPage.Map(4 * page);
+        try
+        {
+            float* limit = (float*)(map + 3 * page);
+            foreach (int cols in new[] { 1, 3, 10, 16, 17, 40, 41, 100, 1000 })
+                foreach (int rows in new[] { 1, 5, 16, 17 })
+                {
+                    int n = rows * cols;
+                    if (n * 4 > 3 * page) continue;
+                    var x = new Span<float>(limit - n, n);
+                    Data.Uniform(n, cols + rows, -5f, 5f).CopyTo(x);
+                    double[] expected = DoubleReference.Softmax(x, cols, log);
+                    if (log) Softmax.LogRows(x, x, cols, path); else Softmax.Rows(x, x, cols, path);
+                    if (log) Compare.Close(expected, x, rtol: 2e-7, atol: 1e-6, $"page end cols={cols} rows={rows}");
+                    else Compare.Close(expected, x, rtol: 2e-5, atol: 1e-37, $"page end cols={cols} rows={rows}");
+                }
+        }
+        finally { GuardPage.Unmap(map, 4 * page); }
+    }
+
+    [SkippableTheory, MemberData(nameof(SimdAndLog))]
     public void Steady_state_calls_allocate_nothing(KernelPath path, bool log)
     {
         Paths.Require(path);
@@ -179,4 +233,27 @@ public class SoftmaxSimdTests
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
     }
+}
+
+/// <summary>Anonymous memory whose last page is made inaccessible (Linux).</summary>
+internal static unsafe partial class GuardPage
+{
+    public static byte* Map(int bytes)
+    {
+        void* p = mmap(null, (nuint)bytes, 3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+        if (p == (void*)-1) throw new InvalidOperationException("mmap failed");
+        if (mprotect((byte*)p + bytes - 4096, 4096, 0 /* PROT_NONE */) != 0) throw new InvalidOperationException("mprotect failed");
+        return (byte*)p;
+    }
+
+    public static void Unmap(byte* p, int bytes) => munmap(p, (nuint)bytes);
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial void* mmap(void* addr, nuint length, int prot, int flags, int fd, nint offset);
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial int mprotect(void* addr, nuint length, int prot);
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial int munmap(void* addr, nuint length);
 }

@@ -58,6 +58,7 @@ internal static class ExpRr2P5
         p = Avx512F.FusedMultiplyAdd(p, t, Vector512.Create(C1));
         t *= s;
         Vector512<float> f = Avx512F.FusedMultiplyAdd(t, p, s);
-        return Vector512.AndNot(f, Vector512.LessThan(x, Vector512.Create(Cutoff)));
+        // As a select rather than AndNot: the JIT then emits vcmpltps k + vblendmps instead of cmp, vpmovm2d, vandps.
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Cutoff)), Vector512<float>.Zero, f);
     }
 }

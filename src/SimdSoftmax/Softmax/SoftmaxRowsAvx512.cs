@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
@@ -7,14 +8,27 @@ namespace SimdSoftmax;
 /// Softmax / log-softmax over rows, 512-bit: rows of at most <see cref="ShortRowMaxCols"/> go through the
 /// transposed 16-row kernel (<see cref="SoftmaxShortRowsAvx512"/>); longer rows run the three per-row passes of
 /// <see cref="SoftmaxRowKernelsAvx512"/> (max; exp stored and summed; scale), the row staying in L1 after the
-/// first pass. Log-softmax sums without storing and writes (x − max) − log Σ in the last pass.
+/// first pass. Log-softmax sums without storing and writes (x − max) − log Σ in the last pass. Large out-of-place
+/// outputs (≥ <see cref="StreamingMinFloats"/>) are written with non-temporal stores.
 /// </summary>
 internal static unsafe class SoftmaxRowsAvx512
 {
     /// <summary>Longest row handled by the transposed short-row kernel (measured crossover, see the softmax-sweep).</summary>
-    public const int ShortRowMaxCols = 64;
+    public const int ShortRowMaxCols = 40;
+
+    /// <summary>Outputs of at least this many floats (16 MB), written out of place, bypass the cache (non-temporal stores).</summary>
+    public const int StreamingMinFloats = 4 << 20;
+    /// <summary>
+    /// Shortest row that is streamed: a row's first and last cache lines are shared with its neighbours and written
+    /// with ordinary masked stores, and mixing those with streaming stores on short rows (measured: rows of 100) is
+    /// slower than not streaming at all.
+    /// </summary>
+    public const int StreamingMinCols = 512;
+    /// <summary>Longest row whose exponentials are staged in an L1 scratch buffer so the scaled result can be streamed.</summary>
+    public const int ScratchFloats = 4096;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     public static void Rows(ReadOnlySpan<float> x, Span<float> y, int cols, bool log)
     {
         Debug.Assert(cols > 0 && x.Length % cols == 0 && y.Length == x.Length);
@@ -27,23 +41,38 @@ internal static unsafe class SoftmaxRowsAvx512
                 SoftmaxShortRowsAvx512.Rows(px, py, rows, cols, log);
                 return;
             }
+            bool stream = x.Length >= StreamingMinFloats && cols >= StreamingMinCols && px != py && ((nint)py & 3) == 0;
+            float* buffer = stackalloc float[ScratchFloats + 16];
+            float* scratch = stream ? (float*)(((nint)buffer + 63) & ~(nint)63) : null;
             for (int r = 0; r < rows; r++)
             {
                 nint offset = (nint)r * cols;
-                Row(px + offset, py + offset, cols, log);
+                Row(px + offset, py + offset, cols, log, scratch);
             }
+            if (stream) Sse.StoreFence();
         }
     }
 
-    /// <summary>One row of n elements at x into y (y may be x).</summary>
+    /// <summary>
+    /// One row of n elements at x into y (y may be x). With a <paramref name="scratch"/> buffer of
+    /// <see cref="ScratchFloats"/> floats the output is written with non-temporal stores (the exponentials of rows up
+    /// to that length are staged in scratch); the caller then fences.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Row(float* x, float* y, nint n, bool log)
+    public static void Row(float* x, float* y, nint n, bool log, float* scratch = null)
     {
         float max = SoftmaxRowKernelsAvx512.RowMax(x, n);
         if (log)
         {
             double sum = SoftmaxRowKernelsAvx512.SumExpMinusMax(x, n, max);
-            SoftmaxRowKernelsAvx512.SubtractMaxAndLogSum(x, y, n, max, (float)Math.Log(sum));
+            float logSum = (float)Math.Log(sum);
+            if (scratch != null) SoftmaxRowKernelsAvx512.SubtractMaxAndLogSumStreaming(x, y, n, max, logSum);
+            else SoftmaxRowKernelsAvx512.SubtractMaxAndLogSum(x, y, n, max, logSum);
+        }
+        else if (scratch != null && n <= ScratchFloats)
+        {
+            double sum = SoftmaxRowKernelsAvx512.StoreExpMinusMax(x, scratch, n, max);
+            SoftmaxRowKernelsAvx512.ScaleStreaming(scratch, y, n, (float)(1.0 / sum));
         }
         else
         {

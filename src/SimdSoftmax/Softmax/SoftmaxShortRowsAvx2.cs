@@ -39,6 +39,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
 
     /// <summary>Softmax (or log-softmax) of <paramref name="rows"/> rows of <paramref name="cols"/> floats; y may be x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // the tile is written (LoadTransposed) before it is read; zeroing it per call cost a memset
     public static void Rows(float* x, float* y, int rows, int cols, bool log)
     {
         Debug.Assert(cols is >= 1 and <= MaxCols && rows >= 0);

@@ -39,6 +39,7 @@ internal static unsafe class SoftmaxShortRowsAvx512
 
     /// <summary>Softmax (or log-softmax) of <paramref name="rows"/> rows of <paramref name="cols"/> floats; y may be x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // the tile is written (LoadTransposed) before it is read; zeroing it per call cost a memset
     public static void Rows(float* x, float* y, int rows, int cols, bool log)
     {
         Debug.Assert(cols is >= 1 and <= MaxCols && rows >= 0);
@@ -48,7 +49,7 @@ internal static unsafe class SoftmaxShortRowsAvx512
         {
             int n = Math.Min(Group, rows - r0);
             nint offset = (nint)r0 * cols;
-            LoadTransposed(x + offset, cols, n, tile);
+            LoadTransposed(x + offset, cols, n, tile, x + (nint)rows * cols);
             Vector512<float> max = ColumnMax(tile, cols);
             if (log)
             {
@@ -72,13 +73,17 @@ internal static unsafe class SoftmaxShortRowsAvx512
         }
     }
 
-    /// <summary>Reads <paramref name="rows"/> (≤ 16) rows of <paramref name="cols"/> at x into the column-major tile; lanes of absent rows are 0.</summary>
+    /// <summary>
+    /// Reads <paramref name="rows"/> (≤ 16) rows of <paramref name="cols"/> at x into the column-major tile; lanes of absent
+    /// rows are 0; tile columns at or beyond cols (up to the next multiple of 16) are unspecified. Nothing at or after
+    /// <paramref name="end"/> (the end of the readable span) is read.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void LoadTransposed(float* x, int cols, int rows, float* tile)
+    public static void LoadTransposed(float* x, int cols, int rows, float* tile, float* end)
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-            Transpose16x16Avx512.LoadRowsToColumns(x + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)), tile + j0 * Group);
+            Transpose16x16Avx512.LoadRowsToColumns(x + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)), tile + j0 * Group, end);
     }
 
     /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 16) rows at y.</summary>

@@ -16,28 +16,32 @@ internal static unsafe class Transpose16x16Avx512
 {
     /// <summary>
     /// dst[16·k + r] = src[r·stride + k] for the lanes k set in <paramref name="colMask"/> and r &lt; <paramref name="rows"/>;
-    /// 0 elsewhere. All 16 column vectors (256 floats) of dst are written.
+    /// lanes of rows ≥ rows are 0, columns outside the mask are unspecified. All 16 column vectors (256 floats) of dst
+    /// are written. A row whose full 16-float load ends at or before <paramref name="end"/> (the end of the readable
+    /// span) is loaded whole — its extra floats belong to the next row and land in the unspecified columns — and only
+    /// the rows near the end of the span use a masked load: converting the mask vector to a k register before every
+    /// masked load cost one uop per row.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LoadRowsToColumns(float* src, nint stride, int rows, Vector512<float> colMask, float* dst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // too large to inline; compiled optimized from the first call, never at tier 0
+    public static void LoadRowsToColumns(float* src, nint stride, int rows, Vector512<float> colMask, float* dst, float* end)
     {
         Debug.Assert(rows is >= 1 and <= 16);
-        Vector512<float> r0 = 0 < rows ? Avx512F.MaskLoad(src + 0 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r1 = 1 < rows ? Avx512F.MaskLoad(src + 1 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r2 = 2 < rows ? Avx512F.MaskLoad(src + 2 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r3 = 3 < rows ? Avx512F.MaskLoad(src + 3 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r4 = 4 < rows ? Avx512F.MaskLoad(src + 4 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r5 = 5 < rows ? Avx512F.MaskLoad(src + 5 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r6 = 6 < rows ? Avx512F.MaskLoad(src + 6 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r7 = 7 < rows ? Avx512F.MaskLoad(src + 7 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r8 = 8 < rows ? Avx512F.MaskLoad(src + 8 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r9 = 9 < rows ? Avx512F.MaskLoad(src + 9 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r10 = 10 < rows ? Avx512F.MaskLoad(src + 10 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r11 = 11 < rows ? Avx512F.MaskLoad(src + 11 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r12 = 12 < rows ? Avx512F.MaskLoad(src + 12 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r13 = 13 < rows ? Avx512F.MaskLoad(src + 13 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r14 = 14 < rows ? Avx512F.MaskLoad(src + 14 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
-        Vector512<float> r15 = 15 < rows ? Avx512F.MaskLoad(src + 15 * stride, colMask, Vector512<float>.Zero) : Vector512<float>.Zero;
+        Vector512<float> r0 = LoadRow(src + 0 * stride, 0 < rows, colMask, end);
+        Vector512<float> r1 = LoadRow(src + 1 * stride, 1 < rows, colMask, end);
+        Vector512<float> r2 = LoadRow(src + 2 * stride, 2 < rows, colMask, end);
+        Vector512<float> r3 = LoadRow(src + 3 * stride, 3 < rows, colMask, end);
+        Vector512<float> r4 = LoadRow(src + 4 * stride, 4 < rows, colMask, end);
+        Vector512<float> r5 = LoadRow(src + 5 * stride, 5 < rows, colMask, end);
+        Vector512<float> r6 = LoadRow(src + 6 * stride, 6 < rows, colMask, end);
+        Vector512<float> r7 = LoadRow(src + 7 * stride, 7 < rows, colMask, end);
+        Vector512<float> r8 = LoadRow(src + 8 * stride, 8 < rows, colMask, end);
+        Vector512<float> r9 = LoadRow(src + 9 * stride, 9 < rows, colMask, end);
+        Vector512<float> r10 = LoadRow(src + 10 * stride, 10 < rows, colMask, end);
+        Vector512<float> r11 = LoadRow(src + 11 * stride, 11 < rows, colMask, end);
+        Vector512<float> r12 = LoadRow(src + 12 * stride, 12 < rows, colMask, end);
+        Vector512<float> r13 = LoadRow(src + 13 * stride, 13 < rows, colMask, end);
+        Vector512<float> r14 = LoadRow(src + 14 * stride, 14 < rows, colMask, end);
+        Vector512<float> r15 = LoadRow(src + 15 * stride, 15 < rows, colMask, end);
         Vector512<float> a0 = Avx512F.UnpackLow(r0, r1), a1 = Avx512F.UnpackHigh(r0, r1);
         Vector512<float> a2 = Avx512F.UnpackLow(r2, r3), a3 = Avx512F.UnpackHigh(r2, r3);
         Vector512<float> a4 = Avx512F.UnpackLow(r4, r5), a5 = Avx512F.UnpackHigh(r4, r5);
@@ -85,7 +89,7 @@ internal static unsafe class Transpose16x16Avx512
     }
 
     /// <summary>dst[r·stride + k] = src[16·k + r] for r &lt; <paramref name="rows"/> and the lanes k set in <paramref name="colMask"/>; nothing else is written.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void StoreColumnsToRows(float* src, float* dst, nint stride, int rows, Vector512<float> colMask)
     {
         Debug.Assert(rows is >= 1 and <= 16);
@@ -150,6 +154,10 @@ internal static unsafe class Transpose16x16Avx512
         if (14 < rows) Avx512F.MaskStore(dst + 14 * stride, colMask, t14);
         if (15 < rows) Avx512F.MaskStore(dst + 15 * stride, colMask, t15);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LoadRow(float* p, bool present, Vector512<float> colMask, float* end) =>
+        !present ? Vector512<float>.Zero : p + 16 <= end ? Vector512.Load(p) : Avx512F.MaskLoad(p, colMask, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> UnpackLowPd(Vector512<float> a, Vector512<float> b) =>
