@@ -14,6 +14,7 @@ namespace SimdSoftmax;
 internal static unsafe class CrossEntropyRowsAvx2
 {
     /// <summary>Σ of the row losses of <paramref name="rows"/> rows; gradient written when <paramref name="g"/> is not null (may equal <paramref name="s"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Run(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
     {
         double total = 0;
@@ -32,6 +33,7 @@ internal static unsafe class CrossEntropyRowsAvx2
     private static Vector256<float> TailMask(int count) =>
         Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Row(float* s, int label, int c, float* g, float scale)
     {
         Debug.Assert((uint)label < (uint)c);

@@ -9,8 +9,7 @@ namespace SimdSoftmax;
 /// Cross-entropy on short rows (C ≤ <see cref="MaxClasses"/>, the classifier's C = 10): eight rows per iteration,
 /// transposed into registers so that each lane is a row and each vector a class. Column j of the eight rows is one
 /// <c>vgatherdps</c> (stride = row stride); max, exp, the sums and the loss are then plain lane-wise vector code with
-/// no horizontal reductions, and the gradient goes back to row-major through 8×8 in-register transposes
-/// (<see cref="Transpose8x8"/>) and one store per row and 8 classes (masked for the last classes).
+/// no horizontal reductions, and the gradient goes back to row-major through 8×8 in-register transposes and one store per row and 8 classes (masked for the last classes).
 /// </summary>
 /// <remarks>
 /// Shared by the Avx2 and Avx512 paths: with rows of 10 the work is bound by the gathers and the transposes, not by
@@ -26,6 +25,7 @@ internal static unsafe class CrossEntropyShortRows8Avx2
     /// Rows [0, rows) (a multiple of 8) of <paramref name="c"/> logits with row stride <paramref name="ld"/>: returns Σ row losses;
     /// when <paramref name="g"/> is not null writes <c>(p − onehot)·scale</c> there (row stride <paramref name="ldg"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Run(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
     {
         Debug.Assert(rows % 8 == 0 && c >= 1 && c <= MaxClasses && ld >= c);
@@ -79,7 +79,7 @@ internal static unsafe class CrossEntropyShortRows8Avx2
     }
 
     /// <summary>Writes columns [0, count) of eight rows from <paramref name="cols"/> (vector j = column j, lane i = row i).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreTransposed(Vector256<float>* cols, int count, float* dst, int ld)
     {
         if (count <= 2)
@@ -102,29 +102,11 @@ internal static unsafe class CrossEntropyShortRows8Avx2
             }
             return;
         }
+        // The 8×8 transpose written out inline on locals: passing the rows by ref makes the JIT keep them in memory.
         Vector256<float> z = Vector256<float>.Zero;
-        Vector256<float> c0 = cols[0];
-        Vector256<float> c1 = count > 1 ? cols[1] : z, c2 = count > 2 ? cols[2] : z, c3 = count > 3 ? cols[3] : z;
-        Vector256<float> c4 = count > 4 ? cols[4] : z, c5 = count > 5 ? cols[5] : z, c6 = count > 6 ? cols[6] : z, c7 = count > 7 ? cols[7] : z;
-        Transpose8x8(ref c0, ref c1, ref c2, ref c3, ref c4, ref c5, ref c6, ref c7);
-        if (count == 8)
-        {
-            c0.Store(dst); c1.Store(dst + ld); c2.Store(dst + 2 * ld); c3.Store(dst + 3 * ld);
-            c4.Store(dst + 4 * ld); c5.Store(dst + 5 * ld); c6.Store(dst + 6 * ld); c7.Store(dst + 7 * ld);
-        }
-        else
-        {
-            Vector256<float> m = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
-            Avx.MaskStore(dst, m, c0); Avx.MaskStore(dst + ld, m, c1); Avx.MaskStore(dst + 2 * ld, m, c2); Avx.MaskStore(dst + 3 * ld, m, c3);
-            Avx.MaskStore(dst + 4 * ld, m, c4); Avx.MaskStore(dst + 5 * ld, m, c5); Avx.MaskStore(dst + 6 * ld, m, c6); Avx.MaskStore(dst + 7 * ld, m, c7);
-        }
-    }
-
-    /// <summary>In-register 8×8 transpose: afterwards r_i[k] is the former r_k[i] (unpack, shuffle, 128-bit permute: 24 ops).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Transpose8x8(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
-        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
-    {
+        Vector256<float> r0 = cols[0];
+        Vector256<float> r1 = count > 1 ? cols[1] : z, r2 = count > 2 ? cols[2] : z, r3 = count > 3 ? cols[3] : z;
+        Vector256<float> r4 = count > 4 ? cols[4] : z, r5 = count > 5 ? cols[5] : z, r6 = count > 6 ? cols[6] : z, r7 = count > 7 ? cols[7] : z;
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
@@ -133,9 +115,20 @@ internal static unsafe class CrossEntropyShortRows8Avx2
         Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        r0 = Avx.Permute2x128(u0, u4, 0x20); r1 = Avx.Permute2x128(u1, u5, 0x20);
-        r2 = Avx.Permute2x128(u2, u6, 0x20); r3 = Avx.Permute2x128(u3, u7, 0x20);
-        r4 = Avx.Permute2x128(u0, u4, 0x31); r5 = Avx.Permute2x128(u1, u5, 0x31);
-        r6 = Avx.Permute2x128(u2, u6, 0x31); r7 = Avx.Permute2x128(u3, u7, 0x31);
+        Vector256<float> o0 = Avx.Permute2x128(u0, u4, 0x20), o1 = Avx.Permute2x128(u1, u5, 0x20);
+        Vector256<float> o2 = Avx.Permute2x128(u2, u6, 0x20), o3 = Avx.Permute2x128(u3, u7, 0x20);
+        Vector256<float> o4 = Avx.Permute2x128(u0, u4, 0x31), o5 = Avx.Permute2x128(u1, u5, 0x31);
+        Vector256<float> o6 = Avx.Permute2x128(u2, u6, 0x31), o7 = Avx.Permute2x128(u3, u7, 0x31);
+        if (count == 8)
+        {
+            o0.Store(dst); o1.Store(dst + ld); o2.Store(dst + 2 * ld); o3.Store(dst + 3 * ld);
+            o4.Store(dst + 4 * ld); o5.Store(dst + 5 * ld); o6.Store(dst + 6 * ld); o7.Store(dst + 7 * ld);
+        }
+        else
+        {
+            Vector256<float> m = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+            Avx.MaskStore(dst, m, o0); Avx.MaskStore(dst + ld, m, o1); Avx.MaskStore(dst + 2 * ld, m, o2); Avx.MaskStore(dst + 3 * ld, m, o3);
+            Avx.MaskStore(dst + 4 * ld, m, o4); Avx.MaskStore(dst + 5 * ld, m, o5); Avx.MaskStore(dst + 6 * ld, m, o6); Avx.MaskStore(dst + 7 * ld, m, o7);
+        }
     }
 }

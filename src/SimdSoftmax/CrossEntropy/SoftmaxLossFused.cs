@@ -106,6 +106,7 @@ internal static unsafe class SoftmaxLossFused
         4.0 * n * d * c >= 50e6 ? Environment.ProcessorCount : 1;
 
     /// <summary>W (D×C) → packed Wᵀ, zero in the padding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackWeights<K>(in Job job) where K : struct, IFusedClassifierKernels
     {
         int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
@@ -132,6 +133,7 @@ internal static unsafe class SoftmaxLossFused
                 }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunLane<K>(in Job job, int lane) where K : struct, IFusedClassifierKernels
     {
         int vw = K.Width, ct = K.ClassTile;
@@ -206,6 +208,7 @@ internal static unsafe class SoftmaxLossFused
     }
 
     /// <summary>Reduces the lanes in lane order into dW (+ reg·W) and db, and adds ½·reg·ΣW² to the mean loss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Finish<K>(in Job job, float reg, float* dW, float* db) where K : struct, IFusedClassifierKernels
     {
         int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
