@@ -9,19 +9,20 @@ namespace SimdSoftmax;
 /// Fused cross-entropy on rows of logits, 256-bit (AVX2 + FMA): per row (in L1) max; e = exp(s − max) stored straight into the
 /// gradient while Σ_{j≠y} e_j accumulates; then the same row is scaled to <c>(p − onehot)·scale</c>. Loss term
 /// <c>log(Σe) − (s_y − max)</c>. Tails are vmaskmovps loads/stores: nothing outside the row is touched.
-/// Rows of at most <see cref="CrossEntropyShortRows8Avx2.MaxClasses"/> go eight at a time through the transposed kernel.
+/// Rows of at most <see cref="CrossEntropyShortRowsAvx2.MaxClasses"/> go a group at a time through the transposed kernel.
 /// </summary>
 internal static unsafe class CrossEntropyRowsAvx2
 {
     /// <summary>Σ of the row losses of <paramref name="rows"/> rows; gradient written when <paramref name="g"/> is not null (may equal <paramref name="s"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Run(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
     {
         double total = 0;
         int r = 0;
-        if (c <= CrossEntropyShortRows8Avx2.MaxClasses)
+        if (c <= CrossEntropyShortRowsAvx2.MaxClasses)
         {
-            r = rows & ~7;
-            total = CrossEntropyShortRows8Avx2.Run(s, labels, r, c, ld, g, ldg, scale);
+            r = rows / CrossEntropyShortRowsAvx2.Group * CrossEntropyShortRowsAvx2.Group;
+            total = CrossEntropyShortRowsAvx2.Run(s, labels, r, c, ld, g, ldg, scale);
         }
         for (; r < rows; r++)
             total += Row(s + (nint)r * ld, labels[r], c, g == null ? null : g + (nint)r * ldg, scale);
@@ -32,6 +33,7 @@ internal static unsafe class CrossEntropyRowsAvx2
     private static Vector256<float> TailMask(int count) =>
         Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Row(float* s, int label, int c, float* g, float scale)
     {
         Debug.Assert((uint)label < (uint)c);

@@ -16,7 +16,7 @@ internal static unsafe class SoftmaxLossComposed
     public static long WorkspaceLength(int n, int c) => (long)n * c;
 
     public static float Run(KernelPath path, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias)
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
     {
         if (n == 0) return EmptyBatch(w, reg, dW, db, hasBias);
         KernelPath gemmPath = GemmPathOverride ?? path;
@@ -27,7 +27,7 @@ internal static unsafe class SoftmaxLossComposed
             for (int i = 0; i < n; i++) b.CopyTo(s.Slice(i * c, c));
             beta = 1f;
         }
-        Gemm.Run(gemmPath, false, false, n, c, d, 1f, x, Math.Max(1, d), w, Math.Max(1, c), beta, s, Math.Max(1, c));
+        Gemm.Run(gemmPath, false, false, n, c, d, 1f, x, Math.Max(1, d), w, Math.Max(1, c), beta, s, Math.Max(1, c), threads);
         double total;
         fixed (float* ps = s)
         fixed (int* py = y)
@@ -43,7 +43,7 @@ internal static unsafe class SoftmaxLossComposed
         }
         double reg2 = SumOfSquares(w);
         w.CopyTo(dW);
-        Gemm.Run(gemmPath, true, false, d, c, n, 1f, x, Math.Max(1, d), s, Math.Max(1, c), reg, dW, Math.Max(1, c));
+        Gemm.Run(gemmPath, true, false, d, c, n, 1f, x, Math.Max(1, d), s, Math.Max(1, c), reg, dW, Math.Max(1, c), threads);
         return (float)(total / n + 0.5 * reg * reg2);
     }
 

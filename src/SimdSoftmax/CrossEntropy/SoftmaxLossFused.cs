@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
@@ -30,8 +32,11 @@ internal static unsafe class SoftmaxLossFused
     private const int MaxClassTile = 10, MaxWidth = 16;
     /// <summary>Bytes of X per row block: stays in the 1 MiB L2 next to packed Wᵀ and the dWᵀ partial.</summary>
     private const int BlockBytes = 384 * 1024;
-    /// <summary>Bytes of packed Wᵀ per forward chunk of D: stays in the 48 KiB L1 next to the partial sums.</summary>
-    private const int ChunkBytes = 16 * 1024;
+    /// <summary>
+    /// Bytes of packed Wᵀ per forward chunk of D: stays in the 48 KiB L1 while the row pairs stream past it. 32 KiB holds
+    /// all of W for MNIST (C = 10, D = 784), so each row of X is then read in one sequential stream.
+    /// </summary>
+    private const int ChunkBytes = 32 * 1024;
 
     public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
 
@@ -105,33 +110,40 @@ internal static unsafe class SoftmaxLossFused
     private static int AutoThreads(int n, int d, int c) =>
         4.0 * n * d * c >= 50e6 ? Environment.ProcessorCount : 1;
 
-    /// <summary>W (D×C) → packed Wᵀ, zero in the padding.</summary>
+    /// <summary>
+    /// W (D×C) → packed Wᵀ, zero in the padding: each packed vector is 8 features of one class, a stride-C gather
+    /// (masked past D, so nothing outside W is read).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackWeights<K>(in Job job) where K : struct, IFusedClassifierKernels
     {
         int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
         float* dst = job.Packed;
+        Vector256<int> rowOffsets = Vector256<int>.Indices * c;
         for (int t = 0; t < job.NTiles; t++)
             for (int v = 0; v < job.NVec; v++)
                 for (int jj = 0; jj < ct; jj++)
                 {
                     int j = t * ct + jj;
-                    int p0 = v * vw;
-                    if (j >= c)
+                    for (int h = 0; h < vw; h += 8)
                     {
-                        new Span<float>(dst, vw).Clear();
-                    }
-                    else
-                    {
-                        for (int l = 0; l < vw; l++)
+                        int p0 = v * vw + h;
+                        Vector256<float> g = Vector256<float>.Zero;
+                        if (j < c && p0 < d)
                         {
-                            int p = p0 + l;
-                            dst[l] = p < d ? job.W[(nint)p * c + j] : 0f;
+                            float* src = job.W + (nint)p0 * c + j;
+                            g = p0 + 8 <= d
+                                ? Avx2.GatherVector256(src, rowOffsets, 4)
+                                : Avx2.GatherMaskVector256(Vector256<float>.Zero, src, rowOffsets,
+                                    Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(d - p0)).AsSingle(), 4);
                         }
+                        g.Store(dst + h);
                     }
                     dst += vw;
                 }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunLane<K>(in Job job, int lane) where K : struct, IFusedClassifierKernels
     {
         int vw = K.Width, ct = K.ClassTile;
@@ -205,7 +217,11 @@ internal static unsafe class SoftmaxLossFused
         job.LaneLoss[lane] = loss;
     }
 
-    /// <summary>Reduces the lanes in lane order into dW (+ reg·W) and db, and adds ½·reg·ΣW² to the mean loss.</summary>
+    /// <summary>
+    /// Reduces the lanes in lane order into dW (+ reg·W) and db, and adds ½·reg·ΣW² to the mean loss. Each row of dW (the C
+    /// classes of one feature) is gathered from the packed layout, 8 classes per gather (masked past C).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Finish<K>(in Job job, float reg, float* dW, float* db) where K : struct, IFusedClassifierKernels
     {
         int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
@@ -214,20 +230,39 @@ internal static unsafe class SoftmaxLossFused
         for (int lane = 1; lane < job.Lanes; lane++)
         {
             float* other = job.Work + lane * job.LaneStride;
-            for (long k = 0; k < partial + job.Cp; k++) first[k] += other[k];
+            long k = 0;
+            for (; k + 8 <= partial + job.Cp; k += 8) (Vector256.Load(first + k) + Vector256.Load(other + k)).Store(first + k);
+            for (; k < partial + job.Cp; k++) first[k] += other[k];
         }
-        double reg2 = 0;
-        for (int p = 0; p < d; p++)
+        // Offset of class j (feature 0) in the packed layout; feature p adds (p / VW)·CT·VW + p % VW.
+        int* classOffsets = stackalloc int[8];
+        Vector256<float> vreg = Vector256.Create(reg);
+        Vector256<double> sq = Vector256<double>.Zero;
+        for (int j0 = 0; j0 < c; j0 += 8)
         {
-            int v = p / vw, l = p % vw;
-            for (int j = 0; j < c; j++)
+            int count = Math.Min(8, c - j0);
+            for (int l = 0; l < 8; l++)
             {
-                float g = first[((long)(j / ct) * job.NVec + v) * ct * vw + (j % ct) * vw + l];
-                float wv = job.W[(long)p * c + j];
-                reg2 += (double)wv * wv;
-                dW[(long)p * c + j] = g + reg * wv;
+                int j = j0 + Math.Min(l, count - 1);
+                classOffsets[l] = (j / ct) * job.NVec * ct * vw + (j % ct) * vw;
+            }
+            Vector256<int> offsets = Vector256.Load(classOffsets);
+            Vector256<float> mask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+            for (int p = 0; p < d; p++)
+            {
+                float* src = first + (long)(p / vw) * ct * vw + p % vw;
+                float* wRow = job.W + (long)p * c + j0;
+                float* dRow = dW + (long)p * c + j0;
+                Vector256<float> g = Avx2.GatherVector256(src, offsets, 4);
+                Vector256<float> wv = count == 8 ? Vector256.Load(wRow) : Avx.MaskLoad(wRow, mask);
+                Vector256<float> r = g + vreg * wv;
+                if (count == 8) r.Store(dRow);
+                else Avx.MaskStore(dRow, mask, r);
+                sq += Avx.ConvertToVector256Double(wv.GetLower()) * Avx.ConvertToVector256Double(wv.GetLower())
+                    + Avx.ConvertToVector256Double(wv.GetUpper()) * Avx.ConvertToVector256Double(wv.GetUpper());
             }
         }
+        double reg2 = Vector256.Sum(sq);
         if (job.HasBias)
             for (int j = 0; j < c; j++) db[j] = first[partial + j];
         double loss = 0;

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// Cross-entropy on short rows (C ≤ <see cref="MaxClasses"/>, the classifier’s C = 10), 8 rows per iteration, used by both SIMD paths, built on
+/// the softmax family's short-row blocks: the group is transposed in registers into a column-major tile
+/// (<see cref="Transpose8x8Avx2"/>, masked row accesses of their real length), so lane r of column vector j is
+/// logit (r, j). Row max (<see cref="SoftmaxShortRowsAvx2.ColumnMax"/>), the exponentials
+/// (<see cref="SoftmaxShortRowsAvx2.StoreExpMinusMax"/>), Σ_{j≠y} e_j, the loss terms and the gradient are then
+/// full-width vertical operations, and the gradient tile is transposed back into the rows.
+/// </summary>
+/// <remarks>
+/// The sum over the non-label classes is kept apart from e_y so that p_y − 1 = −others/sum keeps its digits when
+/// p_y ≈ 1; the 8 loss terms are formed in double (one log of the product of the sums, each in [1, C]).
+/// In place (g == s) is safe: the group is read whole before it is written.
+/// </remarks>
+internal static unsafe class CrossEntropyShortRowsAvx2
+{
+    /// <summary>Rows per group: one per lane.</summary>
+    public const int Group = 8;
+    /// <summary>Longest row sent here (the per-row kernel takes longer ones).</summary>
+    public const int MaxClasses = 16;
+
+    /// <summary>
+    /// Rows [0, rows) (a multiple of <see cref="Group"/>) of <paramref name="c"/> logits, row stride <paramref name="ld"/>:
+    /// returns Σ row losses; when <paramref name="g"/> is not null writes <c>(p − onehot)·scale</c> (row stride <paramref name="ldg"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Run(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
+    {
+        Debug.Assert(rows % Group == 0 && c >= 1 && c <= MaxClasses && c <= SoftmaxShortRowsAvx2.MaxCols && ld >= c);
+        float* buffer = stackalloc float[SoftmaxShortRowsAvx2.TileBufferFloats];
+        float* tile = SoftmaxShortRowsAvx2.AlignTile(buffer);
+        Vector256<float> vscale = Vector256.Create(scale);
+        double total = 0;
+        for (int r = 0; r < rows; r += Group)
+        {
+            float* sr = s + (nint)r * ld;
+            for (int j0 = 0; j0 < c; j0 += Group)
+                Transpose8x8Avx2.LoadRowsToColumns(sr + j0, ld, Group, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, c - j0)), tile + j0 * Group);
+            Vector256<int> label = Vector256.Load(labels + r);
+            Vector256<float> max = SoftmaxShortRowsAvx2.ColumnMax(tile, c);
+            Vector256<float> sy = Vector256<float>.Zero;
+            for (int j = 0; j < c; j++)
+                sy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(j)).AsSingle(), Vector256.Load(tile + j * Group), sy);
+            SoftmaxShortRowsAvx2.StoreExpMinusMax(tile, c, max);
+            Vector256<float> others = Vector256<float>.Zero, ey = Vector256<float>.Zero;
+            for (int j = 0; j < c; j++)
+            {
+                Vector256<float> e = Vector256.Load(tile + j * Group);
+                Vector256<float> isY = Vector256.Equals(label, Vector256.Create(j)).AsSingle();
+                others += Vector256.AndNot(e, isY);
+                ey = Vector256.ConditionalSelect(isY, e, ey);
+            }
+            // Σ_rows log(others + e_y) − (s_y − max), in double.
+            Vector256<double> sumLo = Avx.ConvertToVector256Double(others.GetLower()) + Avx.ConvertToVector256Double(ey.GetLower());
+            Vector256<double> sumHi = Avx.ConvertToVector256Double(others.GetUpper()) + Avx.ConvertToVector256Double(ey.GetUpper());
+            Vector256<double> p4 = sumLo * sumHi;
+            Vector128<double> p2 = p4.GetLower() * p4.GetUpper();
+            double shift = Vector256.Sum(Avx.ConvertToVector256Double(sy.GetLower()) - Avx.ConvertToVector256Double(max.GetLower())
+                + (Avx.ConvertToVector256Double(sy.GetUpper()) - Avx.ConvertToVector256Double(max.GetUpper())));
+            total += Math.Log(p2.ToScalar() * p2.GetElement(1)) - shift;
+            if (g == null) continue;
+
+            Vector256<float> inv = vscale / (others + ey);
+            Vector256<float> gy = -(others * inv);
+            for (int j = 0; j < c; j++)
+            {
+                float* col = tile + j * Group;
+                Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(j)).AsSingle(), gy, Vector256.Load(col) * inv).Store(col);
+            }
+            float* gr = g + (nint)r * ldg;
+            for (int j0 = 0; j0 < c; j0 += Group)
+                Transpose8x8Avx2.StoreColumnsToRows(tile + j0 * Group, gr + j0, ldg, Group, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, c - j0)));
+        }
+        return total;
+    }
+}
