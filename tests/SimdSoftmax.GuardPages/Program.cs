@@ -5,7 +5,7 @@ using SimdSoftmax.GuardPages;
 //   sweep: gemm-dense | gemm-strided | gemm-1d | softmax | crossentropy | classifier | all | selftest-*
 //   path:  Scalar | Avx2 | Avx512
 // Exit codes: 0 all cases passed; 1 a case failed (FAIL lines say which); 2 usage; 3 the path has no kernel for this
-// family yet or is unavailable (SKIP line says why). A fault in a kernel kills the process (SIGSEGV/SIGABRT):
+// family yet or is unavailable (SKIP line says why); 4 a managed exception escaped (EXCEPTION line names the case). A fault in a kernel kills the process (SIGSEGV/SIGABRT):
 // the breadcrumb file then holds the case that was running.
 if (args.Length < 2)
 {
@@ -50,6 +50,12 @@ catch (FamilySkippedException e)
 {
     Console.WriteLine($"SKIP {e.Message}");
     return 3;
+}
+catch (Exception e)
+{
+    // A managed exception out of a kernel (e.g. an index out of range) or of this harness: not a fault, but a failure.
+    Console.WriteLine($"EXCEPTION {sweep.Name} {sweep.Path} [{sweep.Current}]: {e}");
+    return 4;
 }
 Console.WriteLine($"{sweep.Summary()} seconds={clock.Elapsed.TotalSeconds:F1}");
 if (sweep.Failures > 0) return 1;

@@ -38,6 +38,25 @@ public class DeterminismTests(ITestOutputHelper output)
             }
     }
 
+    /// <summary>GEMM and the classifier split work over threads: 0 (automatic), 2, 3 and 8 threads give the bits of 1.</summary>
+    [SkippableTheory, MemberData(nameof(DeterminismWorkload.FamiliesByPath), MemberType = typeof(DeterminismWorkload))]
+    public void Every_thread_count_gives_the_same_bits(string family, KernelPath path)
+    {
+        Paths.Require(path);
+        var (ready, reason) = DeterminismWorkload.Reference(family, path);
+        Skip.If(ready.Count == 0, reason);
+        var threaded = ready.Where(r => r.Workload.Threaded).ToList();
+        Skip.If(threaded.Count == 0, $"{family} takes no thread count (yet).");
+        foreach (var (w, single) in threaded)
+            foreach (int threads in new[] { 0, 2, 3, 8 })
+            {
+                float[] got = w.Run(path, 0, threads);
+                int at = DeterminismWorkload.FirstBitDifference(single, got);
+                if (at >= 0)
+                    Assert.Fail($"{w.Name} on {path}: threads={threads} gives element {at} = {got[at]:R}, threads=1 gave {single[at]:R}");
+            }
+    }
+
     /// <summary>
     /// Every SIMD path against the scalar reference: the largest difference relative to the largest magnitude of the result
     /// (a norm-wise bound, as rounding in a different order allows), and whether the SIMD paths agree with each other bitwise.

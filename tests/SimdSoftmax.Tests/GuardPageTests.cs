@@ -68,6 +68,7 @@ public sealed record ChildRun(string Sweep, KernelPath Path, int ExitCode, strin
         {
             0 => "passed",
             1 => "found wrong or corrupted results",
+            4 => "threw an exception (see the EXCEPTION line)",
             _ => $"CRASHED (exit code {ExitCode}) — an access outside the span or a write to a read-only input — while running: {LastCase}",
         });
         sb.AppendLine().AppendLine(Stdout.Trim());

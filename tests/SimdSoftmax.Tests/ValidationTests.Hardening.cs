@@ -86,7 +86,7 @@ public partial class ValidationTests
         Span<float> db(float[] c) => c.AsSpan(6, 2);
         yield return new("loss n int.MinValue", AOORE, "n", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, int.MinValue, 3, 2, 0, dW(c), ws, p));
         yield return new("loss d·c overflows", AOORE, "c", (p, c) => SoftmaxLoss.LossAndGradient([], [], [], 0, 1 << 16, 1 << 16, 0, dW(c), ws, p));
-        yield return new("loss workspace n·c overflows", AOORE, "c", (p, c) => SoftmaxLoss.LossAndGradient([], [], new int[1 << 16], 1 << 16, 0, 1 << 16, 0, dW(c), ws, p));
+        yield return new("loss workspace n·c overflows", AOORE, "c|n", (p, c) => SoftmaxLoss.LossAndGradient([], [], new int[1 << 16], 1 << 16, 0, 1 << 16, 0, dW(c), ws, p));
         yield return new("loss reg -infinity", AOORE, "reg", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, float.NegativeInfinity, dW(c), ws, p));
         yield return new("loss reg -epsilon", AOORE, "reg", (p, c) => SoftmaxLoss.LossAndGradient(w, x, y, 2, 3, 2, -float.Epsilon, dW(c), ws, p));
         yield return new("loss dW overlaps w from below", AE, "dW", (p, c) => SoftmaxLoss.LossAndGradient(c.AsSpan(5, 6), x, y, 2, 3, 2, 0, dW(c), ws, p));
@@ -119,7 +119,7 @@ public partial class ValidationTests
         yield return new("loss+bias undefined path", AOORE, "path", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, y, 2, 3, 2, 0, dW(c), db(c), ws, UndefinedPath));
         yield return new("workspace length negative d", AOORE, "d", (p, c) => SoftmaxLoss.WorkspaceLength(2, -1, 2));
         yield return new("workspace length negative c", AOORE, "c", (p, c) => SoftmaxLoss.WorkspaceLength(2, 3, -1));
-        yield return new("workspace length overflows", AOORE, "c", (p, c) => SoftmaxLoss.WorkspaceLength(1 << 16, 3, 1 << 16));
+        yield return new("workspace length overflows", AOORE, "c|n", (p, c) => SoftmaxLoss.WorkspaceLength(1 << 16, 3, 1 << 16));
     }
 
     /// <summary>

@@ -136,7 +136,8 @@ public partial class ValidationTests
         Case c = Cases().Single(k => k.Name == name);
         float[] output = Data.Filled(64, Canary);
         Exception e = Assert.Throws(c.Exception, () => c.Call(path, output));
-        Assert.Equal(c.Param, ((ArgumentException)e).ParamName);
+        // "a|b": either name is right (e.g. an overflowing workspace size may be blamed on n or on c).
+        Assert.Contains(((ArgumentException)e).ParamName ?? "(null)", (c.Param ?? "(null)").Split('|'));
         Assert.False(string.IsNullOrWhiteSpace(e.Message));
         Assert.All(output, v => Assert.Equal(Canary, v));
     }
