@@ -31,10 +31,11 @@ internal static class CrossEntropySweep
         int len = rows * classes;
         float spread = s.Cases % 5 == 4 ? 60f : 8f;
         string entry = mode switch { 0 => "Loss", 1 => "LossAndGradient", _ => "LossAndGradient in place" };
-        s.Begin($"SoftmaxCrossEntropy.{entry} rows={rows} classes={classes} spread=±{spread} at {(tail ? "tail" : "head")}");
         rl.All.Fill(Sweep.Canary); rg.All.Fill(Sweep.Canary); ry.AllInts.Fill(Sweep.CanaryInt);
         int sl = rl.Start(len, tail), sy = ry.Start(rows, tail), sg = rg.Start(len, tail);
         s.FillRandom(rl.All.Slice(sl, len), -spread, spread);
+        string specials = s.InjectSpecials(rl.All.Slice(sl, len), rows, classes);
+        s.Begin($"SoftmaxCrossEntropy.{entry} rows={rows} classes={classes} spread=±{spread}{specials} at {(tail ? "tail" : "head")}");
         Span<int> labels = ry.AllInts.Slice(sy, rows);
         for (int i = 0; i < rows; i++) labels[i] = s.NextInt(classes);
 

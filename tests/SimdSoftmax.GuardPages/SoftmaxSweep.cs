@@ -30,10 +30,11 @@ internal static class SoftmaxSweep
         int len = rows * cols;
         // Every 5th case spreads the values over ±60, so entries underflow exp (the rr2-p5 flush below −87.3).
         float spread = s.Cases % 5 == 4 ? 60f : 8f;
-        s.Begin($"Softmax.{(log ? "LogRows" : "Rows")}{(inPlace ? " in place" : "")} rows={rows} cols={cols} spread=±{spread} at {(tail ? "tail" : "head")}");
         rx.All.Fill(Sweep.Canary); ry.All.Fill(Sweep.Canary);
         int sx = rx.Start(len, tail), sy = ry.Start(len, tail);
         s.FillRandom(rx.All.Slice(sx, len), -spread, spread);
+        string specials = s.InjectSpecials(rx.All.Slice(sx, len), rows, cols);
+        s.Begin($"Softmax.{(log ? "LogRows" : "Rows")}{(inPlace ? " in place" : "")} rows={rows} cols={cols} spread=±{spread}{specials} at {(tail ? "tail" : "head")}");
         float[] x = rx.All.Slice(sx, len).ToArray(), expected = new float[len];
         if (log) Softmax.LogRows(x, expected, cols, KernelPath.Scalar); else Softmax.Rows(x, expected, cols, KernelPath.Scalar);
 

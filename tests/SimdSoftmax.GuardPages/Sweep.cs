@@ -105,6 +105,29 @@ internal sealed class Sweep : IDisposable
         for (int i = 0; i < span.Length; i++) span[i] = Next(lo, hi);
     }
 
+    /// <summary>
+    /// In some cases, puts special values into the rows (−∞ entries, a whole −∞ row, a NaN or +∞): the SIMD paths must
+    /// give the scalar path's result and must not leak a special value into the other rows of a multi-row tile.
+    /// </summary>
+    public string InjectSpecials(Span<float> data, int rows, int cols)
+    {
+        if (rows == 0 || cols == 0) return "";
+        switch (Cases % 11)
+        {
+            case 3:
+                for (int i = 0; i <= rows / 2; i++) data[NextInt(data.Length)] = float.NegativeInfinity;
+                return " with -inf entries";
+            case 6:
+                data.Slice(NextInt(rows) * cols, cols).Fill(float.NegativeInfinity);
+                return " with an all -inf row";
+            case 9:
+                data[NextInt(data.Length)] = Cases % 2 == 0 ? float.NaN : float.PositiveInfinity;
+                return " with a NaN/+inf";
+            default:
+                return "";
+        }
+    }
+
     // ---- checks ----
 
     /// <summary>Every element of <paramref name="region"/> outside [start, start+length) still holds the canary.</summary>
