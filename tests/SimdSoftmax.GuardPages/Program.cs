@@ -20,6 +20,8 @@ if (!Enum.TryParse(args[1], out KernelPath path) || path == KernelPath.Auto)
 }
 string? breadcrumb = args.Length >= 4 && args[2] == "--breadcrumb" ? args[3] : null;
 
+// The parent checks this line: the child must see the same CPU configuration (DOTNET_EnableAVX512=0, ...) as the test host.
+Console.WriteLine($"ENV best={KernelPaths.Best} available={string.Join(',', KernelPaths.Available)}");
 if (!KernelPaths.IsSupported(path))
 {
     Console.WriteLine($"SKIP {path} is not available on this CPU / runtime configuration ({KernelPaths.IsaSummary()}).");

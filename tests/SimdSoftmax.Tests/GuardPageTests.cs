@@ -28,6 +28,8 @@ public class GuardPageTests(ITestOutputHelper output)
         Paths.Require(path);
         ChildRun run = GuardPageChild.Run(sweep, path);
         output.WriteLine(run.Stdout);
+        // The child inherited this process's environment, so CI's fallback runs sweep the fallback configuration.
+        Assert.Contains($"ENV best={KernelPaths.Best} available={string.Join(',', KernelPaths.Available)}", run.Stdout);
         Skip.If(run.ExitCode == 3, run.SkipLine);
         Assert.True(run.ExitCode == 0, run.Describe());
         Assert.Contains("failures=0", run.Stdout);
