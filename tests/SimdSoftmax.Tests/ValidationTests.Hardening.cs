@@ -119,7 +119,7 @@ public partial class ValidationTests
         yield return new("loss+bias undefined path", AOORE, "path", (p, c) => SoftmaxLoss.LossAndGradient(w, bb, x, y, 2, 3, 2, 0, dW(c), db(c), ws, UndefinedPath));
         yield return new("workspace length negative d", AOORE, "d", (p, c) => SoftmaxLoss.WorkspaceLength(2, -1, 2));
         yield return new("workspace length negative c", AOORE, "c", (p, c) => SoftmaxLoss.WorkspaceLength(2, 3, -1));
-        yield return new("workspace length overflows", AOORE, "c|n", (p, c) => SoftmaxLoss.WorkspaceLength(1 << 16, 3, 1 << 16));
+        yield return new("workspace length n·c overflows", AOORE, "c|n", (p, c) => SoftmaxLoss.WorkspaceLength(1 << 16, 3, 1 << 16));
     }
 
     /// <summary>
