@@ -33,29 +33,18 @@ internal static class ClassifierSweep
                         if (ws > all[6].Capacity) { all[6].Dispose(); all[6] = new GuardedRegion(ws); }
                         foreach (bool bias in new[] { false, true })
                             foreach (bool tail in new[] { true, false })
-#if SOFTMAXLOSS_FORM
                                 foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Auto, SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
                                     Case(s, all, n, d, c, bias, tail, form, threads: form == SoftmaxLossForm.Fused && (n + d) % 2 == 1 ? 3 : 1);
-#else
-                                Case(s, all, n, d, c, bias, tail);
-#endif
                     }
         }
         finally { all[6].Dispose(); }
     }
 
-#if SOFTMAXLOSS_FORM
     private static void Case(Sweep s, GuardedRegion[] r, int n, int d, int c, bool bias, bool tail, SoftmaxLossForm form, int threads)
     {
         // The workspace is exactly what this form asks for: a kernel using more faults at the tail.
         int ws = SoftmaxLoss.WorkspaceLength(n, d, c, form);
         string variant = $" form={form} threads={threads}";
-#else
-    private static void Case(Sweep s, GuardedRegion[] r, int n, int d, int c, bool bias, bool tail)
-    {
-        int ws = SoftmaxLoss.WorkspaceLength(n, d, c);
-        string variant = "";
-#endif
         GuardedRegion rw = r[0], rb = r[1], rx = r[2], ry = r[3], rdw = r[4], rdb = r[5], rws = r[6];
         float reg = s.Cases % 3 == 0 ? 0f : 1e-2f;
         s.Begin($"SoftmaxLoss.LossAndGradient{(bias ? " with bias" : "")} n={n} d={d} c={c} reg={reg}{variant} at {(tail ? "tail" : "head")}");
@@ -75,15 +64,9 @@ internal static class ClassifierSweep
         float[] w = rw.All.Slice(sw, d * c).ToArray(), b = rb.All.Slice(sb, c).ToArray(), x = rx.All.Slice(sx, n * d).ToArray();
         int[] y = labels.ToArray();
         float[] dwRef = new float[d * c], dbRef = new float[c], wsRef = new float[ws];
-#if SOFTMAXLOSS_FORM
         float lossRef = bias
             ? SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dwRef, dbRef, wsRef, KernelPath.Scalar, form)
             : SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, reg, dwRef, wsRef, KernelPath.Scalar, form);
-#else
-        float lossRef = bias
-            ? SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dwRef, dbRef, wsRef, KernelPath.Scalar)
-            : SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, reg, dwRef, wsRef, KernelPath.Scalar);
-#endif
 
         KernelPath path = s.Path;
         float loss = 0;
@@ -93,17 +76,9 @@ internal static class ClassifierSweep
         {
             ran = s.Run(() => loss = bias
                 ? SoftmaxLoss.LossAndGradient(rw.All.Slice(sw, d * c), rb.All.Slice(sb, c), rx.All.Slice(sx, n * d), ry.AllInts.Slice(sy, n),
-                    n, d, c, reg, rdw.All.Slice(sdw, d * c), rdb.All.Slice(sdb, c), rws.All.Slice(sws, ws), path
-#if SOFTMAXLOSS_FORM
-                    , form, threads
-#endif
-                    )
+                    n, d, c, reg, rdw.All.Slice(sdw, d * c), rdb.All.Slice(sdb, c), rws.All.Slice(sws, ws), path, form, threads)
                 : SoftmaxLoss.LossAndGradient(rw.All.Slice(sw, d * c), rx.All.Slice(sx, n * d), ry.AllInts.Slice(sy, n),
-                    n, d, c, reg, rdw.All.Slice(sdw, d * c), rws.All.Slice(sws, ws), path
-#if SOFTMAXLOSS_FORM
-                    , form, threads
-#endif
-                    ));
+                    n, d, c, reg, rdw.All.Slice(sdw, d * c), rws.All.Slice(sws, ws), path, form, threads));
         }
         finally { rw.ReadWrite(); rb.ReadWrite(); rx.ReadWrite(); ry.ReadWrite(); }
         if (!ran) return;

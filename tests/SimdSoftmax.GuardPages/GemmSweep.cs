@@ -61,7 +61,7 @@ internal static class GemmSweep
                             variant++;
                             var (alpha, beta) = s_scales[variant % s_scales.Length];
                             int padA = variant % 3, padB = (variant / 3) % 4 == 3 ? 5 : (variant / 3) % 4, padC = (variant / 12) % 3;
-                            // Threads 1..3 where the API has them: every split of C into slabs must stay inside C too.
+                            // Threads 1..3: every split of C into slabs must stay inside C too.
                             g.Case(dense: false, (t & 1) != 0, (t & 2) != 0, m, n, k, padA, padB, padC, alpha, beta, tail: (variant & 1) == 0, threads: 1 + variant % 3);
                             g.Case(dense: false, (t & 1) != 0, (t & 2) != 0, m, n, k, padA, padB, padC, alpha, beta, tail: (variant & 1) != 0, threads: 1 + (variant + 1) % 3);
                         }
@@ -72,9 +72,6 @@ internal static class GemmSweep
     {
         public void Case(bool dense, bool ta, bool tb, int m, int n, int k, int padA, int padB, int padC, float alpha, float beta, bool tail, int threads = 1)
         {
-#if !GEMM_THREADS
-            threads = 1; // the API has no thread count yet
-#endif
             int rowsA = ta ? k : m, colsA = ta ? m : k, rowsB = tb ? n : k, colsB = tb ? k : n;
             int lda = Math.Max(1, colsA + padA), ldb = Math.Max(1, colsB + padB), ldc = Math.Max(1, n + padC);
             if (dense) { lda = Math.Max(1, k); ldb = Math.Max(1, n); ldc = Math.Max(1, n); }
@@ -103,11 +100,7 @@ internal static class GemmSweep
                 ran = dense
                     ? s.Run(() => Gemm.Multiply(ra.All.Slice(sa, lenA), rb.All.Slice(sb, lenB), rc.All.Slice(sc, lenC), m, n, k, path))
                     : s.Run(() => Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, alpha,
-                        ra.All.Slice(sa, lenA), lda, rb.All.Slice(sb, lenB), ldb, beta, rc.All.Slice(sc, lenC), ldc, path
-#if GEMM_THREADS
-                        , threads
-#endif
-                        ));
+                        ra.All.Slice(sa, lenA), lda, rb.All.Slice(sb, lenB), ldb, beta, rc.All.Slice(sc, lenC), ldc, path, threads));
             }
             finally { ra.ReadWrite(); rb.ReadWrite(); }
             if (!ran) return;

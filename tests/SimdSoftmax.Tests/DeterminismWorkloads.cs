@@ -11,24 +11,13 @@ public sealed class DeterminismWorkload(string family, string name, Func<KernelP
     public string Family { get; } = family;
     public string Name { get; } = name;
 
-    /// <summary>Whether the entry takes a thread count (GEMM and the classifier, once their branches add it).</summary>
+    /// <summary>Whether the entry takes a thread count (GEMM and the classifier).</summary>
     public bool Threaded { get; } = threaded;
 
     public DeterminismWorkload(string family, string name, Func<KernelPath, int, float[]> run) : this(family, name, (p, o, _) => run(p, o)) { }
 
     /// <summary>Runs the call; <paramref name="threads"/> is passed where the entry has the parameter (1 = calling thread only).</summary>
     public float[] Run(KernelPath path, int offset = 0, int threads = 1) => run(path, offset, threads);
-
-#if GEMM_THREADS
-    private const bool GemmThreads = true;
-#else
-    private const bool GemmThreads = false;
-#endif
-#if SOFTMAXLOSS_FORM
-    private const bool LossThreads = true;
-#else
-    private const bool LossThreads = false;
-#endif
 
     public override string ToString() => Name;
 
@@ -65,13 +54,9 @@ public sealed class DeterminismWorkload(string family, string name, Func<KernelP
             list.Add(new("gemm", $"Gemm.Multiply dense {m}x{n}x{k}", (p, o, t) =>
             {
                 var sa = At(a, o, out _); var sb = At(b, o, out _); var c = Out(m * n, o, out _);
-#if GEMM_THREADS
                 Gemm.Multiply(sa, sb, c, m, n, k, p, t);
-#else
-                Gemm.Multiply(sa, sb, c, m, n, k, p);
-#endif
                 return c.ToArray();
-            }, GemmThreads));
+            }, threaded: true));
         }
         {
             const int m = 33, n = 47, k = 19, lda = m + 3, ldb = k + 1, ldc = n + 2;
@@ -80,13 +65,9 @@ public sealed class DeterminismWorkload(string family, string name, Func<KernelP
             {
                 var sa = At(a, o, out _); var sb = At(b, o, out _); var c = Out(c0.Length, o, out _);
                 c0.CopyTo(c);
-#if GEMM_THREADS
                 Gemm.Multiply(Transpose.Yes, Transpose.Yes, m, n, k, 0.7f, sa, lda, sb, ldb, 0.3f, c, ldc, p, t);
-#else
-                Gemm.Multiply(Transpose.Yes, Transpose.Yes, m, n, k, 0.7f, sa, lda, sb, ldb, 0.3f, c, ldc, p);
-#endif
                 return c.ToArray();
-            }, GemmThreads));
+            }, threaded: true));
         }
 
         // Softmax: short rows (the classifier's C = 10) and long ones, out of place and in place.
@@ -132,34 +113,21 @@ public sealed class DeterminismWorkload(string family, string name, Func<KernelP
             float[] w = Data.Uniform(d * c, 400 + d, -0.05f, 0.05f), x = Data.Uniform(n * d, 401 + n), b = Data.Uniform(c, 402);
             int[] y = Data.Labels(n, c, 403);
             int wsLength = SoftmaxLoss.WorkspaceLength(n, d, c);
-#if SOFTMAXLOSS_FORM
             foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Auto, SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
             {
                 string f = $" form={form}";
-#else
-            {
-                string f = "";
-#endif
                 list.Add(new("classifier", $"SoftmaxLoss.LossAndGradient {n}x{d}x{c}{f}", (p, o, t) =>
                 {
                     var dW = Out(d * c, o, out _); var ws = Out(wsLength, o, out _);
-#if SOFTMAXLOSS_FORM
                     float loss = SoftmaxLoss.LossAndGradient(At(w, o, out _), At(x, o, out _), y, n, d, c, 1e-3f, dW, ws, p, form, t);
-#else
-                    float loss = SoftmaxLoss.LossAndGradient(At(w, o, out _), At(x, o, out _), y, n, d, c, 1e-3f, dW, ws, p);
-#endif
                     return Append(dW, loss);
-                }, LossThreads));
+                }, threaded: true));
                 list.Add(new("classifier", $"SoftmaxLoss.LossAndGradient+bias {n}x{d}x{c}{f}", (p, o, t) =>
                 {
                     var dW = Out(d * c, o, out _); var db = Out(c, o, out _); var ws = Out(wsLength, o, out _);
-#if SOFTMAXLOSS_FORM
                     float loss = SoftmaxLoss.LossAndGradient(At(w, o, out _), At(b, o, out _), At(x, o, out _), y, n, d, c, 1e-3f, dW, db, ws, p, form, t);
-#else
-                    float loss = SoftmaxLoss.LossAndGradient(At(w, o, out _), At(b, o, out _), At(x, o, out _), y, n, d, c, 1e-3f, dW, db, ws, p);
-#endif
                     return Append([.. dW, .. db], loss);
-                }, LossThreads));
+                }, threaded: true));
             }
         }
         return list;
