@@ -3,7 +3,7 @@ namespace SimdSoftmax.GuardPages;
 /// <summary>
 /// Gemm.Multiply, both overloads, on guarded spans: every m, n in 0..40 with k around tile edges, every k in 0..40
 /// with m, n around tile edges, every size 0..256 of the 1-D shapes, and all four transposes with strided views,
-/// alpha/beta variants (beta = 0 with NaN in C, which must not be read). Each shape is run with the data at the
+/// alpha/beta variants (beta = 0 with NaN in C, which must not be read), and shapes across the packed path's blocking. Each shape is run with the data at the
 /// tail of its pages (over-read faults) and at the head (under-read faults).
 /// </summary>
 internal static class GemmSweep
@@ -17,6 +17,8 @@ internal static class GemmSweep
 
     public static void Run(Sweep s, string part)
     {
+        if (part is "all" or "gemm-large") RunLarge(s);
+        if (part == "gemm-large") return;
         using var ra = new GuardedRegion(Math.Max(Capacity, 257 * 3));
         using var rb = new GuardedRegion(Math.Max(Capacity, 257 * 3));
         using var rc = new GuardedRegion(Math.Max(Capacity, 257 * 3));
@@ -66,6 +68,30 @@ internal static class GemmSweep
                             g.Case(dense: false, (t & 1) != 0, (t & 2) != 0, m, n, k, padA, padB, padC, alpha, beta, tail: (variant & 1) != 0, threads: 1 + (variant + 1) % 3);
                         }
         }
+    }
+
+    /// <summary>
+    /// Shapes across the blocking of the packed path (MC 96/128, KC 512, NR 16/48, the skinny limit n ≤ 16): the packing
+    /// of partial panels at the edges of A and B is where an over-read hides. Placement alternates between tail and head.
+    /// </summary>
+    private static void RunLarge(Sweep s)
+    {
+        const int capacity = 132 * 520;
+        using var ra = new GuardedRegion(capacity);
+        using var rb = new GuardedRegion(capacity);
+        using var rc = new GuardedRegion(capacity);
+        var g = new Guarded(s, ra, rb, rc);
+        int variant = 0;
+        foreach (int k in new[] { 511, 513 })
+            foreach (int m in new[] { 95, 97, 127, 129 })
+                foreach (int n in new[] { 17, 47, 49, 97 })
+                    for (int t = 0; t < 4; t++)
+                    {
+                        variant++;
+                        var (alpha, beta) = s_scales[variant % s_scales.Length];
+                        g.Case(dense: false, (t & 1) != 0, (t & 2) != 0, m, n, k, variant % 2, variant % 3, 1, alpha, beta,
+                            tail: (variant & 1) == 0, threads: 1 + variant % 2);
+                    }
     }
 
     private sealed class Guarded(Sweep s, GuardedRegion ra, GuardedRegion rb, GuardedRegion rc)

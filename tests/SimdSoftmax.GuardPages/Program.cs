@@ -2,7 +2,7 @@ using SimdSoftmax;
 using SimdSoftmax.GuardPages;
 
 // Usage: SimdSoftmax.GuardPages <sweep> <path> [--breadcrumb FILE]
-//   sweep: gemm-dense | gemm-strided | gemm-1d | softmax | crossentropy | classifier | all | selftest-*
+//   sweep: gemm-dense | gemm-strided | gemm-1d | gemm-large | softmax | crossentropy | classifier | all | selftest-*
 //   path:  Scalar | Avx2 | Avx512
 // Exit codes: 0 all cases passed; 1 a case failed (FAIL lines say which); 2 usage; 3 the path has no kernel for this
 // family yet or is unavailable (SKIP line says why); 4 a managed exception escaped (EXCEPTION line names the case). A fault in a kernel kills the process (SIGSEGV/SIGABRT):
@@ -36,7 +36,7 @@ try
 {
 switch (sweepName)
 {
-    case "gemm-dense" or "gemm-strided" or "gemm-1d": GemmSweep.Run(sweep, sweepName); break;
+    case "gemm-dense" or "gemm-strided" or "gemm-1d" or "gemm-large": GemmSweep.Run(sweep, sweepName); break;
     case "softmax": SoftmaxSweep.Run(sweep); break;
     case "crossentropy": CrossEntropySweep.Run(sweep); break;
     case "classifier": ClassifierSweep.Run(sweep); break;
