@@ -120,6 +120,7 @@ public partial class ValidationTests
         yield return new("workspace length negative d", AOORE, "d", (p, c) => SoftmaxLoss.WorkspaceLength(2, -1, 2));
         yield return new("workspace length negative c", AOORE, "c", (p, c) => SoftmaxLoss.WorkspaceLength(2, 3, -1));
         yield return new("workspace length n·c overflows", AOORE, "c|n", (p, c) => SoftmaxLoss.WorkspaceLength(1 << 16, 3, 1 << 16));
+        foreach (Case c in TrainingCases()) yield return c;
     }
 
     /// <summary>
@@ -150,5 +151,69 @@ public partial class ValidationTests
     {
         int cases = Cases().Count();
         Assert.True(cases >= 150, $"{cases} cases");
+    }
+}
+
+/// <summary>The training entries (SoftmaxClassifier): constructor, Scores, Predict, Accuracy and Train with bad arguments.</summary>
+public partial class ValidationTests
+{
+    /// <summary>Runs a call on a fresh model; if the model's weights or bias changed, that error replaces the expected one.</summary>
+    private static void OnModel(Action<SoftmaxClassifier> call)
+    {
+        var model = new SoftmaxClassifier(3, 2, WeightInit.SmallGaussian, seed: 1);
+        float[] w0 = (float[])model.Weights.Clone(), b0 = (float[])model.Bias.Clone();
+        try { call(model); }
+        finally
+        {
+            if (!w0.AsSpan().SequenceEqual(model.Weights) || !b0.AsSpan().SequenceEqual(model.Bias))
+                throw new InvalidOperationException("a rejected call changed the model's weights or bias");
+        }
+    }
+
+    private static IEnumerable<Case> TrainingCases()
+    {
+        var AOORE = typeof(ArgumentOutOfRangeException);
+        var AE = typeof(ArgumentException);
+        float[] x6 = new float[6];
+        int[] y2 = [0, 1];
+        // Constructor.
+        yield return new("classifier features zero", AOORE, "features", (p, c) => _ = new SoftmaxClassifier(0, 2));
+        yield return new("classifier classes negative", AOORE, "classes", (p, c) => _ = new SoftmaxClassifier(3, -1));
+        yield return new("classifier D·C overflows", AOORE, "classes", (p, c) => _ = new SoftmaxClassifier(1 << 16, 1 << 16));
+        yield return new("classifier undefined init", AOORE, "init", (p, c) => _ = new SoftmaxClassifier(3, 2, (WeightInit)9));
+        // Scores (N=2, D=3, C=2).
+        yield return new("scores negative n", AOORE, "n", (p, c) => OnModel(m => m.Scores(x6, -1, c.AsSpan(0, 4), p)));
+        yield return new("scores x wrong length", AE, "x", (p, c) => OnModel(m => m.Scores(x6.AsSpan(0, 5), 2, c.AsSpan(0, 4), p)));
+        yield return new("scores wrong length", AE, "scores", (p, c) => OnModel(m => m.Scores(x6, 2, c.AsSpan(0, 5), p)));
+        yield return new("scores overlaps x", AE, "scores", (p, c) => OnModel(m => m.Scores(c.AsSpan(0, 6), 2, c.AsSpan(5, 4), p)));
+        yield return new("scores undefined path", AOORE, "path", (p, c) => OnModel(m => m.Scores(x6, 2, c.AsSpan(0, 4), UndefinedPath)));
+        // Predict / Accuracy.
+        yield return new("predict negative n", AOORE, "n", (p, c) => OnModel(m => m.Predict(x6, -2, MemoryMarshal.Cast<float, int>(c.AsSpan(0, 2)), p)));
+        yield return new("predict x wrong length", AE, "x", (p, c) => OnModel(m => m.Predict(x6.AsSpan(0, 5), 2, MemoryMarshal.Cast<float, int>(c.AsSpan(0, 2)), p)));
+        yield return new("predict predictions wrong length", AE, "predictions", (p, c) => OnModel(m => m.Predict(x6, 2, MemoryMarshal.Cast<float, int>(c.AsSpan(0, 3)), p)));
+        yield return new("predict predictions overlap x", AE, "predictions", (p, c) => OnModel(m => m.Predict(c.AsSpan(0, 6), 2, MemoryMarshal.Cast<float, int>(c.AsSpan(4, 2)), p)));
+        yield return new("predict undefined path", AOORE, "path", (p, c) => OnModel(m => m.Predict(x6, 2, MemoryMarshal.Cast<float, int>(c.AsSpan(0, 2)), UndefinedPath)));
+        yield return new("predict array negative n", AOORE, "n", (p, c) => OnModel(m => m.Predict(x6, -1, p)));
+        yield return new("accuracy y wrong length", AE, "y", (p, c) => OnModel(m => m.Accuracy(x6, [0], 2, p)));
+        yield return new("accuracy x wrong length", AE, "x", (p, c) => OnModel(m => m.Accuracy(x6.AsSpan(0, 4), y2, 2, p)));
+        // Train: the model must be untouched by a rejected call.
+        TrainingOptions O(KernelPath p) => new() { Iterations = 3, BatchSize = 2, Path = p };
+        yield return new("train negative n", AOORE, "n", (p, c) => OnModel(m => m.Train(x6, y2, -2, O(p))));
+        yield return new("train x wrong length", AE, "x", (p, c) => OnModel(m => m.Train(x6.AsSpan(0, 5), y2, 2, O(p))));
+        yield return new("train y wrong length", AE, "y", (p, c) => OnModel(m => m.Train(x6, [0], 2, O(p))));
+        yield return new("train label == C", AOORE, "y", (p, c) => OnModel(m => m.Train(x6, [0, 2], 2, O(p))));
+        yield return new("train label -1", AOORE, "y", (p, c) => OnModel(m => m.Train(x6, [-1, 0], 2, O(p))));
+        yield return new("train x is the model's weights", AE, "x", (p, c) => OnModel(m => m.Train(m.Weights, y2, 2, O(p))));
+        yield return new("train learning rate NaN", AOORE, "LearningRate", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { LearningRate = float.NaN })));
+        yield return new("train learning rate negative", AOORE, "LearningRate", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { LearningRate = -1f })));
+        yield return new("train regularization infinite", AOORE, "Regularization", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { Regularization = float.PositiveInfinity })));
+        yield return new("train iterations negative", AOORE, "Iterations", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { Iterations = -1 })));
+        yield return new("train epochs NaN", AOORE, "Epochs", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { Epochs = double.NaN })));
+        yield return new("train batch size zero", AOORE, "BatchSize", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { BatchSize = 0 })));
+        yield return new("train decay zero", AOORE, "LearningRateDecay", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { LearningRateDecay = 0f })));
+        yield return new("train decay above one", AOORE, "LearningRateDecay", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { LearningRateDecay = 1.5f })));
+        yield return new("train threads zero", AOORE, "Threads", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { Threads = 0 })));
+        yield return new("train undefined path", AOORE, "Path", (p, c) => OnModel(m => m.Train(x6, y2, 2, O(p) with { Path = UndefinedPath })));
+        yield return new("train iterations without samples", AOORE, "n", (p, c) => OnModel(m => m.Train([], [], 0, O(p))));
     }
 }
