@@ -37,7 +37,7 @@ public static class SoftmaxCrossEntropy
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <returns>The mean loss over the rows.</returns>
     /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), or a label is outside [0, C).</exception>
-    /// <exception cref="ArgumentException">A length does not fit, or dLogits partly overlaps logits.</exception>
+    /// <exception cref="ArgumentException">A length does not fit, dLogits partly overlaps logits, or dLogits overlaps labels.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
     public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dLogits,
         int classes, KernelPath path = KernelPath.Auto)
@@ -45,6 +45,7 @@ public static class SoftmaxCrossEntropy
         Validate(logits, labels, classes);
         Require.Length(dLogits.Length, logits.Length, nameof(dLogits));
         Require.SameOrNoOverlap(logits, dLogits, nameof(logits), nameof(dLogits));
+        Require.NoOverlap(labels, dLogits, nameof(labels), nameof(dLogits)); // writing row i would clobber labels not yet read
         return KernelPaths.Resolve(path) switch
         {
             KernelPath.Scalar => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, dLogits, gradient: true),

@@ -75,7 +75,7 @@ public sealed class SoftmaxClassifier
     /// <param name="options">Settings; <c>null</c> means the defaults.</param>
     /// <returns>Steps taken, last loss, whether it diverged, and the time spent.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An option or size is out of range, or a label is outside [0, C).</exception>
-    /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
+    /// <exception cref="ArgumentException">A span's length does not fit N and D, or <paramref name="x"/> is the model's own <see cref="Weights"/> or <see cref="Bias"/>.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
     public TrainingResult Train(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int n, TrainingOptions? options = null)
     {
@@ -86,6 +86,8 @@ public sealed class SoftmaxClassifier
         Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
         Require.Length(y.Length, n, nameof(y));
         Require.Labels(y, c, nameof(y));
+        Require.NoOverlap<float, float>(Weights, x, nameof(Weights), nameof(x)); // training would rewrite its own samples
+        Require.NoOverlap<float, float>(Bias, x, nameof(Bias), nameof(x));
         KernelPath path = KernelPaths.Resolve(options.Path);
 
         int batch = Math.Min(options.BatchSize, Math.Max(n, 1));
@@ -191,7 +193,7 @@ public sealed class SoftmaxClassifier
     /// <param name="n">N.</param>
     /// <param name="predictions">Output, N classes.</param>
     /// <param name="path">Which kernels run.</param>
-    /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
+    /// <exception cref="ArgumentException">A span's length does not fit N and D, or <paramref name="predictions"/> overlaps <paramref name="x"/>.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
     public void Predict(ReadOnlySpan<float> x, int n, Span<int> predictions, KernelPath path = KernelPath.Auto)
     {
@@ -199,6 +201,7 @@ public sealed class SoftmaxClassifier
         Require.NonNegative(n);
         Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
         Require.Length(predictions.Length, n, nameof(predictions));
+        Require.NoOverlap(x, predictions, nameof(x), nameof(predictions)); // later blocks of x would be read after being overwritten
         KernelPath resolved = KernelPaths.Resolve(path);
         var block = new float[Math.Min(PredictBlockRows, Math.Max(n, 1)) * c];
         for (int r = 0; r < n; r += PredictBlockRows)
