@@ -155,10 +155,15 @@ public sealed class DeterminismWorkload(string family, string name, Func<KernelP
         return -1;
     }
 
-    public static TheoryData<string, KernelPath> FamiliesByPath()
+    public static TheoryData<string, KernelPath> FamiliesByPath() => ByPath(Families);
+
+    /// <summary>The families whose entry points take a thread count (softmax and cross-entropy on logits run on the calling thread).</summary>
+    public static TheoryData<string, KernelPath> ThreadedFamiliesByPath() => ByPath(["gemm", "classifier"]);
+
+    private static TheoryData<string, KernelPath> ByPath(string[] families)
     {
         var d = new TheoryData<string, KernelPath>();
-        foreach (string f in Families)
+        foreach (string f in families)
             foreach (KernelPath p in new[] { KernelPath.Scalar, KernelPath.Avx2, KernelPath.Avx512 })
                 d.Add(f, p);
         return d;
