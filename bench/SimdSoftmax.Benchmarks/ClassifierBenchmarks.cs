@@ -72,7 +72,7 @@ public class ClassifierBenchmarks
     public float OpenBlasComposition()
     {
         if (!OpenBlas.IsAvailable || Path != KernelPath.Auto || Form != SoftmaxLossForm.Composed) return 0;
-        return ClassifierSweep.OpenBlasComposition(_w, _x, _y, _n, _d, _c, 1e-3f, _dW, _ws);
+        return OpenBlas.ClassifierLossAndGradient(_w, _x, _y, _n, _d, _c, 1e-3f, _dW, _ws);
     }
 
     /// <summary>GFLOPS at 4·N·D·C per call, or the fraction of the roofline.</summary>

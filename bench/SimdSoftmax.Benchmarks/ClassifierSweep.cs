@@ -60,7 +60,7 @@ internal static class ClassifierSweep
             }
             Row($"fused {KernelPaths.Best} threads=0", () => SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, KernelPath.Auto, SoftmaxLossForm.Fused, 0), reps);
             if (OpenBlas.IsAvailable)
-                Row("OpenBLAS+our CE", () => OpenBlasComposition(w, x, y, n, d, c, 1e-3f, dW, ws), reps);
+                Row("OpenBLAS+our CE", () => OpenBlas.ClassifierLossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws), reps);
             Console.WriteLine($"{shape,-18} {"roofline",-22} {rooflineMs,9:F3}");
         }
     }
@@ -85,19 +85,6 @@ internal static class ClassifierSweep
             }
         }
         Console.WriteLine();
-    }
-
-    /// <summary>The same composition as <see cref="SoftmaxLossForm.Composed"/> with OpenBLAS's cblas_sgemm for both GEMMs.</summary>
-    internal static float OpenBlasComposition(float[] w, float[] x, int[] y, int n, int d, int c, float reg, float[] dW, float[] ws)
-    {
-        Span<float> s = ws.AsSpan(0, n * c);
-        OpenBlas.Sgemm(false, false, n, c, d, 1f, x, d, w, c, 0f, s, c);
-        float loss = SoftmaxCrossEntropy.LossAndGradient(s, y, s, c);
-        double reg2 = 0;
-        foreach (float v in w) reg2 += (double)v * v;
-        w.AsSpan().CopyTo(dW);
-        OpenBlas.Sgemm(true, false, d, c, n, 1f, x, d, s, c, reg, dW, c);
-        return (float)(loss + 0.5 * reg * reg2);
     }
 
     private static double Best(Action run, int repetitions)

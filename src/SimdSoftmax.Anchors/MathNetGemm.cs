@@ -1,5 +1,6 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Providers.LinearAlgebra;
+using MnTranspose = MathNet.Numerics.Providers.LinearAlgebra.Transpose;
 
 namespace SimdSoftmax.Anchors;
 
@@ -39,7 +40,7 @@ public static class MathNetGemm
         if ((long)m * k > a.Length || (long)k * n > b.Length || (long)m * n > c.Length)
             throw new ArgumentException("An array is too short for m, n, k.");
         // Column-major view: B is n×k (rows n), A is k×m, result n×m = row-major m×n C.
-        s_provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1f,
+        s_provider.MatrixMultiplyWithUpdate(MnTranspose.DontTranspose, MnTranspose.DontTranspose, 1f,
             b, n, k, a, k, m, 0f, c);
     }
 
@@ -69,8 +70,8 @@ public static class MathNetGemm
         // Stored B (row-major) seen column-major is B^T: rows = stored cols.
         int bRows = transB ? k : n, bCols = transB ? n : k;   // column-major dims of the stored B
         int aRows = transA ? m : k, aCols = transA ? k : m;
-        s_provider.MatrixMultiplyWithUpdate(transB ? Transpose.Transpose : Transpose.DontTranspose,
-            transA ? Transpose.Transpose : Transpose.DontTranspose, alpha,
+        s_provider.MatrixMultiplyWithUpdate(transB ? MnTranspose.Transpose : MnTranspose.DontTranspose,
+            transA ? MnTranspose.Transpose : MnTranspose.DontTranspose, alpha,
             b, bRows, bCols, a, aRows, aCols, beta, c);
     }
 }

@@ -26,10 +26,16 @@ internal static class CompareCases
         yield return quick
             ? Gemm("skinny Xᵀ·dS 784×1000×10", 784, 10, 1000, transA: true)
             : Gemm("skinny Xᵀ·dS 3073×5000×10", 3073, 10, 5000, transA: true);
+        if (!quick)
+        {
+            yield return Gemm("MNIST batch X·W 100×784×10", 100, 10, 784, transA: false);
+            yield return Gemm("MNIST batch Xᵀ·dS 784×100×10", 784, 10, 100, transA: true);
+        }
         yield return Softmax("rows of 10", 10, quick ? 20_000 : 100_000, log: false);
         yield return Softmax("rows of 1000", 1000, quick ? 64 : 1000, log: false);
         yield return Softmax("rows of 1000", 1000, quick ? 64 : 1000, log: true);
         yield return CrossEntropy(quick ? 20_000 : 100_000, 10);
+        if (!quick) yield return Classifier(100, 784, 10);
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
     }
 
@@ -70,7 +76,7 @@ internal static class CompareCases
             Anchors = anchors,
             Run = (path, threads) =>
             {
-                SimdSoftmax.Gemm.Multiply(transA ? Transpose.Yes : Transpose.No, Transpose.No, m, n, k, 1f, a, lda, b, n, 0f, c, n, path);
+                SimdSoftmax.Gemm.Multiply(transA ? Transpose.Yes : Transpose.No, Transpose.No, m, n, k, 1f, a, lda, b, n, 0f, c, n, path, threads);
                 return c;
             },
         };
@@ -144,6 +150,20 @@ internal static class CompareCases
         float[] workspace = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
         int[] y = Labels(n, c, 8);
         var result = new float[dW.Length + 1];
+        Func<KernelPath, int, float[]> Form(SoftmaxLossForm form) => (path, threads) =>
+        {
+            result[^1] = SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path, form, threads);
+            dW.CopyTo(result, 0);
+            return result;
+        };
+        var anchors = new List<Anchor>();
+        if (OpenBlas.IsAvailable)
+            anchors.Add(new Anchor("OpenBLAS composition", () =>
+            {
+                result[^1] = OpenBlas.ClassifierLossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace);
+                dW.CopyTo(result, 0);
+                return result;
+            }, 256));
         return new KernelCase
         {
             Family = "classifier",
@@ -152,12 +172,9 @@ internal static class CompareCases
             Bytes = 4.0 * x.Length,
             Limit = LimitKind.Roofline,
             Tolerance = 1e-4,
-            Run = (path, threads) =>
-            {
-                result[^1] = SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path);
-                dW.CopyTo(result, 0);
-                return result;
-            },
+            Run = Form(SoftmaxLossForm.Auto),
+            Variants = [("composed", Form(SoftmaxLossForm.Composed)), ("fused", Form(SoftmaxLossForm.Fused))],
+            Anchors = anchors,
         };
     }
 }

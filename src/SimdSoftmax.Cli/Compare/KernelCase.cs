@@ -34,4 +34,9 @@ internal sealed class KernelCase
     /// <summary>Skip timing the scalar path (it would take seconds); it still runs once to verify the others.</summary>
     public bool ScalarUntimed { get; init; }
     public IReadOnlyList<Anchor> Anchors { get; init; } = [];
+    /// <summary>
+    /// Named variants of the SIMD paths (the classifier's composed and fused forms): each runs on every SIMD path as
+    /// its own row, "Avx512 fused"; the scalar reference runs once through <see cref="Run"/>. Empty: one row per path.
+    /// </summary>
+    public IReadOnlyList<(string Name, Func<KernelPath, int, float[]> Run)> Variants { get; init; } = [];
 }
