@@ -67,13 +67,9 @@ public class ClassifierBenchmarks
     [Benchmark]
     public float LossAndGradient() => SoftmaxLoss.LossAndGradient(_w, _x, _y, _n, _d, _c, 1e-3f, _dW, _ws, Path, Form, threads: 1);
 
-    /// <summary>The composition with OpenBLAS GEMMs (only measured once per shape: on the Auto/Composed row).</summary>
-    [Benchmark]
-    public float OpenBlasComposition()
-    {
-        if (!OpenBlas.IsAvailable || Path != KernelPath.Auto || Form != SoftmaxLossForm.Composed) return 0;
-        return OpenBlas.ClassifierLossAndGradient(_w, _x, _y, _n, _d, _c, 1e-3f, _dW, _ws);
-    }
+    /// <summary>The composition with OpenBLAS GEMMs (measured once per shape and form, beside Auto).</summary>
+    [Benchmark, Anchor(NeedsOpenBlas = true)]
+    public float OpenBlasComposition() => OpenBlas.ClassifierLossAndGradient(_w, _x, _y, _n, _d, _c, 1e-3f, _dW, _ws);
 
     /// <summary>GFLOPS at 4·N·D·C per call, or the fraction of the roofline.</summary>
     private sealed class GflopsColumn(bool roofline) : IColumn

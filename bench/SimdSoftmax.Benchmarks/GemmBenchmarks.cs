@@ -19,11 +19,11 @@ public sealed record GemmShape(int M, int N, int K, bool TransA = false, string 
 }
 
 /// <summary>
-/// Shared body of the GEMM suites: the scalar reference, each SIMD path (one thread, and Avx512 on every core), the
-/// MathNet.Numerics managed provider and OpenBLAS <c>cblas_sgemm</c> (one thread; skipped when the library is absent).
+/// Shared body of the GEMM suites: <see cref="Gemm"/> on every path this CPU has plus Auto (one thread; the scalar
+/// reference is the baseline of "vs Scalar"), and once per shape beside Auto: the dispatcher on every core, the
+/// MathNet.Numerics managed provider and OpenBLAS <c>cblas_sgemm</c> (one thread; not run when the library is absent).
 /// Columns add GFLOPS and the fraction of the FMA peak measured on this machine (<see cref="MachineLimits"/>).
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(GemmConfig))]
 public abstract class GemmBenchmarksBase
 {
@@ -31,6 +31,9 @@ public abstract class GemmBenchmarksBase
 
     /// <summary>The problem.</summary>
     public abstract GemmShape Shape { get; set; }
+
+    /// <summary>The path under test (the scalar reference, Avx2, Avx512, Auto).</summary>
+    public abstract KernelPath Path { get; set; }
 
     /// <summary>Fills A and B with values in [-1, 1) and sets OpenBLAS to one thread.</summary>
     [GlobalSetup]
@@ -48,52 +51,44 @@ public abstract class GemmBenchmarksBase
     private void Ours(KernelPath path, int threads) => Gemm.Multiply(Shape.TransA ? Transpose.Yes : Transpose.No, Transpose.No,
         Shape.M, Shape.N, Shape.K, 1f, _a, Shape.TransA ? Shape.M : Shape.K, _b, Shape.N, 0f, _c, Shape.N, path, threads);
 
-    /// <summary>The scalar reference (KernelPath.Scalar).</summary>
-    protected void RunScalar() => Ours(KernelPath.Scalar, 1);
-
-    /// <summary>Avx2, one thread.</summary>
+    /// <summary>Our GEMM on <see cref="Path"/>, one thread.</summary>
     [Benchmark]
-    public void Avx2() { if (KernelPaths.IsSupported(KernelPath.Avx2)) Ours(KernelPath.Avx2, 1); }
+    public void Multiply() => Ours(Path, 1);
 
-    /// <summary>Avx512, one thread.</summary>
-    [Benchmark]
-    public void Avx512() { if (KernelPaths.IsSupported(KernelPath.Avx512)) Ours(KernelPath.Avx512, 1); }
-
-    /// <summary>Best path, every core (threads = Environment.ProcessorCount).</summary>
-    [Benchmark]
-    public void BestAllCores() => Ours(KernelPath.Auto, Environment.ProcessorCount);
+    /// <summary>The dispatcher on every core (threads = Environment.ProcessorCount).</summary>
+    [Benchmark, Anchor]
+    public void AllCores() => Ours(KernelPath.Auto, Environment.ProcessorCount);
 
     /// <summary>MathNet.Numerics managed provider.</summary>
-    [Benchmark]
+    [Benchmark, Anchor]
     public void MathNet() => MathNetGemm.Multiply(Shape.TransA, false, Shape.M, Shape.N, Shape.K, 1f, _a, _b, 0f, _c);
 
-    /// <summary>OpenBLAS cblas_sgemm, one thread (does nothing, ~0 ns, when OpenBLAS is absent).</summary>
-    [Benchmark]
-    public void OpenBLAS()
-    {
-        if (OpenBlas.IsAvailable)
-            OpenBlas.Sgemm(Shape.TransA, false, Shape.M, Shape.N, Shape.K, 1f, _a, Shape.TransA ? Shape.M : Shape.K, _b, Shape.N, 0f, _c, Shape.N);
-    }
+    /// <summary>OpenBLAS cblas_sgemm, one thread.</summary>
+    [Benchmark, Anchor(NeedsOpenBlas = true)]
+    public void OpenBLAS() => OpenBlas.Sgemm(Shape.TransA, false, Shape.M, Shape.N, Shape.K, 1f, _a, Shape.TransA ? Shape.M : Shape.K, _b, Shape.N, 0f, _c, Shape.N);
 }
 
-/// <summary>Square GEMM 64…512 with the scalar reference as baseline.</summary>
+/// <summary>Square GEMM 64…512.</summary>
 public class GemmSquareBenchmarks : GemmBenchmarksBase
 {
     /// <inheritdoc/>
     [ParamsSource(nameof(Shapes))]
     public override GemmShape Shape { get; set; } = new(64, 64, 64);
 
+    /// <inheritdoc/>
+    [ParamsSource(nameof(Paths))]
+    public override KernelPath Path { get; set; }
+
     /// <summary>64³ … 512³.</summary>
     public static IEnumerable<GemmShape> Shapes => new[] { 64, 128, 256, 512 }.Select(s => new GemmShape(s, s, s));
 
-    /// <summary>The scalar reference.</summary>
-    [Benchmark(Baseline = true)]
-    public void Scalar() => RunScalar();
+    /// <summary>Every available path and Auto.</summary>
+    public static IEnumerable<KernelPath> Paths => BenchPaths.WithAuto;
 }
 
 /// <summary>
-/// Square GEMM 1024 and 2048. No scalar column: the reference triple loop would take ~1 s (1024³) to ~15 s (2048³) per
-/// call; OpenBLAS is the baseline instead.
+/// Square GEMM 1024 and 2048. No scalar row: the reference triple loop would take ~1 s (1024³) to ~15 s (2048³) per
+/// call; compare against the OpenBLAS row instead.
 /// </summary>
 public class GemmLargeSquareBenchmarks : GemmBenchmarksBase
 {
@@ -101,8 +96,15 @@ public class GemmLargeSquareBenchmarks : GemmBenchmarksBase
     [ParamsSource(nameof(Shapes))]
     public override GemmShape Shape { get; set; } = new(1024, 1024, 1024);
 
+    /// <inheritdoc/>
+    [ParamsSource(nameof(Paths))]
+    public override KernelPath Path { get; set; }
+
     /// <summary>1024³, 2048³.</summary>
     public static IEnumerable<GemmShape> Shapes => new[] { 1024, 2048 }.Select(s => new GemmShape(s, s, s));
+
+    /// <summary>The SIMD paths and Auto.</summary>
+    public static IEnumerable<KernelPath> Paths => BenchPaths.WithAuto.Where(p => p != KernelPath.Scalar);
 }
 
 /// <summary>The classifier's skinny products (n = C = 10): CIFAR-sized X·W and Xᵀ·dS, MNIST minibatch of 100.</summary>
@@ -112,6 +114,10 @@ public class GemmSkinnyBenchmarks : GemmBenchmarksBase
     [ParamsSource(nameof(Shapes))]
     public override GemmShape Shape { get; set; } = new(100, 10, 784);
 
+    /// <inheritdoc/>
+    [ParamsSource(nameof(Paths))]
+    public override KernelPath Path { get; set; }
+
     /// <summary>X·W 5000×3073×10, Xᵀ·dS 3073×5000×10 (transA), MNIST 100×784×10 and 784×100×10 (transA).</summary>
     public static IEnumerable<GemmShape> Shapes =>
     [
@@ -119,20 +125,18 @@ public class GemmSkinnyBenchmarks : GemmBenchmarksBase
         new(100, 10, 784, false, "MNIST X·W"), new(784, 10, 100, true, "MNIST Xt·dS"),
     ];
 
-    /// <summary>The scalar reference.</summary>
-    [Benchmark(Baseline = true)]
-    public void Scalar() => RunScalar();
+    /// <summary>Every available path and Auto.</summary>
+    public static IEnumerable<KernelPath> Paths => BenchPaths.WithAuto;
 }
 
-/// <summary>Short runs (the machine is shared) plus GFLOPS and %-of-peak columns.</summary>
+/// <summary>The path-suite configuration plus GFLOPS and %-of-peak columns.</summary>
 public sealed class GemmConfig : ManualConfig
 {
     /// <summary>Adds the columns.</summary>
     public GemmConfig()
     {
+        Add(new PathSuiteConfig());
         AddColumn(new GflopsColumn(false), new GflopsColumn(true));
-        // On the shared 2-core machine building the generated project can exceed the 2-minute default.
-        WithBuildTimeout(TimeSpan.FromMinutes(10));
     }
 }
 
@@ -165,7 +169,7 @@ public sealed class GflopsColumn(bool percentOfPeak) : IColumn
 
     /// <inheritdoc/>
     public string Legend => percentOfPeak
-        ? "GFLOPS / measured single-core FMA peak (256-bit for Avx2 and OpenBLAS-Haswell, 512-bit otherwise; all-core runs against one core's peak)"
+        ? "GFLOPS / measured single-core FMA peak of the vector width used (scalar: 1/8 of 256-bit; Avx2 and OpenBLAS-Haswell: 256-bit; otherwise 512-bit; all-core runs against one core's peak)"
         : "2·m·n·k / mean time, in 10^9 flop/s";
 
     /// <inheritdoc/>
@@ -187,7 +191,10 @@ public sealed class GflopsColumn(bool percentOfPeak) : IColumn
         double gflops = shape.Flops / ns.Value;
         if (!percentOfPeak) return gflops.ToString("F1", CultureInfo.InvariantCulture);
         string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
-        double peak = method is "Avx2" or "OpenBLAS" ? s_peaks.Value.P256 : s_peaks.Value.P512;
+        KernelPath? path = PathSuiteConfig.PathOf(benchmarkCase);
+        bool is256 = method == "OpenBLAS" || (method == "Multiply" && path == KernelPath.Avx2);
+        bool isScalar = method == "MathNet" || (method == "Multiply" && path == KernelPath.Scalar);
+        double peak = isScalar ? s_peaks.Value.P256 / 8 : is256 ? s_peaks.Value.P256 : s_peaks.Value.P512;
         return peak <= 0 ? "-" : (100 * gflops / peak).ToString("F0", CultureInfo.InvariantCulture) + "%";
     }
 }

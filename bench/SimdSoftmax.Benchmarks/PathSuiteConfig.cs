@@ -18,30 +18,56 @@ public static class BenchPaths
 }
 
 /// <summary>
+/// Marks a benchmark that does not depend on the suite's <c>Path</c> (an outside anchor such as OpenBLAS or
+/// TensorPrimitives, or our dispatcher on every core): it runs once per other-parameter set, on the
+/// <see cref="KernelPath.Auto"/> row of the as-shipped job, instead of once per path.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AnchorAttribute : Attribute
+{
+    /// <summary>The anchor calls OpenBLAS: it is left out (not run, not reported) where the library does not load.</summary>
+    public bool NeedsOpenBlas { get; init; }
+}
+
+/// <summary>
 /// The configuration every kernel suite uses (<c>[Config(typeof(PathSuiteConfig))]</c>, a <c>Path</c> property fed by
-/// <see cref="BenchPaths.WithAuto"/>): MemoryDiagnoser (steady-state calls must allocate 0 bytes); a "vs Scalar"
-/// column, the ratio of each row's mean to the scalar reference's row with the same other parameters; and, besides
-/// the default job, two jobs that run only the <c>Auto</c> path with <c>DOTNET_EnableAVX512=0</c> and
+/// <see cref="BenchPaths.WithAuto"/>, the scalar path as the baseline): MemoryDiagnoser (steady-state calls must
+/// allocate 0 bytes); a "vs Scalar" column, the ratio of the scalar reference's mean (same method — for an
+/// <see cref="AnchorAttribute"/> method, the suite's first own method — and same other parameters) to this row's mean;
+/// and, besides the as-shipped job, two jobs that run only the <c>Auto</c> path with <c>DOTNET_EnableAVX512=0</c> and
 /// <c>DOTNET_EnableHWIntrinsic=0</c>, so the dispatcher and its fallbacks are measured as a user with those settings
-/// would get them. Set <c>SIMDSOFTMAX_BENCH_FALLBACK_JOBS=0</c> to skip the two extra jobs.
+/// would get them (as ImageSharp does). Environment switches: <c>SIMDSOFTMAX_BENCH_FALLBACK_JOBS=0</c> skips the two
+/// extra jobs; <c>SIMDSOFTMAX_BENCH_SHORT=1</c> uses BenchmarkDotNet's ShortRun (3 iterations) for a quick look on a
+/// shared machine.
 /// </summary>
 public sealed class PathSuiteConfig : ManualConfig
 {
-    public const string NoAvx512 = "AVX512=0", NoIntrinsics = "HWIntrinsic=0";
+    public const string AsShipped = "as shipped", NoAvx512 = "AVX512=0", NoIntrinsics = "HWIntrinsic=0";
 
     public PathSuiteConfig()
     {
+        Job baseJob = Environment.GetEnvironmentVariable("SIMDSOFTMAX_BENCH_SHORT") == "1" ? Job.ShortRun : Job.Default;
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(new ScalarRatioColumn());
-        AddJob(Job.Default.WithId("as shipped"));
-        if (Environment.GetEnvironmentVariable("SIMDSOFTMAX_BENCH_FALLBACK_JOBS") != "0")
+        AddJob(baseJob.WithId(AsShipped));
+        // On the shared 2-core machine building the generated project can exceed the 2-minute default.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
+        bool fallbacks = Environment.GetEnvironmentVariable("SIMDSOFTMAX_BENCH_FALLBACK_JOBS") != "0";
+        if (fallbacks)
         {
-            AddJob(Job.Default.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX512", "0")).WithId(NoAvx512));
-            AddJob(Job.Default.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableHWIntrinsic", "0")).WithId(NoIntrinsics));
-            // In the fallback jobs only the dispatcher runs: an explicit Avx512 path would (rightly) throw there.
-            AddFilter(new SimpleFilter(c => c.Job.Id is not (NoAvx512 or NoIntrinsics) || PathOf(c) == KernelPath.Auto));
+            AddJob(baseJob.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX512", "0")).WithId(NoAvx512));
+            AddJob(baseJob.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableHWIntrinsic", "0")).WithId(NoIntrinsics));
         }
+        // Fallback jobs: only our dispatcher (an explicit Avx512 path would rightly throw there). Anchors: once, beside Auto.
+        AddFilter(new SimpleFilter(c => AnchorOf(c) is { } anchor
+            ? c.Job.Id == AsShipped && PathOf(c) is null or KernelPath.Auto && (!anchor.NeedsOpenBlas || Anchors.OpenBlas.IsAvailable)
+            : c.Job.Id == AsShipped || PathOf(c) == KernelPath.Auto));
     }
+
+    private static AnchorAttribute? AnchorOf(BenchmarkCase c) =>
+        c.Descriptor.WorkloadMethod.GetCustomAttributes(typeof(AnchorAttribute), inherit: true).OfType<AnchorAttribute>().FirstOrDefault();
+
+    internal static bool IsAnchor(BenchmarkCase c) => AnchorOf(c) is not null;
 
     internal static KernelPath? PathOf(BenchmarkCase c) =>
         c.Parameters.Items.FirstOrDefault(p => p.Value is KernelPath)?.Value as KernelPath?;
@@ -66,9 +92,12 @@ public sealed class PathSuiteConfig : ManualConfig
             double? mine = summary[benchmarkCase]?.ResultStatistics?.Mean;
             if (mine is null || PathOf(benchmarkCase) is null) return "—";
             string others = OtherParameters(benchmarkCase);
+            string method = IsAnchor(benchmarkCase)
+                ? summary.BenchmarksCases.Where(c => !IsAnchor(c)).Select(c => c.Descriptor.WorkloadMethod.Name).FirstOrDefault() ?? ""
+                : benchmarkCase.Descriptor.WorkloadMethod.Name;
             BenchmarkCase? scalar = summary.BenchmarksCases.FirstOrDefault(c =>
-                PathOf(c) == KernelPath.Scalar && c.Descriptor.WorkloadMethod == benchmarkCase.Descriptor.WorkloadMethod
-                && c.Job.Id == "as shipped" && OtherParameters(c) == others);
+                PathOf(c) == KernelPath.Scalar && c.Descriptor.WorkloadMethod.Name == method
+                && c.Job.Id == AsShipped && OtherParameters(c) == others);
             double? baseline = scalar is null ? null : summary[scalar]?.ResultStatistics?.Mean;
             return baseline is null ? "—" : (baseline.Value / mine.Value).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "×";
         }

@@ -12,9 +12,8 @@ namespace SimdSoftmax.Benchmarks;
 /// TensorPrimitives composition (Max, Subtract, Exp, Sum, Divide), on rows of 10 … 10⁶ as a 40 MB batch
 /// (out of cache) and a 64 KB batch (in cache; for 10⁶ a single 4 MB row). Extra columns: G elements/s and GB/s
 /// at 8 bytes per element.
-/// <c>dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- --filter '*SoftmaxBenchmarks*' --job short</c>
+/// <c>SIMDSOFTMAX_BENCH_SHORT=1 dotnet run -c Release --project bench/SimdSoftmax.Benchmarks -- --filter '*SoftmaxBenchmarks*'</c>
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
 public class SoftmaxBenchmarks
 {
@@ -37,32 +36,24 @@ public class SoftmaxBenchmarks
         _y = new float[_x.Length];
     }
 
-    [Benchmark(Baseline = true)]
-    public void Scalar() => Softmax.Rows(_x, _y, Cols, KernelPath.Scalar);
+    [ParamsSource(nameof(Paths))]
+    public KernelPath Path { get; set; }
 
-    /// <summary>Skipped (returns at once) where the CPU lacks AVX2.</summary>
-    [Benchmark]
-    public void Avx2()
-    {
-        if (KernelPaths.IsSupported(KernelPath.Avx2)) Softmax.Rows(_x, _y, Cols, KernelPath.Avx2);
-    }
-
-    /// <summary>Skipped (returns at once) where the CPU lacks AVX-512.</summary>
-    [Benchmark]
-    public void Avx512()
-    {
-        if (KernelPaths.IsSupported(KernelPath.Avx512)) Softmax.Rows(_x, _y, Cols, KernelPath.Avx512);
-    }
+    public static IEnumerable<KernelPath> Paths => BenchPaths.WithAuto;
 
     [Benchmark]
+    public void Rows() => Softmax.Rows(_x, _y, Cols, Path);
+
+    /// <summary>TensorPrimitives.SoftMax per row (unstable: NaN once a row's exp overflows; here the inputs are in [-10, 10]).</summary>
+    [Benchmark, Anchor]
     public void TensorPrimitivesSoftMax() => SoftmaxSweep.TensorPrimitivesSoftMax(_x, _y, Cols);
 
-    [Benchmark]
+    /// <summary>The stable composition a .NET user would write: Max, Subtract, Exp, Sum, Divide.</summary>
+    [Benchmark, Anchor]
     public void TensorPrimitivesStable() => SoftmaxSweep.TensorPrimitivesStable(_x, _y, Cols);
 }
 
 /// <summary>Row log-softmax: scalar reference (baseline), each SIMD path and the TensorPrimitives composition.</summary>
-[MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
 public class LogSoftmaxBenchmarks
 {
@@ -81,22 +72,16 @@ public class LogSoftmaxBenchmarks
         _y = new float[_x.Length];
     }
 
-    [Benchmark(Baseline = true)]
-    public void Scalar() => Softmax.LogRows(_x, _y, Cols, KernelPath.Scalar);
+    [ParamsSource(nameof(Paths))]
+    public KernelPath Path { get; set; }
+
+    public static IEnumerable<KernelPath> Paths => BenchPaths.WithAuto;
 
     [Benchmark]
-    public void Avx2()
-    {
-        if (KernelPaths.IsSupported(KernelPath.Avx2)) Softmax.LogRows(_x, _y, Cols, KernelPath.Avx2);
-    }
+    public void LogRows() => Softmax.LogRows(_x, _y, Cols, Path);
 
-    [Benchmark]
-    public void Avx512()
-    {
-        if (KernelPaths.IsSupported(KernelPath.Avx512)) Softmax.LogRows(_x, _y, Cols, KernelPath.Avx512);
-    }
-
-    [Benchmark]
+    /// <summary>The TensorPrimitives composition: x − max − log Σ exp(x − max).</summary>
+    [Benchmark, Anchor]
     public void TensorPrimitivesStable() => SoftmaxSweep.TensorPrimitivesStableLog(_x, _y, Cols);
 }
 
@@ -105,6 +90,7 @@ public class ThroughputConfig : ManualConfig
 {
     public ThroughputConfig()
     {
+        Add(new PathSuiteConfig());
         AddColumn(new ThroughputColumn(bytesPerElement: 0), new ThroughputColumn(bytesPerElement: 8));
     }
 
