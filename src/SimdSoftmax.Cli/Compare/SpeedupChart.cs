@@ -20,6 +20,12 @@ internal static class SpeedupChart
         ["MathNet"] = "#8c564b",
         ["TensorPrimitives.SoftMax"] = "#ff7f0e",
         ["TensorPrimitives stable"] = "#bcbd22",
+        // The classifier's forms: the path's colour, light for composed, full for fused.
+        ["Avx2 composed"] = "#aec7e8",
+        ["Avx2 fused"] = "#1f77b4",
+        ["Avx512 composed"] = "#ff9896",
+        ["Avx512 fused"] = "#d62728",
+        ["OpenBLAS composition"] = "#2ca02c",
     };
 
     private static string ColorOf(string name) => Colors.TryGetValue(name, out string? c) ? c : "#7f7f7f";
@@ -31,8 +37,19 @@ internal static class SpeedupChart
             .GroupBy(r => r.Kernel).ToList();
         int barsHeight = kernels.Sum(g => g.Count() * barHeight + groupGap);
         int top = 70, barsTop = top + 30;
-        int linesTop = barsTop + barsHeight + 70, linesHeight = 300;
-        int height = linesTop + linesHeight + 80;
+        // Legend under the bars, wrapped into rows that fit the width.
+        var legend = new List<(string Name, int X, int Row)>();
+        int lx = 20, legendRow = 0;
+        foreach (string n in kernels.SelectMany(g => g).Select(r => r.Implementation).Distinct())
+        {
+            int w = 30 + n.Length * 7;
+            if (lx + w > width - 20) { lx = 20; legendRow++; }
+            legend.Add((n, lx, legendRow));
+            lx += w;
+        }
+        int legendTop = barsTop + barsHeight + 30;
+        int linesTop = legendTop + (legendRow + 1) * 20 + 50, linesHeight = 300;
+        int height = linesTop + linesHeight + 40;
         var svg = new StringBuilder();
         svg.AppendLine(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">");
         svg.AppendLine(Inv, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
@@ -67,14 +84,11 @@ internal static class SpeedupChart
             }
             y += groupGap;
         }
-        // Legend.
-        var names = rows.Select(r => r.Implementation).Distinct().ToList();
-        int lx = 20;
-        foreach (string n in names)
+        foreach (var (n, x, row) in legend)
         {
-            svg.AppendLine(Inv, $"<rect x=\"{lx}\" y=\"{height - 30}\" width=\"12\" height=\"12\" fill=\"{ColorOf(n)}\"/>");
-            Text(svg, lx + 16, height - 20, n, 11);
-            lx += 30 + n.Length * 7;
+            int ly = legendTop + row * 20;
+            svg.AppendLine(Inv, $"<rect x=\"{x}\" y=\"{ly}\" width=\"12\" height=\"12\" fill=\"{ColorOf(n)}\"/>");
+            Text(svg, x + 16, ly + 10, n, 11);
         }
 
         // Panel 2: square GEMM GFLOPS vs size.
