@@ -26,7 +26,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
 
     public void WriteColumns()
     {
-        console.WriteLine($"{"kernel",-40} {"path / anchor",-24} {"median",10} {"spread",7} {"rate",15} {"vs scalar",9} {"% limit",14} {"max rel err",11}");
+        console.WriteLine($"{"kernel",-40} {"path / anchor",-24} {"median",10} {"IQR",7} {"rate",15} {"vs scalar",9} {"% limit",14} {"max rel err",11}");
         console.WriteLine(new string('─', 136));
     }
 
@@ -75,6 +75,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         console.WriteLine("rate: GFLOPS (2·m·n·k for GEMM, 4·N·D·C for the classifier) or G elements/s; % limit: of the measured FMA peak of the path's");
         console.WriteLine("vector width (GEMM), of copy bandwidth at 8 bytes per element (softmax, cross-entropy), or of the roofline");
         console.WriteLine("max(read X once, flops at peak) (classifier). max rel err: normwise, against the scalar reference.");
+        console.WriteLine("median: of at least 5 samples of ≥ 1 ms each; IQR: the interquartile range of the samples as a percentage of the median.");
         int anchorsOff = _rows.Count(r => r.IsAnchor && !r.Verified);
         if (anchorsOff > 0)
             console.WriteLine($"{anchorsOff} anchor result(s) disagree with the reference (shown as 'differs'); they are outside code and do not fail the run.");
@@ -92,7 +93,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         string rate = double.IsNaN(r.MedianSeconds) ? "" :
             !double.IsNaN(r.Gflops) ? string.Create(Inv, $"{r.Gflops:F2} GFLOPS") : string.Create(Inv, $"{r.GElementsPerSecond:F3} Gelem/s");
         string time = double.IsNaN(r.MedianSeconds) ? "(untimed)" : FormatTime(r.MedianSeconds);
-        string spread = double.IsNaN(r.SpreadPercent) ? "" : string.Create(Inv, $"±{r.SpreadPercent:F0}%");
+        string spread = double.IsNaN(r.SpreadPercent) ? "" : string.Create(Inv, $"{r.SpreadPercent:F0}%");
         string speed = double.IsFinite(r.SpeedupVsScalar) ? string.Create(Inv, $"{r.SpeedupVsScalar:F1}×") : "—";
         string pct = double.IsNaN(r.PercentOfLimit) ? "—" : string.Create(Inv, $"{r.PercentOfLimit:F0}% {Short(r.LimitLabel)}");
         string err = r.Implementation == "Scalar" ? "reference" : r.Verified ? string.Create(Inv, $"{r.MaxRelativeError:E1}")
@@ -168,13 +169,13 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         sb.AppendLine(Inv, $"Measured on {machine.Cpu}, {machine.Runtime}, {machine.Date}; ISA {machine.Isa}.");
         sb.AppendLine(Inv, $"Limits (1 thread): FMA peak {machine.FmaPeak256:F0} GFLOPS (256-bit) / {machine.FmaPeak512:F0} GFLOPS (512-bit); read {machine.ReadBandwidth:F1} GB/s; copy {machine.CopyBandwidth:F1} GB/s. OpenBLAS: {machine.OpenBlas ?? "absent"}.");
         sb.AppendLine();
-        sb.AppendLine("| kernel | path / anchor | median | spread | rate | vs scalar | % of limit | max rel err |");
+        sb.AppendLine("| kernel | path / anchor | median | IQR | rate | vs scalar | % of limit | max rel err |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (CompareRow r in _rows)
         {
             string rate = double.IsNaN(r.MedianSeconds) ? "" : !double.IsNaN(r.Gflops) ? string.Create(Inv, $"{r.Gflops:F2} GFLOPS") : string.Create(Inv, $"{r.GElementsPerSecond:F3} Gelem/s");
             string err = r.Implementation == "Scalar" ? "reference" : r.Verified ? string.Create(Inv, $"{r.MaxRelativeError:E1}") : r.IsAnchor ? (double.IsInfinity(r.MaxRelativeError) ? "differs (NaN)" : string.Create(Inv, $"differs {r.MaxRelativeError:E1}")) : "**MISMATCH**";
-            sb.AppendLine(Inv, $"| {r.Kernel} | {(r.IsAnchor ? r.Implementation : "**" + r.Implementation + "**")} | {(double.IsNaN(r.MedianSeconds) ? "untimed" : FormatTime(r.MedianSeconds))} | {(double.IsNaN(r.SpreadPercent) ? "" : string.Create(Inv, $"±{r.SpreadPercent:F0}%"))} | {rate} | {(double.IsFinite(r.SpeedupVsScalar) ? string.Create(Inv, $"{r.SpeedupVsScalar:F1}×") : "—")} | {(double.IsNaN(r.PercentOfLimit) ? "—" : string.Create(Inv, $"{r.PercentOfLimit:F0}% {r.LimitLabel}"))} | {err} |");
+            sb.AppendLine(Inv, $"| {r.Kernel} | {(r.IsAnchor ? r.Implementation : "**" + r.Implementation + "**")} | {(double.IsNaN(r.MedianSeconds) ? "untimed" : FormatTime(r.MedianSeconds))} | {(double.IsNaN(r.SpreadPercent) ? "" : string.Create(Inv, $"{r.SpreadPercent:F0}%"))} | {rate} | {(double.IsFinite(r.SpeedupVsScalar) ? string.Create(Inv, $"{r.SpeedupVsScalar:F1}×") : "—")} | {(double.IsNaN(r.PercentOfLimit) ? "—" : string.Create(Inv, $"{r.PercentOfLimit:F0}% {r.LimitLabel}"))} | {err} |");
         }
         File.WriteAllText(path, sb.ToString());
     }
