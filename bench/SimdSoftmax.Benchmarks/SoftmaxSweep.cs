@@ -18,6 +18,7 @@ public static class SoftmaxSweep
     {
         if (args.Contains("threshold")) { Threshold(); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
+        if (args.Contains("short")) { ShortRows(args.Contains("cols")); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
         double copy = MachineLimits.CopyBandwidthGBs();
         Console.WriteLine($"copy bandwidth (MachineLimits: 64 MiB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
@@ -57,6 +58,36 @@ public static class SoftmaxSweep
                     Console.WriteLine(line);
                 }
         }
+    }
+
+    /// <summary>
+    /// Short rows only (~20 s): softmax, log-softmax and cross-entropy loss+gradient on logits, rows of 10 (and with
+    /// <c>cols</c> every length 2…64), 40 MB and 64 KB batches, every SIMD path next to TensorPrimitives.SoftMax.
+    /// </summary>
+    private static void ShortRows(bool allCols)
+    {
+        double copy = MachineLimits.CopyBandwidthGBs() / 8;
+        Console.WriteLine($"short rows: G el/s; copy limit {copy:F2} G el/s; ratio = vs TP.SoftMax");
+        var paths = KernelPaths.Available.Where(p => p != KernelPath.Scalar).ToArray();
+        foreach (int n in allCols ? Enumerable.Range(2, 63).ToArray() : new[] { 10 })
+            foreach (bool big in new[] { true, false })
+            {
+                int total = (big ? BigFloats : SmallFloats) / n * n;
+                float[] x = MakeInput(total), y = new float[total];
+                int[] labels = new int[total / n];
+                var rng = new Random(3);
+                for (int i = 0; i < labels.Length; i++) labels[i] = rng.Next(n);
+                double tp = Measure(() => TensorPrimitivesSoftMax(x, y, n), total);
+                var line = $"cols={n,-3} {(big ? "40MB" : "64KB"),-5} TP {tp,5:F2}";
+                foreach (KernelPath p in paths)
+                {
+                    double sm = Measure(() => Softmax.Rows(x, y, n, p), total);
+                    double lg = Measure(() => Softmax.LogRows(x, y, n, p), total);
+                    double ce = Measure(() => SoftmaxCrossEntropy.LossAndGradient(x, labels, y, n, p), total);
+                    line += $" | {p} sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
+                }
+                Console.WriteLine(line);
+            }
     }
 
     /// <summary>Compares the transposed short-row kernel with the per-row kernel for each row length, 64 KB batches.</summary>

@@ -36,6 +36,11 @@ internal static unsafe class SoftmaxRowsAvx512
         if (rows == 0) return;
         fixed (float* px = x, py = y)
         {
+            if (cols <= SoftmaxShortRowsInRegistersAvx512.MaxCols)
+            {
+                SoftmaxShortRowsInRegistersAvx512.Rows(px, py, rows, cols, log);
+                return;
+            }
             if (cols <= ShortRowMaxCols)
             {
                 SoftmaxShortRowsAvx512.Rows(px, py, rows, cols, log);
