@@ -9,8 +9,9 @@ namespace SimdSoftmax;
 /// Fused cross-entropy on rows of logits, 512-bit: per row (in L1) max; e = exp(s − max) stored straight into the
 /// gradient while Σ_{j≠y} e_j accumulates; then the same row is scaled to <c>(p − onehot)·scale</c>. Loss term
 /// <c>log(Σe) − (s_y − max)</c>. Tails are k-masked loads/stores: nothing outside the row is touched.
-/// Rows of at most <see cref="CrossEntropyShortRowsAvx2.MaxClasses"/> go eight at a time through the transposed AVX2 kernel
-/// (a 16-row AVX-512 variant on <see cref="Transpose16x16Avx512"/> measured about 2× slower here at C = 10).
+/// Rows of at most <see cref="CrossEntropyShortRowsInRegistersAvx512.MaxClasses"/> go sixteen at a time through
+/// <see cref="CrossEntropyShortRowsInRegistersAvx512"/>, which keeps the group in zmm registers (a 16-row variant
+/// through a stack tile on <see cref="Transpose16x16Avx512"/> had measured about 2× slower than the 8-row AVX2 kernel).
 /// </summary>
 internal static unsafe class CrossEntropyRowsAvx512
 {
@@ -20,6 +21,8 @@ internal static unsafe class CrossEntropyRowsAvx512
     {
         double total = 0;
         int r = 0;
+        if (c <= CrossEntropyShortRowsInRegistersAvx512.MaxClasses)
+            return CrossEntropyShortRowsInRegistersAvx512.Run(s, labels, rows, c, ld, g, ldg, scale);
         if (c <= CrossEntropyShortRowsAvx2.MaxClasses)
         {
             r = rows / CrossEntropyShortRowsAvx2.Group * CrossEntropyShortRowsAvx2.Group;

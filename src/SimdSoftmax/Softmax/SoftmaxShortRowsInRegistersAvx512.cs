@@ -30,6 +30,32 @@ internal static unsafe class SoftmaxShortRowsInRegistersAvx512
     /// <summary>Softmax (or log-softmax) of <paramref name="rows"/> rows of <paramref name="cols"/> floats; y may be x.</summary>
     public static void Rows(float* x, float* y, int rows, int cols, bool log)
     {
+        switch (cols)
+        {
+            case 1: Rows<Count1>(x, y, rows, log); break;
+            case 2: Rows<Count2>(x, y, rows, log); break;
+            case 3: Rows<Count3>(x, y, rows, log); break;
+            case 4: Rows<Count4>(x, y, rows, log); break;
+            case 5: Rows<Count5>(x, y, rows, log); break;
+            case 6: Rows<Count6>(x, y, rows, log); break;
+            case 7: Rows<Count7>(x, y, rows, log); break;
+            case 8: Rows<Count8>(x, y, rows, log); break;
+            case 9: Rows<Count9>(x, y, rows, log); break;
+            case 10: Rows<Count10>(x, y, rows, log); break;
+            case 11: Rows<Count11>(x, y, rows, log); break;
+            case 12: Rows<Count12>(x, y, rows, log); break;
+            case 13: Rows<Count13>(x, y, rows, log); break;
+            case 14: Rows<Count14>(x, y, rows, log); break;
+            case 15: Rows<Count15>(x, y, rows, log); break;
+            case 16: Rows<Count16>(x, y, rows, log); break;
+            default: throw new UnreachableException();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rows<TCols>(float* x, float* y, int rows, bool log) where TCols : struct, ICompileTimeCount
+    {
+        int cols = TCols.Value;
         Debug.Assert(cols is >= 1 and <= MaxCols && rows >= 0);
         float* end = x + (nint)rows * cols;
         // Groups [0, full) load every row with a whole 16-float vector that ends inside x.
@@ -37,31 +63,27 @@ internal static unsafe class SoftmaxShortRowsInRegistersAvx512
         while (full > 0 && (nint)(full - 1) * cols + Group > (nint)rows * cols) full -= Group;
         if (log)
         {
-            Groups<Yes, Yes>(x, y, cols, 0, full, rows, end);
-            Groups<Yes, No>(x, y, cols, full, rows, rows, end);
+            Groups<TCols, FlagOn, FlagOn>(x, y, 0, full, rows, end);
+            Groups<TCols, FlagOn, FlagOff>(x, y, full, rows, rows, end);
         }
         else
         {
-            Groups<No, Yes>(x, y, cols, 0, full, rows, end);
-            Groups<No, No>(x, y, cols, full, rows, rows, end);
+            Groups<TCols, FlagOff, FlagOn>(x, y, 0, full, rows, end);
+            Groups<TCols, FlagOff, FlagOff>(x, y, full, rows, rows, end);
         }
     }
 
-    /// <summary>Compile-time flags: the JIT specializes <see cref="Groups"/> per struct and folds the branches away.</summary>
-    private interface IFlag { static abstract bool Value { get; } }
-    private struct Yes : IFlag { public static bool Value => true; }
-    private struct No : IFlag { public static bool Value => false; }
-
     /// <summary>
-    /// Rows [r0, r1) in groups of 16 (the last one may be shorter). <typeparamref name="TFull"/>: every group has 16
+    /// Rows [r0, r1) of <typeparamref name="TCols"/> floats in groups of 16 (the last one may be shorter). <typeparamref name="TFull"/>: every group has 16
     /// rows and every 16-float load from a row start ends at or before <paramref name="end"/>; otherwise rows past
     /// <paramref name="rows"/> are zeros (and not stored) and loads that would cross end are k-masked to the row length.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Groups<TLog, TFull>(float* px, float* py, int cols, int r0, int r1, int rows, float* end)
-        where TLog : struct, IFlag where TFull : struct, IFlag
+    private static void Groups<TCols, TLog, TFull>(float* px, float* py, int r0, int r1, int rows, float* end)
+        where TCols : struct, ICompileTimeCount where TLog : struct, ICompileTimeFlag where TFull : struct, ICompileTimeFlag
     {
         bool log = TLog.Value, full = TFull.Value;
+        int cols = TCols.Value;
         nint ld = cols;
         Vector512<float> colMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
         for (; r0 < r1; r0 += Group)
@@ -189,14 +211,14 @@ internal static unsafe class SoftmaxShortRowsInRegistersAvx512
             if (cols > 14) t14 *= inverse;
             if (cols > 15) t15 *= inverse;
         }
-        Vector512<float> oa0 = Avx512F.UnpackLow(t0, t1), oa1 = Avx512F.UnpackHigh(t0, t1);
-        Vector512<float> oa2 = Avx512F.UnpackLow(t2, t3), oa3 = Avx512F.UnpackHigh(t2, t3);
-        Vector512<float> oa4 = Avx512F.UnpackLow(t4, t5), oa5 = Avx512F.UnpackHigh(t4, t5);
-        Vector512<float> oa6 = Avx512F.UnpackLow(t6, t7), oa7 = Avx512F.UnpackHigh(t6, t7);
-        Vector512<float> oa8 = Avx512F.UnpackLow(t8, t9), oa9 = Avx512F.UnpackHigh(t8, t9);
-        Vector512<float> oa10 = Avx512F.UnpackLow(t10, t11), oa11 = Avx512F.UnpackHigh(t10, t11);
-        Vector512<float> oa12 = Avx512F.UnpackLow(t12, t13), oa13 = Avx512F.UnpackHigh(t12, t13);
-        Vector512<float> oa14 = Avx512F.UnpackLow(t14, t15), oa15 = Avx512F.UnpackHigh(t14, t15);
+        Vector512<float> oa0 = Avx512F.UnpackLow((cols > 0 ? t0 : Vector512<float>.Zero), (cols > 1 ? t1 : Vector512<float>.Zero)), oa1 = Avx512F.UnpackHigh((cols > 0 ? t0 : Vector512<float>.Zero), (cols > 1 ? t1 : Vector512<float>.Zero));
+        Vector512<float> oa2 = Avx512F.UnpackLow((cols > 2 ? t2 : Vector512<float>.Zero), (cols > 3 ? t3 : Vector512<float>.Zero)), oa3 = Avx512F.UnpackHigh((cols > 2 ? t2 : Vector512<float>.Zero), (cols > 3 ? t3 : Vector512<float>.Zero));
+        Vector512<float> oa4 = Avx512F.UnpackLow((cols > 4 ? t4 : Vector512<float>.Zero), (cols > 5 ? t5 : Vector512<float>.Zero)), oa5 = Avx512F.UnpackHigh((cols > 4 ? t4 : Vector512<float>.Zero), (cols > 5 ? t5 : Vector512<float>.Zero));
+        Vector512<float> oa6 = Avx512F.UnpackLow((cols > 6 ? t6 : Vector512<float>.Zero), (cols > 7 ? t7 : Vector512<float>.Zero)), oa7 = Avx512F.UnpackHigh((cols > 6 ? t6 : Vector512<float>.Zero), (cols > 7 ? t7 : Vector512<float>.Zero));
+        Vector512<float> oa8 = Avx512F.UnpackLow((cols > 8 ? t8 : Vector512<float>.Zero), (cols > 9 ? t9 : Vector512<float>.Zero)), oa9 = Avx512F.UnpackHigh((cols > 8 ? t8 : Vector512<float>.Zero), (cols > 9 ? t9 : Vector512<float>.Zero));
+        Vector512<float> oa10 = Avx512F.UnpackLow((cols > 10 ? t10 : Vector512<float>.Zero), (cols > 11 ? t11 : Vector512<float>.Zero)), oa11 = Avx512F.UnpackHigh((cols > 10 ? t10 : Vector512<float>.Zero), (cols > 11 ? t11 : Vector512<float>.Zero));
+        Vector512<float> oa12 = Avx512F.UnpackLow((cols > 12 ? t12 : Vector512<float>.Zero), (cols > 13 ? t13 : Vector512<float>.Zero)), oa13 = Avx512F.UnpackHigh((cols > 12 ? t12 : Vector512<float>.Zero), (cols > 13 ? t13 : Vector512<float>.Zero));
+        Vector512<float> oa14 = Avx512F.UnpackLow((cols > 14 ? t14 : Vector512<float>.Zero), (cols > 15 ? t15 : Vector512<float>.Zero)), oa15 = Avx512F.UnpackHigh((cols > 14 ? t14 : Vector512<float>.Zero), (cols > 15 ? t15 : Vector512<float>.Zero));
         Vector512<float> ob0 = UnpackLowPd(oa0, oa2), ob1 = UnpackHighPd(oa0, oa2), ob2 = UnpackLowPd(oa1, oa3), ob3 = UnpackHighPd(oa1, oa3);
         Vector512<float> ob4 = UnpackLowPd(oa4, oa6), ob5 = UnpackHighPd(oa4, oa6), ob6 = UnpackLowPd(oa5, oa7), ob7 = UnpackHighPd(oa5, oa7);
         Vector512<float> ob8 = UnpackLowPd(oa8, oa10), ob9 = UnpackHighPd(oa8, oa10), ob10 = UnpackLowPd(oa9, oa11), ob11 = UnpackHighPd(oa9, oa11);
