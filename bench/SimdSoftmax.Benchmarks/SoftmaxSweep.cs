@@ -64,7 +64,7 @@ public static class SoftmaxSweep
     /// Short rows only (~20 s): softmax, log-softmax and cross-entropy loss+gradient on logits, rows of 10 (and with
     /// <c>cols</c> every length 2…64), 40 MB and 64 KB batches, every SIMD path next to TensorPrimitives.SoftMax.
     /// </summary>
-    private static void ShortRows(bool allCols)
+    private static unsafe void ShortRows(bool allCols)
     {
         double copy = MachineLimits.CopyBandwidthGBs() / 8;
         Console.WriteLine($"short rows: G el/s; copy limit {copy:F2} G el/s; ratio = vs TP.SoftMax");
@@ -85,6 +85,23 @@ public static class SoftmaxSweep
                     double lg = Measure(() => Softmax.LogRows(x, y, n, p), total);
                     double ce = Measure(() => SoftmaxCrossEntropy.LossAndGradient(x, labels, y, n, p), total);
                     line += $" | {p} sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
+                }
+                if (KernelPaths.IsSupported(KernelPath.Avx512) && n <= SoftmaxShortRowsAvx512.MaxCols)
+                {
+                    // The kernels the AVX-512 path used before the in-register ones: the stack-tile softmax and the 8-row AVX2 CE.
+                    int rows = total / n, rows8 = rows / 8 * 8;
+                    double sm, lg, ce = double.NaN;
+                    fixed (float* px = x, py = y)
+                    fixed (int* pl = labels)
+                    {
+                        float* a = px, b = py;
+                        int* l = pl;
+                        sm = Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, false), total);
+                        lg = Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, true), total);
+                        if (n <= CrossEntropyShortRowsAvx2.MaxClasses)
+                            ce = Measure(() => CrossEntropyShortRowsAvx2.Run(a, l, rows8, n, n, b, n, 1f / rows8), (long)rows8 * n);
+                    }
+                    line += $" | before sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
                 }
                 Console.WriteLine(line);
             }
