@@ -13,7 +13,9 @@ namespace SimdSoftmax;
 /// </summary>
 /// <remarks>
 /// <para>The 8-row AVX2 kernel this replaces on the AVX-512 path went through a stack tile; this one keeps the
-/// group in registers and needs no tile.</para>
+/// group in registers and needs no tile. Specialized per class count (1…16) and per (gradient, full loads) like
+/// the softmax kernel, so unused columns are dead code; the one call per group (Math.Log) comes after the stores,
+/// because every zmm register is caller-saved and a call with the group live spilled all of it.</para>
 /// <para>As in <see cref="CrossEntropyShortRowsAvx2"/>, the sum over the non-label classes is kept apart from e_y so
 /// that p_y − 1 = −others/sum keeps its digits when p_y ≈ 1, and the loss terms are formed in double: one log of
 /// the product of the 16 row sums per group, and Σ (s_y − max) in double.</para>

@@ -6,15 +6,20 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// Softmax / log-softmax over rows, 512-bit: rows of at most <see cref="ShortRowMaxCols"/> go through the
-/// transposed 16-row kernel (<see cref="SoftmaxShortRowsAvx512"/>); longer rows run the three per-row passes of
+/// transposed 16-row kernels (<see cref="SoftmaxShortRowsInRegistersAvx512"/> up to 16 columns,
+/// <see cref="SoftmaxShortRowsAvx512"/> above); longer rows run the three per-row passes of
 /// <see cref="SoftmaxRowKernelsAvx512"/> (max; exp stored and summed; scale), the row staying in L1 after the
 /// first pass. Log-softmax sums without storing and writes (x − max) − log Σ in the last pass. Large out-of-place
 /// outputs (≥ <see cref="StreamingMinFloats"/>) are written with non-temporal stores.
 /// </summary>
 internal static unsafe class SoftmaxRowsAvx512
 {
-    /// <summary>Longest row handled by the transposed short-row kernel (measured crossover, see the softmax-sweep).</summary>
-    public const int ShortRowMaxCols = 40;
+    /// <summary>
+    /// Longest row handled by the transposed short-row kernels: rows of at most 16 by the in-register kernel
+    /// (<see cref="SoftmaxShortRowsInRegistersAvx512"/>), longer ones by the tile kernel, which also beat the per-row
+    /// kernel on the lengths 41…64 in the 64 KB sweep (softmax-sweep short cols; all but 51 and 62, where it lost by ≤ 10%; e.g. 1.8 vs 1.05 G el/s at 48).
+    /// </summary>
+    public const int ShortRowMaxCols = SoftmaxShortRowsAvx512.MaxCols;
 
     /// <summary>Outputs of at least this many floats (16 MB), written out of place, bypass the cache (non-temporal stores).</summary>
     public const int StreamingMinFloats = 4 << 20;

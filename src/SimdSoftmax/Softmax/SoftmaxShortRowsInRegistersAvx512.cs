@@ -15,10 +15,14 @@ namespace SimdSoftmax;
 /// log Σ) is the tile kernel's, so results are bitwise the same.
 /// </summary>
 /// <remarks>
-/// Groups whose 16 full-width row loads stay inside x load whole 16-float vectors (the floats past a row's end
+/// <para>The group loop is specialized per row length (1…16, <see cref="ICompileTimeCount"/>) and per (log, full
+/// loads) (<see cref="ICompileTimeFlag"/>): with the length a JIT constant the columns past the row are dead code,
+/// so at C = 10 the group fits the 32 zmm registers with no spills; with a runtime length the six unused columns
+/// stayed live and the exp constants spilled.</para>
+/// <para>Groups whose 16 full-width row loads stay inside x load whole 16-float vectors (the floats past a row's end
 /// belong to the next rows and land in columns that are never used); the last group(s) use k-masked loads of the
 /// row's real length near the end of the span and skip absent rows. Stores are always k-masked to the row length:
-/// nothing outside y is written, and in place is safe because a group is read whole before it is written.
+/// nothing outside y is written, and in place is safe because a group is read whole before it is written.</para>
 /// </remarks>
 internal static unsafe class SoftmaxShortRowsInRegistersAvx512
 {
