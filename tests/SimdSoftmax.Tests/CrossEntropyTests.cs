@@ -28,6 +28,30 @@ public class CrossEntropyTests
             }
     }
 
+    /// <summary>
+    /// Thousands of short rows: the AVX-512 kernel multiplies the row sums lane-wise over 64 groups of 16 rows before
+    /// taking logs, so the flush, the partial last batch and the largest products (every sum = C = 16) are covered.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Many_short_rows(KernelPath path)
+    {
+        Paths.Require(path);
+        foreach (int c in new[] { 2, 10, 16 })
+            foreach (int n in new[] { 16 * 64, 16 * 64 * 2 + 37, 5000 })
+            {
+                float[] logits = Data.Uniform(n * c, n + c, -20f, 20f);
+                int[] labels = Data.Labels(n, c, n * c);
+                var (loss, grad) = DoubleReference.CrossEntropy(logits, labels, c);
+                var g = new float[logits.Length];
+                float l = SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, path);
+                Assert.Equal(loss, l, 1e-5 * Math.Abs(loss));
+                Compare.Close(grad, g, rtol: 2e-5, atol: 1e-9, $"grad n={n} c={c}");
+
+                float[] equal = new float[n * c]; // every row sum is exactly c: loss = log c
+                Assert.Equal(Math.Log(c), SoftmaxCrossEntropy.Loss(equal, labels, c, path), 1e-6 * Math.Log(c));
+            }
+    }
+
     [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
     public void Extreme_logits(KernelPath path)
     {

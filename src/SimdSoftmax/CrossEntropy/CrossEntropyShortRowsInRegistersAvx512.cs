@@ -17,8 +17,8 @@ namespace SimdSoftmax;
 /// the softmax kernel, so unused columns are dead code; the one call per group (Math.Log) comes after the stores,
 /// because every zmm register is caller-saved and a call with the group live spilled all of it.</para>
 /// <para>As in <see cref="CrossEntropyShortRowsAvx2"/>, the sum over the non-label classes is kept apart from e_y so
-/// that p_y − 1 = −others/sum keeps its digits when p_y ≈ 1, and the loss terms are formed in double: one log of
-/// the product of the 16 row sums per group, and Σ (s_y − max) in double.</para>
+/// that p_y − 1 = −others/sum keeps its digits when p_y ≈ 1, and the loss terms are formed in double: the row sums are
+/// multiplied lane-wise in double over up to 64 groups before one log per lane, and Σ (s_y − max) is summed in double.</para>
 /// <para>Full-width row loads are used only where the 16 floats from each row start end inside the rows (the extra
 /// floats land in unused columns); near the end loads are k-masked to the row length and absent rows are skipped.
 /// Stores are k-masked to C floats. In place (g == s) is safe: a group is read whole before it is written.</para>
@@ -86,6 +86,8 @@ internal static unsafe class CrossEntropyShortRowsInRegistersAvx512
         Vector512<float> colMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(c)).AsSingle();
         Vector512<float> vscale = Vector512.Create(scale);
         double total = 0;
+        Vector512<double> products = Vector512<double>.One, shifts = Vector512<double>.Zero;
+        int pending = 0;
         for (; r0 < r1; r0 += Group)
         {
             int n = full ? Group : Math.Min(Group, rows - r0);
@@ -189,14 +191,11 @@ internal static unsafe class CrossEntropyShortRowsInRegistersAvx512
             if (c > 15) { t15 = ExpRr2P5.Exp(t15 - max); Vector512<float> isY = Vector512.Equals(label, Vector512.Create(15)).AsSingle(); others += Vector512.AndNot(t15, isY); ey = Vector512.ConditionalSelect(isY, t15, ey); }
             Vector512<float> sum = others + ey;
             if (!full) sum = Vector512.ConditionalSelect(Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle(), sum, Vector512<float>.One);
-            // Σ_rows log(sum) − (s_y − max) in double: one log of the product of the 16 sums (each in [1, C], product ≤ 16¹⁶); absent rows have sum 1 and s_y = max = 0.
+            // Σ_rows log(sum) − (s_y − max) in double: lane-wise products of the sums (each in [1, C], so ≤ 2⁸ per group and lane) and Σ (s_y − max); absent rows have sum 1 and s_y = max = 0.
             Vector512<double> sumLo = Avx512F.ConvertToVector512Double(sum.GetLower()), sumHi = Avx512F.ConvertToVector512Double(sum.GetUpper());
-            Vector512<double> p8 = sumLo * sumHi;
-            Vector256<double> p4 = p8.GetLower() * p8.GetUpper();
-            Vector128<double> p2 = p4.GetLower() * p4.GetUpper();
-            Vector512<double> shift = Avx512F.ConvertToVector512Double(sy.GetLower()) - Avx512F.ConvertToVector512Double(max.GetLower())
+            products *= sumLo * sumHi;
+            shifts += Avx512F.ConvertToVector512Double(sy.GetLower()) - Avx512F.ConvertToVector512Double(max.GetLower())
                 + (Avx512F.ConvertToVector512Double(sy.GetUpper()) - Avx512F.ConvertToVector512Double(max.GetUpper()));
-            double product = p2.ToScalar() * p2.GetElement(1), shiftSum = Vector512.Sum(shift);
             if (grad)
             {
                 Vector512<float> inv = vscale / sum;
@@ -263,10 +262,26 @@ internal static unsafe class CrossEntropyShortRowsInRegistersAvx512
                 if (full || 14 < n) Avx512F.MaskStore(gr + 14 * ldg, colMask, o14);
                 if (full || 15 < n) Avx512F.MaskStore(gr + 15 * ldg, colMask, o15);
             }
-            // After the stores: every zmm is caller-saved, so a call while the group is live spilled all of it.
-            total += Math.Log(product) - shiftSum;
+            if (++pending == GroupsPerLog)
+            {
+                // Rarely and after the stores: every zmm is caller-saved, so a call while the group is live spilled all of it.
+                total += SumOfLogs(products);
+                products = Vector512<double>.One;
+                pending = 0;
+            }
         }
-        return total;
+        return total + SumOfLogs(products) - Vector512.Sum(shifts);
+    }
+
+    /// <summary>Groups whose row-sum products are multiplied before one log per lane: 2⁸ per group stays below 2⁵¹² &lt; double's range.</summary>
+    private const int GroupsPerLog = 64;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double SumOfLogs(Vector512<double> products)
+    {
+        double sum = 0;
+        for (int i = 0; i < Vector512<double>.Count; i++) sum += Math.Log(products[i]);
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
