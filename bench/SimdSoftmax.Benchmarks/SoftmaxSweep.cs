@@ -18,7 +18,7 @@ public static class SoftmaxSweep
     {
         if (args.Contains("threshold")) { Threshold(); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
-        if (args.Contains("short")) { ShortRows(args.Contains("cols")); return; }
+        if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
         double copy = MachineLimits.CopyBandwidthGBs();
         Console.WriteLine($"copy bandwidth (MachineLimits: 64 MiB Span.CopyTo, read+write bytes): {copy:F1} GB/s = {copy / 8:F2} G el/s limit");
@@ -62,15 +62,15 @@ public static class SoftmaxSweep
 
     /// <summary>
     /// Short rows only (~20 s): softmax, log-softmax and cross-entropy loss+gradient on logits, rows of 10 as 40 MB and 64 KB batches (with
-    /// <c>cols</c>: every length 2…64, 64 KB batches), every SIMD path next to TensorPrimitives.SoftMax.
+    /// <c>cols</c>: every length 2…64, or the lengths given as numbers, 64 KB batches), every SIMD path next to TensorPrimitives.SoftMax.
     /// </summary>
-    private static unsafe void ShortRows(bool allCols)
+    private static unsafe void ShortRows(bool allCols, int[] lengths)
     {
         double copy = MachineLimits.CopyBandwidthGBs() / 8;
         Console.WriteLine($"short rows: G el/s; copy limit {copy:F2} G el/s; ratio = vs TP.SoftMax");
         var paths = KernelPaths.Available.Where(p => p != KernelPath.Scalar).ToArray();
-        foreach (int n in allCols ? Enumerable.Range(2, 63).ToArray() : new[] { 10 })
-            foreach (bool big in allCols ? new[] { false } : new[] { true, false })
+        foreach (int n in allCols ? Enumerable.Range(2, 63).ToArray() : lengths.Length > 0 ? lengths : new[] { 10 })
+            foreach (bool big in allCols || lengths.Length > 0 ? new[] { false } : new[] { true, false })
             {
                 int total = (big ? BigFloats : SmallFloats) / n * n;
                 float[] x = MakeInput(total), y = new float[total];

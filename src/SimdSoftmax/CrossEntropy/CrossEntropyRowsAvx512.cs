@@ -11,7 +11,8 @@ namespace SimdSoftmax;
 /// <c>log(Σe) − (s_y − max)</c>. Tails are k-masked loads/stores: nothing outside the row is touched.
 /// Rows of at most <see cref="CrossEntropyShortRowsInRegistersAvx512.MaxClasses"/> go sixteen at a time through
 /// <see cref="CrossEntropyShortRowsInRegistersAvx512"/>, which keeps the group in zmm registers (a 16-row variant
-/// through a stack tile on <see cref="Transpose16x16Avx512"/> had measured about 2× slower than the 8-row AVX2 kernel).
+/// through a stack tile on <see cref="Transpose16x16Avx512"/> had measured about 2× slower than the 8-row AVX2 kernel);
+/// rows of up to <see cref="CrossEntropyShortRowsAvx2.MaxClasses"/> go eight at a time through that AVX2 kernel.
 /// </summary>
 internal static unsafe class CrossEntropyRowsAvx512
 {
