@@ -12,10 +12,16 @@ internal unsafe interface IFusedClassifierKernels
     static abstract int Width { get; }
     /// <summary>Classes per microkernel tile; C is padded (with zero weights) to a multiple of it.</summary>
     static abstract int ClassTile { get; }
-    /// <summary>Forward tile: 2 rows × <see cref="ClassTile"/> classes over <paramref name="count"/> columns of D.</summary>
-    static abstract void Scores(float* x0, float* x1, float* w, int count, float* p, bool first);
-    /// <summary>Backward tile: <see cref="ClassTile"/> classes × 2 vectors of D, over <paramref name="rows"/> rows.</summary>
-    static abstract void Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first);
+    /// <summary>
+    /// Forward tile: 2 rows × <see cref="ClassTile"/> classes over <paramref name="count"/> columns of D. Each full-vector
+    /// step also issues one L2 prefetch at <paramref name="pf"/> and advances it by <paramref name="pfStep"/> (0: stay).
+    /// </summary>
+    static abstract void Scores(float* x0, float* x1, float* w, int count, float* p, bool first, byte* pf, nint pfStep);
+    /// <summary>
+    /// Backward tile: <see cref="ClassTile"/> classes × 2 vectors of D, over <paramref name="rows"/> rows; one L2 prefetch
+    /// at <paramref name="pf"/> per row, advancing by <paramref name="pfStep"/>.
+    /// </summary>
+    static abstract void Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep);
     /// <summary>Horizontal sum of the vector at <paramref name="v"/>.</summary>
     static abstract float SumAcross(float* v);
 }
@@ -27,10 +33,10 @@ internal readonly unsafe struct FusedClassifierKernelsAvx512 : IFusedClassifierK
     public static int Width => 16;
     public static int ClassTile => ScoresTile2x10Avx512.Classes;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Scores(float* x0, float* x1, float* w, int count, float* p, bool first) => ScoresTile2x10Avx512.Run(x0, x1, w, count, p, first);
+    public static void Scores(float* x0, float* x1, float* w, int count, float* p, bool first, byte* pf, nint pfStep) => ScoresTile2x10Avx512.Run(x0, x1, w, count, p, first, pf, pfStep);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first) =>
-        GradientTile10x32Avx512.Run(x, ldx, rows, ds, lds, dw, count, first);
+    public static void Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep) =>
+        GradientTile10x32Avx512.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SumAcross(float* v) => Vector512.Sum(Vector512.Load(v));
 }
@@ -42,10 +48,10 @@ internal readonly unsafe struct FusedClassifierKernelsAvx2 : IFusedClassifierKer
     public static int Width => 8;
     public static int ClassTile => ScoresTile2x5Avx2.Classes;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Scores(float* x0, float* x1, float* w, int count, float* p, bool first) => ScoresTile2x5Avx2.Run(x0, x1, w, count, p, first);
+    public static void Scores(float* x0, float* x1, float* w, int count, float* p, bool first, byte* pf, nint pfStep) => ScoresTile2x5Avx2.Run(x0, x1, w, count, p, first, pf, pfStep);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first) =>
-        GradientTile5x16Avx2.Run(x, ldx, rows, ds, lds, dw, count, first);
+    public static void Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep) =>
+        GradientTile5x16Avx2.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SumAcross(float* v) => Vector256.Sum(Vector256.Load(v));
 }

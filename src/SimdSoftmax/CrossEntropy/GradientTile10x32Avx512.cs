@@ -13,6 +13,8 @@ namespace SimdSoftmax;
 /// <remarks>
 /// The accumulators live in the packed dWᵀ layout (<see cref="SoftmaxLossFused"/>): the 2 vector blocks of the 10
 /// classes are 320 contiguous floats. X is read with masked loads when fewer than 32 columns remain.
+/// <para>Each row also prefetches one line of the driver's next row block into L2 (<c>pf</c>, advanced by <c>pfStep</c>,
+/// which may be 0), so memory streams in while this block computes; prefetches never fault and never change results.</para>
 /// </remarks>
 internal static unsafe class GradientTile10x32Avx512
 {
@@ -21,7 +23,7 @@ internal static unsafe class GradientTile10x32Avx512
 
     /// <summary>Accumulates <paramref name="rows"/> rows (X from <paramref name="x"/> with stride <paramref name="ldx"/>, dS from <paramref name="ds"/> with stride <paramref name="lds"/>) into <paramref name="dw"/>; when <paramref name="first"/> it is overwritten instead.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first)
+    public static void Run(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep)
     {
         Debug.Assert(count > 0 && rows >= 0);
         Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a20 = Vector512<float>.Zero, a21 = Vector512<float>.Zero, a30 = Vector512<float>.Zero, a31 = Vector512<float>.Zero, a40 = Vector512<float>.Zero, a41 = Vector512<float>.Zero, a50 = Vector512<float>.Zero, a51 = Vector512<float>.Zero, a60 = Vector512<float>.Zero, a61 = Vector512<float>.Zero, a70 = Vector512<float>.Zero, a71 = Vector512<float>.Zero, a80 = Vector512<float>.Zero, a81 = Vector512<float>.Zero, a90 = Vector512<float>.Zero, a91 = Vector512<float>.Zero;
@@ -84,6 +86,8 @@ internal static unsafe class GradientTile10x32Avx512
                 Vector512<float> b9 = Vector512.Create(ds[9]);
                 a90 = Avx512F.FusedMultiplyAdd(b9, x0, a90);
                 a91 = Avx512F.FusedMultiplyAdd(b9, x1, a91);
+                Sse.Prefetch1(pf);
+                pf += pfStep;
                 x += ldx;
                 ds += lds;
             }
@@ -126,6 +130,8 @@ internal static unsafe class GradientTile10x32Avx512
                 Vector512<float> b9 = Vector512.Create(ds[9]);
                 a90 = Avx512F.FusedMultiplyAdd(b9, x0, a90);
                 a91 = Avx512F.FusedMultiplyAdd(b9, x1, a91);
+                Sse.Prefetch1(pf);
+                pf += pfStep;
                 x += ldx;
                 ds += lds;
             }

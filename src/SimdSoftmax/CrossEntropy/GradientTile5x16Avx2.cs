@@ -13,6 +13,8 @@ namespace SimdSoftmax;
 /// <remarks>
 /// The accumulators live in the packed dWᵀ layout (<see cref="SoftmaxLossFused"/>): the 2 vector blocks of the 5
 /// classes are 80 contiguous floats. X is read with masked loads when fewer than 16 columns remain.
+/// <para>Each row also prefetches one line of the driver's next row block into L2 (<c>pf</c>, advanced by <c>pfStep</c>,
+/// which may be 0), so memory streams in while this block computes; prefetches never fault and never change results.</para>
 /// </remarks>
 internal static unsafe class GradientTile5x16Avx2
 {
@@ -21,7 +23,7 @@ internal static unsafe class GradientTile5x16Avx2
 
     /// <summary>Accumulates <paramref name="rows"/> rows (X from <paramref name="x"/> with stride <paramref name="ldx"/>, dS from <paramref name="ds"/> with stride <paramref name="lds"/>) into <paramref name="dw"/>; when <paramref name="first"/> it is overwritten instead.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first)
+    public static void Run(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep)
     {
         Debug.Assert(count > 0 && rows >= 0);
         Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero, a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero, a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero, a40 = Vector256<float>.Zero, a41 = Vector256<float>.Zero;
@@ -59,6 +61,8 @@ internal static unsafe class GradientTile5x16Avx2
                 Vector256<float> b4 = Vector256.Create(ds[4]);
                 a40 = Fma.MultiplyAdd(b4, x0, a40);
                 a41 = Fma.MultiplyAdd(b4, x1, a41);
+                Sse.Prefetch1(pf);
+                pf += pfStep;
                 x += ldx;
                 ds += lds;
             }
@@ -86,6 +90,8 @@ internal static unsafe class GradientTile5x16Avx2
                 Vector256<float> b4 = Vector256.Create(ds[4]);
                 a40 = Fma.MultiplyAdd(b4, x0, a40);
                 a41 = Fma.MultiplyAdd(b4, x1, a41);
+                Sse.Prefetch1(pf);
+                pf += pfStep;
                 x += ldx;
                 ds += lds;
             }

@@ -14,6 +14,8 @@ namespace SimdSoftmax;
 /// <c>w</c> is the packed panel (<see cref="SoftmaxLossFused"/>): for each vector block of D the 10 classes' 16 floats
 /// are contiguous, so every load is at a constant displacement. The panel is zero past D; X is read with masked
 /// loads on the last, partial vector, never past its row.
+/// <para>Each step also prefetches one line of the driver's next row block into L2 (<c>pf</c>, advanced by <c>pfStep</c>,
+/// which may be 0), so memory streams in while this block computes; prefetches never fault and never change results.</para>
 /// </remarks>
 internal static unsafe class ScoresTile2x10Avx512
 {
@@ -22,7 +24,7 @@ internal static unsafe class ScoresTile2x10Avx512
 
     /// <summary>Adds (or, when <paramref name="first"/>, writes) the partial sums of <paramref name="count"/> columns into the 20 vectors at <paramref name="p"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* x0, float* x1, float* w, int count, float* p, bool first)
+    public static void Run(float* x0, float* x1, float* w, int count, float* p, bool first, byte* pf, nint pfStep)
     {
         Debug.Assert(count >= 0);
         Vector512<float> a00 = Vector512<float>.Zero, a01 = Vector512<float>.Zero, a02 = Vector512<float>.Zero, a03 = Vector512<float>.Zero, a04 = Vector512<float>.Zero, a05 = Vector512<float>.Zero, a06 = Vector512<float>.Zero, a07 = Vector512<float>.Zero, a08 = Vector512<float>.Zero, a09 = Vector512<float>.Zero, a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero, a13 = Vector512<float>.Zero, a14 = Vector512<float>.Zero, a15 = Vector512<float>.Zero, a16 = Vector512<float>.Zero, a17 = Vector512<float>.Zero, a18 = Vector512<float>.Zero, a19 = Vector512<float>.Zero;
@@ -84,6 +86,8 @@ internal static unsafe class ScoresTile2x10Avx512
             Vector512<float> w9 = Vector512.Load(w + 144);
             a09 = Avx512F.FusedMultiplyAdd(x0v, w9, a09);
             a19 = Avx512F.FusedMultiplyAdd(x1v, w9, a19);
+            Sse.Prefetch1(pf);
+            pf += pfStep;
             w += 160;
         }
         if (k < count)

@@ -14,6 +14,8 @@ namespace SimdSoftmax;
 /// <c>w</c> is the packed panel (<see cref="SoftmaxLossFused"/>): for each vector block of D the 5 classes' 8 floats
 /// are contiguous, so every load is at a constant displacement. The panel is zero past D; X is read with masked
 /// loads on the last, partial vector, never past its row.
+/// <para>Each step also prefetches one line of the driver's next row block into L2 (<c>pf</c>, advanced by <c>pfStep</c>,
+/// which may be 0), so memory streams in while this block computes; prefetches never fault and never change results.</para>
 /// </remarks>
 internal static unsafe class ScoresTile2x5Avx2
 {
@@ -22,7 +24,7 @@ internal static unsafe class ScoresTile2x5Avx2
 
     /// <summary>Adds (or, when <paramref name="first"/>, writes) the partial sums of <paramref name="count"/> columns into the 10 vectors at <paramref name="p"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* x0, float* x1, float* w, int count, float* p, bool first)
+    public static void Run(float* x0, float* x1, float* w, int count, float* p, bool first, byte* pf, nint pfStep)
     {
         Debug.Assert(count >= 0);
         Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero, a03 = Vector256<float>.Zero, a04 = Vector256<float>.Zero, a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero, a12 = Vector256<float>.Zero, a13 = Vector256<float>.Zero, a14 = Vector256<float>.Zero;
@@ -59,6 +61,8 @@ internal static unsafe class ScoresTile2x5Avx2
             Vector256<float> w4 = Vector256.Load(w + 32);
             a04 = Fma.MultiplyAdd(x0v, w4, a04);
             a14 = Fma.MultiplyAdd(x1v, w4, a14);
+            Sse.Prefetch1(pf);
+            pf += pfStep;
             w += 40;
         }
         if (k < count)

@@ -162,6 +162,16 @@ internal static unsafe class SoftmaxLossFused
             int rows = Math.Min(job.Block, end - r0);
             float* xb = job.X + (long)r0 * d;
 
+            // Software prefetch of the next block into L2, one step of the stride per microkernel loop step, so the
+            // stream from memory is spread evenly over both passes of this block instead of stalling the forward pass.
+            int nextRows = Math.Min(job.Block, end - r0 - rows);
+            // The pointer never reaches pfEnd, so even a zero-stride prefetch stays on a row of X this lane reads.
+            byte* pf = (byte*)(xb + (long)rows * d), pfEnd = pf + (long)nextRows * d * 4;
+            if (nextRows <= 0 || d == 0) pf = pfEnd = (byte*)xb;
+            long steps = 0;
+            for (int k0 = 0; k0 < d; k0 += job.KcVec * vw) steps += Math.Min(job.KcVec * vw, d - k0) / vw;
+            steps = steps * ((rows + 1) / 2) * nTiles + (long)((nVec + 1) / 2) * rows * nTiles;
+            nint pfStep = steps == 0 || nextRows == 0 ? 0 : (nint)Math.Min(64, ((pfEnd - pf + steps - 1) / steps + 15) & ~15L);
             // Forward: partial dot products per (row pair, class tile), chunk of D by chunk so packed Wᵀ stays in L1.
             if (d > 0)
             {
@@ -176,7 +186,11 @@ internal static unsafe class SoftmaxLossFused
                         float* x1 = q + 1 < rows ? x0 + d : x0; // odd last row: computed twice, second copy ignored
                         float* pq = part + (long)(q / 2) * nTiles * tileVectors * vw;
                         for (int t = 0; t < nTiles; t++)
-                            K.Scores(x0, x1, wChunk + (long)t * nVec * ct * vw, count, pq + (long)t * tileVectors * vw, kv0 == 0);
+                        {
+                            nint callStep = pf + (long)(count / vw) * pfStep < pfEnd ? pfStep : 0;
+                            K.Scores(x0, x1, wChunk + (long)t * nVec * ct * vw, count, pq + (long)t * tileVectors * vw, kv0 == 0, pf, callStep);
+                            pf += (count / vw) * callStep;
+                        }
                     }
                 }
                 for (int q = 0; q < rows; q += 2)
@@ -210,7 +224,11 @@ internal static unsafe class SoftmaxLossFused
             {
                 int count = d - v * vw;
                 for (int t = 0; t < nTiles; t++)
-                    K.Gradient(xb + v * vw, d, rows, s + t * ct, cp, dwt + ((long)t * nVec + v) * ct * vw, count, firstBlock);
+                {
+                    nint callStep = pf + (long)rows * pfStep < pfEnd ? pfStep : 0;
+                    K.Gradient(xb + v * vw, d, rows, s + t * ct, cp, dwt + ((long)t * nVec + v) * ct * vw, count, firstBlock, pf, callStep);
+                    pf += rows * callStep;
+                }
             }
             firstBlock = false;
         }
