@@ -235,4 +235,31 @@ public class ClassifierTests
         Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10) >= 60000 * 10);
         Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10, SoftmaxLossForm.Fused) < 60000 * 10);
     }
+
+    /// <summary>The fused forward pass's reduction trees: every output is its own input vector's lane sum, in input order.</summary>
+    [SkippableTheory]
+    [InlineData(KernelPath.Avx2)]
+    [InlineData(KernelPath.Avx512)]
+    public unsafe void HorizontalSumTreesMatchPerVectorSums(KernelPath path)
+    {
+        Paths.Require(path);
+        int width = path == KernelPath.Avx512 ? 16 : 8;
+        var rng = new Random(11);
+        float[] v = new float[width * width];
+        for (int i = 0; i < v.Length; i++) v[i] = (float)(rng.NextDouble() * 2 - 1);
+        float[] sums = new float[width + 1];
+        sums[width] = 12345f;
+        fixed (float* pv = v, ps = sums)
+        {
+            if (path == KernelPath.Avx512) HorizontalSums16Avx512.Run(pv, ps);
+            else HorizontalSums8Avx2.Run(pv, ps);
+        }
+        for (int i = 0; i < width; i++)
+        {
+            double expected = 0;
+            for (int l = 0; l < width; l++) expected += v[i * width + l];
+            Assert.True(Math.Abs(sums[i] - expected) <= 1e-5, $"vector {i}: {sums[i]} vs {expected}");
+        }
+        Assert.Equal(12345f, sums[width]);
+    }
 }

@@ -24,6 +24,8 @@ internal unsafe interface IFusedClassifierKernels
     static abstract void Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep);
     /// <summary>Horizontal sum of the vector at <paramref name="v"/>.</summary>
     static abstract float SumAcross(float* v);
+    /// <summary>Horizontal sums of the <see cref="Width"/> consecutive vectors at <paramref name="v"/> into <see cref="Width"/> floats at <paramref name="dst"/>.</summary>
+    static abstract void SumAcrossWidth(float* v, float* dst);
 }
 
 /// <summary>AVX-512: <see cref="ScoresTile2x10Avx512"/> and <see cref="GradientTile10x32Avx512"/>.</summary>
@@ -39,6 +41,8 @@ internal readonly unsafe struct FusedClassifierKernelsAvx512 : IFusedClassifierK
         GradientTile10x32Avx512.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SumAcross(float* v) => Vector512.Sum(Vector512.Load(v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SumAcrossWidth(float* v, float* dst) => HorizontalSums16Avx512.Run(v, dst);
 }
 
 /// <summary>AVX2 + FMA (16 registers): <see cref="ScoresTile2x5Avx2"/> and <see cref="GradientTile5x16Avx2"/>.</summary>
@@ -54,4 +58,6 @@ internal readonly unsafe struct FusedClassifierKernelsAvx2 : IFusedClassifierKer
         GradientTile5x16Avx2.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SumAcross(float* v) => Vector256.Sum(Vector256.Load(v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SumAcrossWidth(float* v, float* dst) => HorizontalSums8Avx2.Run(v, dst);
 }

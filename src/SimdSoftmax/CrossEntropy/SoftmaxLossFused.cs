@@ -193,17 +193,7 @@ internal static unsafe class SoftmaxLossFused
                         }
                     }
                 }
-                for (int q = 0; q < rows; q += 2)
-                {
-                    float* pq = part + (long)(q / 2) * nTiles * tileVectors * vw;
-                    for (int r = 0; r < 2 && q + r < rows; r++)
-                    {
-                        float* srow = s + (long)(q + r) * cp;
-                        for (int t = 0; t < nTiles; t++)
-                            for (int jj = 0; jj < ct; jj++)
-                                srow[t * ct + jj] = K.SumAcross(pq + ((long)t * tileVectors + r * ct + jj) * vw);
-                    }
-                }
+                ReduceScores<K>(part, s, rows, cp, nTiles);
             }
             else
             {
@@ -233,6 +223,33 @@ internal static unsafe class SoftmaxLossFused
             firstBlock = false;
         }
         job.LaneLoss[lane] = loss;
+    }
+
+    /// <summary>
+    /// Turns the forward partials (vector order: row pair, class tile, row of the pair, class) into the block's scores
+    /// S_blk (row-major, stride <paramref name="cp"/>): <see cref="IFusedClassifierKernels.Width"/> vectors per reduction
+    /// tree. With one class tile the vector order is already S_blk's order, so the sums land in place; otherwise they
+    /// are written over the partials they came from (group g's sums overwrite vector g, already read) and then copied.
+    /// An odd last row's twin (a copy of the row) goes to row <paramref name="rows"/>, which exists because blocks are even.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReduceScores<K>(float* part, float* s, int rows, int cp, int nTiles) where K : struct, IFusedClassifierKernels
+    {
+        int vw = K.Width, ct = K.ClassTile, pairs = (rows + 1) / 2;
+        long vectors = (long)pairs * 2 * cp;
+        float* sums = nTiles == 1 ? s : part;
+        long e = 0;
+        for (; e + vw <= vectors; e += vw) K.SumAcrossWidth(part + e * vw, sums + e);
+        for (; e < vectors; e++) sums[e] = K.SumAcross(part + e * vw);
+        if (nTiles == 1) return;
+        for (int pair = 0; pair < pairs; pair++)
+            for (int t = 0; t < nTiles; t++)
+                for (int r = 0; r < 2; r++)
+                {
+                    float* src = part + (long)pair * 2 * cp + t * 2 * ct + r * ct;
+                    float* dst = s + (long)(2 * pair + r) * cp + t * ct;
+                    for (int jj = 0; jj < ct; jj++) dst[jj] = src[jj];
+                }
     }
 
     /// <summary>
