@@ -81,7 +81,7 @@ internal static class CompareCommand
             PerturbResultForTesting?.Invoke(c.Name, anchor.Name, result);
             double err = MaxRelativeError(reference, result);
             // Anchors are outside code: a disagreement is reported (that is the point of TensorPrimitives.SoftMax's NaN) but is not our failure.
-            Timing t = Timer.Measure(() => anchor.Run(), budget);
+            Timing t = Timer.Measure(() => anchor.Run(), budget, singleThread: threads == 1);
             report.Add(c, anchor.Name, isAnchor: true, t, scalarSeconds, err, err <= c.Tolerance, anchor.VectorBits);
         }
     }
@@ -99,7 +99,7 @@ internal static class CompareCommand
         }
         PerturbResultForTesting?.Invoke(c.Name, label, result);
         double err = MaxRelativeError(reference, result);
-        Timing t = Timer.Measure(() => run(path, threads), budget);
+        Timing t = Timer.Measure(() => run(path, threads), budget, singleThread: threads == 1 || path == KernelPath.Scalar);
         report.Add(c, label, isAnchor: false, t, path == KernelPath.Scalar ? t.MedianSeconds : scalarSeconds, err, err <= c.Tolerance, VectorBits(path));
         return t.MedianSeconds;
     }

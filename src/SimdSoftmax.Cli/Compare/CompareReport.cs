@@ -75,7 +75,8 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         console.WriteLine("rate: GFLOPS (2·m·n·k for GEMM, 4·N·D·C for the classifier) or G elements/s; % limit: of the measured FMA peak of the path's");
         console.WriteLine("vector width (GEMM), of copy bandwidth at 8 bytes per element (softmax, cross-entropy), or of the roofline");
         console.WriteLine("max(read X once, flops at peak) (classifier). max rel err: normwise, against the scalar reference.");
-        console.WriteLine("median: of at least 5 samples of ≥ 1 ms each; IQR: the interquartile range of the samples as a percentage of the median.");
+        console.WriteLine("median: of at least 5 samples of ≥ 1 ms each, in the calling thread's CPU time for single-threaded runs (wall time with");
+        console.WriteLine("--threads other than 1); IQR: the interquartile range of the samples as a percentage of the median.");
         int anchorsOff = _rows.Count(r => r.IsAnchor && !r.Verified);
         if (anchorsOff > 0)
             console.WriteLine($"{anchorsOff} anchor result(s) disagree with the reference (shown as 'differs'); they are outside code and do not fail the run.");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SimdSoftmax.Anchors;
 
 namespace SimdSoftmax.Cli.Compare;
 
@@ -9,27 +10,32 @@ internal readonly record struct Timing(double MedianSeconds, double SpreadPercen
 /// Calibrated timing: a warm-up call (JIT, page faults), then enough calls per sample that one sample lasts at least
 /// a millisecond, then samples until the time budget is spent (at least 5). Reports the median and the
 /// interquartile range relative to it, so a noisy run shows as a wide spread instead of a wrong number.
+/// Single-threaded runs are timed with the calling thread's CPU clock where the OS has one (Linux), so time the
+/// thread spends descheduled on a shared machine does not count; multi-threaded runs use wall time.
 /// </summary>
 internal static class Timer
 {
-    public static Timing Measure(Action run, double budgetSeconds)
+    public static Timing Measure(Action run, double budgetSeconds, bool singleThread = true)
     {
-        long w0 = Stopwatch.GetTimestamp();
+        Func<double> clock = singleThread && ThreadCpuClock.IsThreadCpuTime
+            ? ThreadCpuClock.Seconds
+            : () => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        double w0 = clock();
         run();
-        double once = Math.Max(Stopwatch.GetElapsedTime(w0).TotalSeconds, 1e-8);
+        double once = Math.Max(clock() - w0, 1e-8);
         // Second warm-up: tiered JIT may have promoted the code after the first call.
-        w0 = Stopwatch.GetTimestamp();
+        w0 = clock();
         run();
-        once = Math.Min(once, Math.Max(Stopwatch.GetElapsedTime(w0).TotalSeconds, 1e-8));
+        once = Math.Min(once, Math.Max(clock() - w0, 1e-8));
 
         int inner = (int)Math.Clamp(Math.Ceiling(1e-3 / once), 1, 1_000_000);
         var samples = new List<double>();
         var total = Stopwatch.StartNew();
         while (samples.Count < 5 || (total.Elapsed.TotalSeconds < budgetSeconds && samples.Count < 101))
         {
-            long t0 = Stopwatch.GetTimestamp();
+            double t0 = clock();
             for (int i = 0; i < inner; i++) run();
-            samples.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / inner);
+            samples.Add((clock() - t0) / inner);
             if (samples.Count >= 5 && total.Elapsed.TotalSeconds > 4 * budgetSeconds) break; // a slow path: stop early
         }
         samples.Sort();
