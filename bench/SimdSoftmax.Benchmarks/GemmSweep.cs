@@ -15,6 +15,11 @@ internal static class GemmSweep
 
     public static void Run(string[] args)
     {
+        if (args.Contains("blocking"))
+        {
+            GemmBlockingSweep.Run(args);
+            return;
+        }
         bool quick = args.Contains("quick");
         string set = args.FirstOrDefault(a => a.StartsWith("shapes=", StringComparison.Ordinal))?["shapes=".Length..] ?? "all";
         Console.WriteLine($"ISA: {KernelPaths.IsaSummary()}; {Environment.ProcessorCount} cores");

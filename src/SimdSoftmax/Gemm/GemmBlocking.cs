@@ -15,6 +15,10 @@ internal static class GemmBlocking
     //   AVX-512 at 1024³: 12×32 (KC 256–384) 138–140, 14×32 150, 6×64 156, 8×48 (MC 128, KC 512) 153;
     //   at 512³ / 1536³ 8×48 KC 512 was best (174 / 153 vs 162 / 148 for 12×32).
     // A B micro-panel (KC·NR floats) larger than L1 is fine here: the kernel's 3 B loads per 24 FMAs stream from L2.
+    // Issue 3 (the drop at 2048³), `gemm-sweep blocking`, all variants round-robin in one process, GFLOPS at 2048³:
+    //   AVX2 base 86.5, NC 1024 86.8, NC 512 81.8, MC 48/KC 1024 85.3, MC 192/KC 256 73.6, prefetching the C tile
+    //   at kernel entry 95.3 (OpenBLAS 93.2). Smaller NC (B panel in L2) does not help; the loss was the C tile's
+    //   load/RFO misses (C is 16 MiB, rows 8 KiB apart, touched once per KC pass) — now prefetched in the kernels.
 
     /// <summary>AVX2 6×16 tile: MC×KC A block = 192 KiB (L2), KC×NC B panel = 6 MiB (L3).</summary>
     public const int Avx2MC = 96, Avx2KC = 512, Avx2NC = 3072;

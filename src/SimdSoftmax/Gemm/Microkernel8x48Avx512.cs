@@ -21,6 +21,13 @@ internal readonly struct Microkernel8x48Avx512 : IGemmMicrokernel
     public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Debug.Assert(kc >= 1);
+        // Prefetch the C tile now, so its lines (MR rows ldc apart, often not cached at large n) arrive during the
+        // k loop instead of stalling the final update. Addresses inside the tile only; a prefetch never faults anyway.
+        for (int i = 0; i < MR; i++)
+        {
+            float* row = c + i * ldc;
+            Sse.Prefetch0(row + 0); Sse.Prefetch0(row + 16); Sse.Prefetch0(row + 32); Sse.Prefetch0(row + NR - 1);
+        }
         Vector512<float> c0_0 = Vector512<float>.Zero, c0_1 = Vector512<float>.Zero, c0_2 = Vector512<float>.Zero;
         Vector512<float> c1_0 = Vector512<float>.Zero, c1_1 = Vector512<float>.Zero, c1_2 = Vector512<float>.Zero;
         Vector512<float> c2_0 = Vector512<float>.Zero, c2_1 = Vector512<float>.Zero, c2_2 = Vector512<float>.Zero;
