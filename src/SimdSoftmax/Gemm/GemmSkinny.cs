@@ -22,8 +22,13 @@ internal static unsafe class GemmSkinny
         return (n + cols - 1) / cols * cols;
     }
 
-    /// <summary>Rows of A per panel of the dot sweep: the panel's saved accumulators stay in L1/L2 while the op(B) chunk is reused by every row of it.</summary>
-    public const int DotPanelRows = 32;
+    /// <summary>
+    /// Rows of A per panel of the dot sweep: the panel's saved accumulators stay in L1/L2 while the op(B) chunk is reused
+    /// by every row of it. Each row of the panel is a concurrent memory stream: on AMD EPYC Zen 4 (5000×3073×10, A 61 MB,
+    /// 5 interleaved rounds) 8 rows gave a median 93 GFLOPS Avx512 / 63 Avx2 against 71 / 56 with 32 rows; cache-resident
+    /// shapes (100×784, 64×3073) were within 1%.
+    /// </summary>
+    public const int DotPanelRows = 8;
 
     /// <summary>
     /// k per chunk of the dot sweep: a chunk of op(B)ᵀ (n × 512 floats, 20 KiB for n = 10) stays in L1. Measured
