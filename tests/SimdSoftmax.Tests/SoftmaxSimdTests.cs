@@ -216,6 +216,38 @@ public class SoftmaxSimdTests
         finally { GuardPage.Unmap(map, 4 * page); }
     }
 
+    /// <summary>
+    /// Rows longer than the short-row kernels go through the row pipeline (scale of row r − 1, exp of row r and max of
+    /// row r + 1 in one sweep): bitwise the same as the per-row kernel, row by row, in place and out of place, for 2, 3
+    /// and 7 rows (no middle sweep, one, several), vector tails and the longest pipelined row.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public unsafe void Pipelined_rows_are_bitwise_the_per_row_kernel(KernelPath path)
+    {
+        Paths.Require(path);
+        int shortest = (path == KernelPath.Avx512 ? SoftmaxRowsAvx512.ShortRowMaxCols : SoftmaxRowsAvx2.ShortRowMaxCols) + 1;
+        foreach (int cols in new[] { shortest, shortest + 1, 100, 127, 1000, 4095, 4096 })
+            foreach (int rows in new[] { 2, 3, 7 })
+            {
+                float[] x = Data.Uniform(rows * cols, cols + rows, -30f, 30f);
+                x[cols / 2] = float.NegativeInfinity;                // a −∞ entry in the first row
+                float[] expected = new float[x.Length];
+                fixed (float* px = x, pe = expected)
+                    for (int r = 0; r < rows; r++)
+                        if (path == KernelPath.Avx512) SoftmaxRowsAvx512.Row(px + r * cols, pe + r * cols, cols, false);
+                        else SoftmaxRowsAvx2.Row(px + r * cols, pe + r * cols, cols, false);
+                float[] y = new float[x.Length];
+                Softmax.Rows(x, y, cols, path);
+                float[] inPlace = (float[])x.Clone();
+                Softmax.Rows(inPlace, inPlace, cols, path);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(y[i]), $"{path} cols={cols} rows={rows} at {i}: {y[i]} vs per-row {expected[i]}");
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(inPlace[i]), $"{path} cols={cols} rows={rows} in place at {i}");
+                }
+            }
+    }
+
     [SkippableTheory, MemberData(nameof(SimdAndLog))]
     public void Steady_state_calls_allocate_nothing(KernelPath path, bool log)
     {

@@ -21,7 +21,7 @@ internal static unsafe class SoftmaxRowKernelsAvx2
 {
     private const int W = 8;
     /// <summary>Elements summed in float vector accumulators before the partial sum moves to a double (long rows stay accurate).</summary>
-    private const int SumBlock = 4096;
+    public const int SumBlock = 4096;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> TailMask(nint remaining) =>
@@ -96,6 +96,64 @@ internal static unsafe class SoftmaxRowKernelsAvx2
             total += Vector256.Sum((s0 + s1) + (s2 + s3));
         }
         return total;
+    }
+
+    /// <summary>
+    /// One sweep of the row pipeline (<see cref="SoftmaxRowsAvx2.PipelinedRows"/>): scale row s, exp of row e (stored, sum
+    /// returned), max of row m, as <see cref="SoftmaxRowKernelsAvx512.ScaleExpMax"/>; bitwise the three separate passes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double ScaleExpMax<TScale, TMax>(float* yScale, float scale, float* xExp, float* yExp, float maxExp, float* xMax, nint n, out float maxOut)
+        where TScale : struct, ICompileTimeFlag where TMax : struct, ICompileTimeFlag
+    {
+        Debug.Assert(n > 0 && n <= SumBlock);
+        bool doScale = TScale.Value, doMax = TMax.Value;
+        Vector256<float> vscale = Vector256.Create(scale), vmax = Vector256.Create(maxExp);
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        Vector256<float> m0 = Vector256.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
+        nint i = 0;
+        for (; i <= n - 4 * W; i += 4 * W)
+        {
+            if (doMax)
+            {
+                m0 = Avx.Max(Vector256.Load(xMax + i), m0);
+                m1 = Avx.Max(Vector256.Load(xMax + i + W), m1);
+                m2 = Avx.Max(Vector256.Load(xMax + i + 2 * W), m2);
+                m3 = Avx.Max(Vector256.Load(xMax + i + 3 * W), m3);
+            }
+            if (doScale)
+            {
+                (Vector256.Load(yScale + i) * vscale).Store(yScale + i);
+                (Vector256.Load(yScale + i + W) * vscale).Store(yScale + i + W);
+                (Vector256.Load(yScale + i + 2 * W) * vscale).Store(yScale + i + 2 * W);
+                (Vector256.Load(yScale + i + 3 * W) * vscale).Store(yScale + i + 3 * W);
+            }
+            Vector256<float> e0 = ExpRr2P5.Exp(Vector256.Load(xExp + i) - vmax);
+            Vector256<float> e1 = ExpRr2P5.Exp(Vector256.Load(xExp + i + W) - vmax);
+            Vector256<float> e2 = ExpRr2P5.Exp(Vector256.Load(xExp + i + 2 * W) - vmax);
+            Vector256<float> e3 = ExpRr2P5.Exp(Vector256.Load(xExp + i + 3 * W) - vmax);
+            e0.Store(yExp + i); e1.Store(yExp + i + W); e2.Store(yExp + i + 2 * W); e3.Store(yExp + i + 3 * W);
+            s0 += e0; s1 += e1; s2 += e2; s3 += e3;
+        }
+        for (; i <= n - W; i += W)
+        {
+            if (doMax) m0 = Avx.Max(Vector256.Load(xMax + i), m0);
+            if (doScale) (Vector256.Load(yScale + i) * vscale).Store(yScale + i);
+            Vector256<float> e = ExpRr2P5.Exp(Vector256.Load(xExp + i) - vmax);
+            e.Store(yExp + i);
+            s0 += e;
+        }
+        if (i < n)
+        {
+            Vector256<float> mask = TailMask(n - i);
+            if (doMax) m1 = Avx.Max(Avx.BlendVariable(Vector256.Create(float.NegativeInfinity), Avx.MaskLoad(xMax + i, mask), mask), m1);
+            if (doScale) Avx.MaskStore(yScale + i, mask, Avx.MaskLoad(yScale + i, mask) * vscale);
+            Vector256<float> e = ExpRr2P5.Exp(Avx.MaskLoad(xExp + i, mask) - vmax) & mask;
+            Avx.MaskStore(yExp + i, mask, e);
+            s1 += e;
+        }
+        maxOut = doMax ? HorizontalMax(Avx.Max(Avx.Max(m0, m1), Avx.Max(m2, m3))) : 0f;
+        return 0.0 + Vector256.Sum((s0 + s1) + (s2 + s3));
     }
 
     /// <summary>y *= scale over n elements.</summary>

@@ -21,7 +21,7 @@ internal static unsafe class SoftmaxRowKernelsAvx512
 {
     private const int W = 16;
     /// <summary>Elements summed in float vector accumulators before the partial sum moves to a double (long rows stay accurate).</summary>
-    private const int SumBlock = 4096;
+    public const int SumBlock = 4096;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> TailMask(nint remaining) =>
@@ -92,6 +92,69 @@ internal static unsafe class SoftmaxRowKernelsAvx512
             total += Vector512.Sum((s0 + s1) + (s2 + s3));
         }
         return total;
+    }
+
+    /// <summary>
+    /// One sweep of the row pipeline over rows of equal length n (<see cref="SoftmaxRowsAvx512.PipelinedRows"/>): scales
+    /// row s (<paramref name="yScale"/> *= <paramref name="scale"/>, when <typeparamref name="TScale"/>), stores
+    /// exp(x − <paramref name="maxExp"/>) of row e into <paramref name="yExp"/> and returns its sum, and takes the max of row m
+    /// (<paramref name="xMax"/>, when <typeparamref name="TMax"/>) into <paramref name="maxOut"/>. The exp's FMA work hides the
+    /// other two passes' loads and stores. Each part runs exactly the arithmetic of <see cref="Scale"/>,
+    /// <see cref="StoreExpMinusMax"/> (n ≤ <see cref="SumBlock"/>: one block) and <see cref="RowMax"/>, vector for vector
+    /// and accumulator for accumulator, so the results are bitwise those of the three separate passes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double ScaleExpMax<TScale, TMax>(float* yScale, float scale, float* xExp, float* yExp, float maxExp, float* xMax, nint n, out float maxOut)
+        where TScale : struct, ICompileTimeFlag where TMax : struct, ICompileTimeFlag
+    {
+        Debug.Assert(n > 0 && n <= SumBlock);
+        bool doScale = TScale.Value, doMax = TMax.Value;
+        Vector512<float> vscale = Vector512.Create(scale), vmax = Vector512.Create(maxExp);
+        Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        Vector512<float> m0 = Vector512.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
+        nint i = 0;
+        for (; i <= n - 4 * W; i += 4 * W)
+        {
+            if (doMax)
+            {
+                m0 = Avx512F.Max(Vector512.Load(xMax + i), m0);
+                m1 = Avx512F.Max(Vector512.Load(xMax + i + W), m1);
+                m2 = Avx512F.Max(Vector512.Load(xMax + i + 2 * W), m2);
+                m3 = Avx512F.Max(Vector512.Load(xMax + i + 3 * W), m3);
+            }
+            if (doScale)
+            {
+                (Vector512.Load(yScale + i) * vscale).Store(yScale + i);
+                (Vector512.Load(yScale + i + W) * vscale).Store(yScale + i + W);
+                (Vector512.Load(yScale + i + 2 * W) * vscale).Store(yScale + i + 2 * W);
+                (Vector512.Load(yScale + i + 3 * W) * vscale).Store(yScale + i + 3 * W);
+            }
+            Vector512<float> e0 = ExpRr2P5.Exp(Vector512.Load(xExp + i) - vmax);
+            Vector512<float> e1 = ExpRr2P5.Exp(Vector512.Load(xExp + i + W) - vmax);
+            Vector512<float> e2 = ExpRr2P5.Exp(Vector512.Load(xExp + i + 2 * W) - vmax);
+            Vector512<float> e3 = ExpRr2P5.Exp(Vector512.Load(xExp + i + 3 * W) - vmax);
+            e0.Store(yExp + i); e1.Store(yExp + i + W); e2.Store(yExp + i + 2 * W); e3.Store(yExp + i + 3 * W);
+            s0 += e0; s1 += e1; s2 += e2; s3 += e3;
+        }
+        for (; i <= n - W; i += W)
+        {
+            if (doMax) m0 = Avx512F.Max(Vector512.Load(xMax + i), m0);
+            if (doScale) (Vector512.Load(yScale + i) * vscale).Store(yScale + i);
+            Vector512<float> e = ExpRr2P5.Exp(Vector512.Load(xExp + i) - vmax);
+            e.Store(yExp + i);
+            s0 += e;
+        }
+        if (i < n)
+        {
+            Vector512<float> mask = TailMask(n - i);
+            if (doMax) m1 = Avx512F.Max(Avx512F.MaskLoad(xMax + i, mask, Vector512.Create(float.NegativeInfinity)), m1);
+            if (doScale) Avx512F.MaskStore(yScale + i, mask, Avx512F.MaskLoad(yScale + i, mask, Vector512<float>.Zero) * vscale);
+            Vector512<float> e = ExpRr2P5.Exp(Avx512F.MaskLoad(xExp + i, mask, Vector512<float>.Zero) - vmax) & mask;
+            Avx512F.MaskStore(yExp + i, mask, e);
+            s1 += e;
+        }
+        maxOut = doMax ? HorizontalMax(Avx512F.Max(Avx512F.Max(m0, m1), Avx512F.Max(m2, m3))) : 0f;
+        return 0.0 + Vector512.Sum((s0 + s1) + (s2 + s3));
     }
 
     /// <summary>y *= scale over n elements.</summary>

@@ -42,6 +42,11 @@ internal static unsafe class SoftmaxRowsAvx2
                 return;
             }
             bool stream = x.Length >= StreamingMinFloats && cols >= StreamingMinCols && px != py && ((nint)py & 3) == 0;
+            if (!log && !stream && rows >= 2 && cols <= SoftmaxRowKernelsAvx2.SumBlock)
+            {
+                PipelinedRows(px, py, rows, cols);
+                return;
+            }
             float* buffer = stackalloc float[ScratchFloats + 16];
             float* scratch = stream ? (float*)(((nint)buffer + 63) & ~(nint)63) : null;
             for (int r = 0; r < rows; r++)
@@ -51,6 +56,27 @@ internal static unsafe class SoftmaxRowsAvx2
             }
             if (stream) Sse.StoreFence();
         }
+    }
+
+    /// <summary>
+    /// Softmax of <paramref name="rows"/> (≥ 2) rows of n ≤ <see cref="SoftmaxRowKernelsAvx2.SumBlock"/> floats, software
+    /// pipelined across rows as <see cref="SoftmaxRowsAvx512.PipelinedRows"/>: each sweep scales row r − 1, exponentiates
+    /// row r and takes the max of row r + 1. Bitwise the same as <see cref="Row"/> row by row; y may be x.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PipelinedRows(float* x, float* y, int rows, nint n)
+    {
+        Debug.Assert(rows >= 2 && n > 0 && n <= SoftmaxRowKernelsAvx2.SumBlock);
+        float max = SoftmaxRowKernelsAvx2.RowMax(x, n);
+        double sum = SoftmaxRowKernelsAvx2.ScaleExpMax<FlagOff, FlagOn>(null, 0f, x, y, max, x + n, n, out max);
+        for (int r = 1; r < rows - 1; r++)
+        {
+            nint o = r * n;
+            sum = SoftmaxRowKernelsAvx2.ScaleExpMax<FlagOn, FlagOn>(y + o - n, (float)(1.0 / sum), x + o, y + o, max, x + o + n, n, out max);
+        }
+        nint last = (rows - 1) * n;
+        sum = SoftmaxRowKernelsAvx2.ScaleExpMax<FlagOn, FlagOff>(y + last - n, (float)(1.0 / sum), x + last, y + last, max, null, n, out _);
+        SoftmaxRowKernelsAvx2.Scale(y + last, n, (float)(1.0 / sum));
     }
 
     /// <summary>

@@ -52,6 +52,11 @@ internal static unsafe class SoftmaxRowsAvx512
                 return;
             }
             bool stream = x.Length >= StreamingMinFloats && cols >= StreamingMinCols && px != py && ((nint)py & 3) == 0;
+            if (!log && !stream && rows >= 2 && cols <= SoftmaxRowKernelsAvx512.SumBlock)
+            {
+                PipelinedRows(px, py, rows, cols);
+                return;
+            }
             float* buffer = stackalloc float[ScratchFloats + 16];
             float* scratch = stream ? (float*)(((nint)buffer + 63) & ~(nint)63) : null;
             for (int r = 0; r < rows; r++)
@@ -61,6 +66,29 @@ internal static unsafe class SoftmaxRowsAvx512
             }
             if (stream) Sse.StoreFence();
         }
+    }
+
+    /// <summary>
+    /// Softmax of <paramref name="rows"/> (≥ 2) rows of n ≤ <see cref="SoftmaxRowKernelsAvx512.SumBlock"/> floats, software
+    /// pipelined across rows: each sweep scales row r − 1, exponentiates row r and takes the max of row r + 1
+    /// (<see cref="SoftmaxRowKernelsAvx512.ScaleExpMax"/>), so the max and scale passes ride along with the exp's arithmetic
+    /// instead of costing sweeps of their own. Bitwise the same as <see cref="Row"/> row by row; y may be x (rows are
+    /// disjoint, and each row is read by the max and exp parts before the scale part writes it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PipelinedRows(float* x, float* y, int rows, nint n)
+    {
+        Debug.Assert(rows >= 2 && n > 0 && n <= SoftmaxRowKernelsAvx512.SumBlock);
+        float max = SoftmaxRowKernelsAvx512.RowMax(x, n);
+        double sum = SoftmaxRowKernelsAvx512.ScaleExpMax<FlagOff, FlagOn>(null, 0f, x, y, max, x + n, n, out max);
+        for (int r = 1; r < rows - 1; r++)
+        {
+            nint o = r * n;
+            sum = SoftmaxRowKernelsAvx512.ScaleExpMax<FlagOn, FlagOn>(y + o - n, (float)(1.0 / sum), x + o, y + o, max, x + o + n, n, out max);
+        }
+        nint last = (rows - 1) * n;
+        sum = SoftmaxRowKernelsAvx512.ScaleExpMax<FlagOn, FlagOff>(y + last - n, (float)(1.0 / sum), x + last, y + last, max, null, n, out _);
+        SoftmaxRowKernelsAvx512.Scale(y + last, n, (float)(1.0 / sum));
     }
 
     /// <summary>
