@@ -217,12 +217,12 @@ public class SoftmaxSimdTests
     }
 
     /// <summary>
-    /// Rows longer than the short-row kernels go through the row pipeline (scale of row r − 1, exp of row r and max of
-    /// row r + 1 in one sweep): bitwise the same as the per-row kernel, row by row, in place and out of place, for 2, 3
+    /// Rows longer than the short-row kernels go through the row pipeline (finishing of row r − 1, exp of row r and max
+    /// of row r + 1 in one sweep), softmax and log-softmax: bitwise the same as the per-row kernel, row by row, in place and out of place, for 2, 3
     /// and 7 rows (no middle sweep, one, several), vector tails and the longest pipelined row.
     /// </summary>
-    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
-    public unsafe void Pipelined_rows_are_bitwise_the_per_row_kernel(KernelPath path)
+    [SkippableTheory, MemberData(nameof(SimdAndLog))]
+    public unsafe void Pipelined_rows_are_bitwise_the_per_row_kernel(KernelPath path, bool log)
     {
         Paths.Require(path);
         int shortest = (path == KernelPath.Avx512 ? SoftmaxRowsAvx512.ShortRowMaxCols : SoftmaxRowsAvx2.ShortRowMaxCols) + 1;
@@ -234,16 +234,16 @@ public class SoftmaxSimdTests
                 float[] expected = new float[x.Length];
                 fixed (float* px = x, pe = expected)
                     for (int r = 0; r < rows; r++)
-                        if (path == KernelPath.Avx512) SoftmaxRowsAvx512.Row(px + r * cols, pe + r * cols, cols, false);
-                        else SoftmaxRowsAvx2.Row(px + r * cols, pe + r * cols, cols, false);
+                        if (path == KernelPath.Avx512) SoftmaxRowsAvx512.Row(px + r * cols, pe + r * cols, cols, log);
+                        else SoftmaxRowsAvx2.Row(px + r * cols, pe + r * cols, cols, log);
                 float[] y = new float[x.Length];
-                Softmax.Rows(x, y, cols, path);
                 float[] inPlace = (float[])x.Clone();
-                Softmax.Rows(inPlace, inPlace, cols, path);
+                if (log) { Softmax.LogRows(x, y, cols, path); Softmax.LogRows(inPlace, inPlace, cols, path); }
+                else { Softmax.Rows(x, y, cols, path); Softmax.Rows(inPlace, inPlace, cols, path); }
                 for (int i = 0; i < x.Length; i++)
                 {
-                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(y[i]), $"{path} cols={cols} rows={rows} at {i}: {y[i]} vs per-row {expected[i]}");
-                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(inPlace[i]), $"{path} cols={cols} rows={rows} in place at {i}");
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(y[i]), $"{path} log={log} cols={cols} rows={rows} at {i}: {y[i]} vs per-row {expected[i]}");
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(inPlace[i]), $"{path} log={log} cols={cols} rows={rows} in place at {i}");
                 }
             }
     }

@@ -99,16 +99,23 @@ internal static unsafe class SoftmaxRowKernelsAvx2
     }
 
     /// <summary>
-    /// One sweep of the row pipeline (<see cref="SoftmaxRowsAvx2.PipelinedRows"/>): scale row s, exp of row e (stored, sum
-    /// returned), max of row m, as <see cref="SoftmaxRowKernelsAvx512.ScaleExpMax"/>; bitwise the three separate passes.
+    /// One sweep of the row pipeline over rows of equal length n (<see cref="SoftmaxRowsAvx2.PipelinedRows"/>), three rows
+    /// at once: finishes row f (softmax: <paramref name="yFinish"/> *= <paramref name="a"/>; log-softmax: <paramref name="yFinish"/> =
+    /// (<paramref name="xFinish"/> − <paramref name="a"/>) − <paramref name="b"/>) when <typeparamref name="TFinish"/>; exponentiates row e
+    /// (exp(x − <paramref name="maxExp"/>), stored into <paramref name="yExp"/> for softmax) and returns the sum; takes the max of
+    /// row m into <paramref name="maxOut"/> when <typeparamref name="TMax"/>. The exp's arithmetic hides the other parts' loads
+    /// and stores. Each part runs exactly the arithmetic of <see cref="Scale"/> / <see cref="SubtractMaxAndLogSum"/>,
+    /// <see cref="StoreExpMinusMax"/> / <see cref="SumExpMinusMax"/> (n ≤ <see cref="SumBlock"/>: one block) and <see cref="RowMax"/>,
+    /// vector for vector and accumulator for accumulator: the results are bitwise those of the separate passes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double ScaleExpMax<TScale, TMax>(float* yScale, float scale, float* xExp, float* yExp, float maxExp, float* xMax, nint n, out float maxOut)
-        where TScale : struct, ICompileTimeFlag where TMax : struct, ICompileTimeFlag
+    public static double FinishExpMax<TLog, TFinish, TMax>(float* xFinish, float* yFinish, float a, float b,
+        float* xExp, float* yExp, float maxExp, float* xMax, nint n, out float maxOut)
+        where TLog : struct, ICompileTimeFlag where TFinish : struct, ICompileTimeFlag where TMax : struct, ICompileTimeFlag
     {
         Debug.Assert(n > 0 && n <= SumBlock);
-        bool doScale = TScale.Value, doMax = TMax.Value;
-        Vector256<float> vscale = Vector256.Create(scale), vmax = Vector256.Create(maxExp);
+        bool log = TLog.Value, finish = TFinish.Value, doMax = TMax.Value;
+        Vector256<float> va = Vector256.Create(a), vb = Vector256.Create(b), vmax = Vector256.Create(maxExp);
         Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         Vector256<float> m0 = Vector256.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
         nint i = 0;
@@ -121,35 +128,35 @@ internal static unsafe class SoftmaxRowKernelsAvx2
                 m2 = Avx.Max(Vector256.Load(xMax + i + 2 * W), m2);
                 m3 = Avx.Max(Vector256.Load(xMax + i + 3 * W), m3);
             }
-            if (doScale)
+            if (finish)
             {
-                (Vector256.Load(yScale + i) * vscale).Store(yScale + i);
-                (Vector256.Load(yScale + i + W) * vscale).Store(yScale + i + W);
-                (Vector256.Load(yScale + i + 2 * W) * vscale).Store(yScale + i + 2 * W);
-                (Vector256.Load(yScale + i + 3 * W) * vscale).Store(yScale + i + 3 * W);
+                (log ? Vector256.Load(xFinish + i) - va - vb : Vector256.Load(yFinish + i) * va).Store(yFinish + i);
+                (log ? Vector256.Load(xFinish + i + W) - va - vb : Vector256.Load(yFinish + i + W) * va).Store(yFinish + i + W);
+                (log ? Vector256.Load(xFinish + i + 2 * W) - va - vb : Vector256.Load(yFinish + i + 2 * W) * va).Store(yFinish + i + 2 * W);
+                (log ? Vector256.Load(xFinish + i + 3 * W) - va - vb : Vector256.Load(yFinish + i + 3 * W) * va).Store(yFinish + i + 3 * W);
             }
             Vector256<float> e0 = ExpRr2P5.Exp(Vector256.Load(xExp + i) - vmax);
             Vector256<float> e1 = ExpRr2P5.Exp(Vector256.Load(xExp + i + W) - vmax);
             Vector256<float> e2 = ExpRr2P5.Exp(Vector256.Load(xExp + i + 2 * W) - vmax);
             Vector256<float> e3 = ExpRr2P5.Exp(Vector256.Load(xExp + i + 3 * W) - vmax);
-            e0.Store(yExp + i); e1.Store(yExp + i + W); e2.Store(yExp + i + 2 * W); e3.Store(yExp + i + 3 * W);
+            if (!log) { e0.Store(yExp + i); e1.Store(yExp + i + W); e2.Store(yExp + i + 2 * W); e3.Store(yExp + i + 3 * W); }
             s0 += e0; s1 += e1; s2 += e2; s3 += e3;
         }
         for (; i <= n - W; i += W)
         {
             if (doMax) m0 = Avx.Max(Vector256.Load(xMax + i), m0);
-            if (doScale) (Vector256.Load(yScale + i) * vscale).Store(yScale + i);
+            if (finish) (log ? Vector256.Load(xFinish + i) - va - vb : Vector256.Load(yFinish + i) * va).Store(yFinish + i);
             Vector256<float> e = ExpRr2P5.Exp(Vector256.Load(xExp + i) - vmax);
-            e.Store(yExp + i);
+            if (!log) e.Store(yExp + i);
             s0 += e;
         }
         if (i < n)
         {
             Vector256<float> mask = TailMask(n - i);
             if (doMax) m1 = Avx.Max(Avx.BlendVariable(Vector256.Create(float.NegativeInfinity), Avx.MaskLoad(xMax + i, mask), mask), m1);
-            if (doScale) Avx.MaskStore(yScale + i, mask, Avx.MaskLoad(yScale + i, mask) * vscale);
+            if (finish) Avx.MaskStore(yFinish + i, mask, log ? Avx.MaskLoad(xFinish + i, mask) - va - vb : Avx.MaskLoad(yFinish + i, mask) * va);
             Vector256<float> e = ExpRr2P5.Exp(Avx.MaskLoad(xExp + i, mask) - vmax) & mask;
-            Avx.MaskStore(yExp + i, mask, e);
+            if (!log) Avx.MaskStore(yExp + i, mask, e);
             s1 += e;
         }
         maxOut = doMax ? HorizontalMax(Avx.Max(Avx.Max(m0, m1), Avx.Max(m2, m3))) : 0f;

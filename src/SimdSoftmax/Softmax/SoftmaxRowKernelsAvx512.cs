@@ -95,21 +95,23 @@ internal static unsafe class SoftmaxRowKernelsAvx512
     }
 
     /// <summary>
-    /// One sweep of the row pipeline over rows of equal length n (<see cref="SoftmaxRowsAvx512.PipelinedRows"/>): scales
-    /// row s (<paramref name="yScale"/> *= <paramref name="scale"/>, when <typeparamref name="TScale"/>), stores
-    /// exp(x − <paramref name="maxExp"/>) of row e into <paramref name="yExp"/> and returns its sum, and takes the max of row m
-    /// (<paramref name="xMax"/>, when <typeparamref name="TMax"/>) into <paramref name="maxOut"/>. The exp's FMA work hides the
-    /// other two passes' loads and stores. Each part runs exactly the arithmetic of <see cref="Scale"/>,
-    /// <see cref="StoreExpMinusMax"/> (n ≤ <see cref="SumBlock"/>: one block) and <see cref="RowMax"/>, vector for vector
-    /// and accumulator for accumulator, so the results are bitwise those of the three separate passes.
+    /// One sweep of the row pipeline over rows of equal length n (<see cref="SoftmaxRowsAvx512.PipelinedRows"/>), three rows
+    /// at once: finishes row f (softmax: <paramref name="yFinish"/> *= <paramref name="a"/>; log-softmax: <paramref name="yFinish"/> =
+    /// (<paramref name="xFinish"/> − <paramref name="a"/>) − <paramref name="b"/>) when <typeparamref name="TFinish"/>; exponentiates row e
+    /// (exp(x − <paramref name="maxExp"/>), stored into <paramref name="yExp"/> for softmax) and returns the sum; takes the max of
+    /// row m into <paramref name="maxOut"/> when <typeparamref name="TMax"/>. The exp's arithmetic hides the other parts' loads
+    /// and stores. Each part runs exactly the arithmetic of <see cref="Scale"/> / <see cref="SubtractMaxAndLogSum"/>,
+    /// <see cref="StoreExpMinusMax"/> / <see cref="SumExpMinusMax"/> (n ≤ <see cref="SumBlock"/>: one block) and <see cref="RowMax"/>,
+    /// vector for vector and accumulator for accumulator: the results are bitwise those of the separate passes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double ScaleExpMax<TScale, TMax>(float* yScale, float scale, float* xExp, float* yExp, float maxExp, float* xMax, nint n, out float maxOut)
-        where TScale : struct, ICompileTimeFlag where TMax : struct, ICompileTimeFlag
+    public static double FinishExpMax<TLog, TFinish, TMax>(float* xFinish, float* yFinish, float a, float b,
+        float* xExp, float* yExp, float maxExp, float* xMax, nint n, out float maxOut)
+        where TLog : struct, ICompileTimeFlag where TFinish : struct, ICompileTimeFlag where TMax : struct, ICompileTimeFlag
     {
         Debug.Assert(n > 0 && n <= SumBlock);
-        bool doScale = TScale.Value, doMax = TMax.Value;
-        Vector512<float> vscale = Vector512.Create(scale), vmax = Vector512.Create(maxExp);
+        bool log = TLog.Value, finish = TFinish.Value, doMax = TMax.Value;
+        Vector512<float> va = Vector512.Create(a), vb = Vector512.Create(b), vmax = Vector512.Create(maxExp);
         Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         Vector512<float> m0 = Vector512.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
         nint i = 0;
@@ -122,35 +124,35 @@ internal static unsafe class SoftmaxRowKernelsAvx512
                 m2 = Avx512F.Max(Vector512.Load(xMax + i + 2 * W), m2);
                 m3 = Avx512F.Max(Vector512.Load(xMax + i + 3 * W), m3);
             }
-            if (doScale)
+            if (finish)
             {
-                (Vector512.Load(yScale + i) * vscale).Store(yScale + i);
-                (Vector512.Load(yScale + i + W) * vscale).Store(yScale + i + W);
-                (Vector512.Load(yScale + i + 2 * W) * vscale).Store(yScale + i + 2 * W);
-                (Vector512.Load(yScale + i + 3 * W) * vscale).Store(yScale + i + 3 * W);
+                (log ? Vector512.Load(xFinish + i) - va - vb : Vector512.Load(yFinish + i) * va).Store(yFinish + i);
+                (log ? Vector512.Load(xFinish + i + W) - va - vb : Vector512.Load(yFinish + i + W) * va).Store(yFinish + i + W);
+                (log ? Vector512.Load(xFinish + i + 2 * W) - va - vb : Vector512.Load(yFinish + i + 2 * W) * va).Store(yFinish + i + 2 * W);
+                (log ? Vector512.Load(xFinish + i + 3 * W) - va - vb : Vector512.Load(yFinish + i + 3 * W) * va).Store(yFinish + i + 3 * W);
             }
             Vector512<float> e0 = ExpRr2P5.Exp(Vector512.Load(xExp + i) - vmax);
             Vector512<float> e1 = ExpRr2P5.Exp(Vector512.Load(xExp + i + W) - vmax);
             Vector512<float> e2 = ExpRr2P5.Exp(Vector512.Load(xExp + i + 2 * W) - vmax);
             Vector512<float> e3 = ExpRr2P5.Exp(Vector512.Load(xExp + i + 3 * W) - vmax);
-            e0.Store(yExp + i); e1.Store(yExp + i + W); e2.Store(yExp + i + 2 * W); e3.Store(yExp + i + 3 * W);
+            if (!log) { e0.Store(yExp + i); e1.Store(yExp + i + W); e2.Store(yExp + i + 2 * W); e3.Store(yExp + i + 3 * W); }
             s0 += e0; s1 += e1; s2 += e2; s3 += e3;
         }
         for (; i <= n - W; i += W)
         {
             if (doMax) m0 = Avx512F.Max(Vector512.Load(xMax + i), m0);
-            if (doScale) (Vector512.Load(yScale + i) * vscale).Store(yScale + i);
+            if (finish) (log ? Vector512.Load(xFinish + i) - va - vb : Vector512.Load(yFinish + i) * va).Store(yFinish + i);
             Vector512<float> e = ExpRr2P5.Exp(Vector512.Load(xExp + i) - vmax);
-            e.Store(yExp + i);
+            if (!log) e.Store(yExp + i);
             s0 += e;
         }
         if (i < n)
         {
             Vector512<float> mask = TailMask(n - i);
             if (doMax) m1 = Avx512F.Max(Avx512F.MaskLoad(xMax + i, mask, Vector512.Create(float.NegativeInfinity)), m1);
-            if (doScale) Avx512F.MaskStore(yScale + i, mask, Avx512F.MaskLoad(yScale + i, mask, Vector512<float>.Zero) * vscale);
+            if (finish) Avx512F.MaskStore(yFinish + i, mask, log ? Avx512F.MaskLoad(xFinish + i, mask, Vector512<float>.Zero) - va - vb : Avx512F.MaskLoad(yFinish + i, mask, Vector512<float>.Zero) * va);
             Vector512<float> e = ExpRr2P5.Exp(Avx512F.MaskLoad(xExp + i, mask, Vector512<float>.Zero) - vmax) & mask;
-            Avx512F.MaskStore(yExp + i, mask, e);
+            if (!log) Avx512F.MaskStore(yExp + i, mask, e);
             s1 += e;
         }
         maxOut = doMax ? HorizontalMax(Avx512F.Max(Avx512F.Max(m0, m1), Avx512F.Max(m2, m3))) : 0f;
