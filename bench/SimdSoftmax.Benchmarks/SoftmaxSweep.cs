@@ -16,7 +16,7 @@ public static class SoftmaxSweep
 
     public static void Run(string[] args)
     {
-        if (args.Contains("threshold")) { Threshold(); return; }
+        if (args.Contains("threshold")) { Threshold(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), args.Contains("log")); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
         if (args.Contains("ab")) { ShortRowsAb(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
@@ -164,11 +164,13 @@ public static class SoftmaxSweep
             }
     }
 
-    /// <summary>Compares the transposed short-row kernel with the per-row kernel for each row length, 64 KB batches.</summary>
-    private static unsafe void Threshold()
+    /// <summary>Compares the transposed short-row kernel with the per-row kernel for each row length (2…24, then every 8th to 64, or the given lengths ≤ 64), 64 KB batches; softmax, or log-softmax with <c>log</c>.</summary>
+    private static unsafe void Threshold(int[] lengths, bool log)
     {
-        Console.WriteLine("cols  short-Avx2 perrow-Avx2 short-Avx512 perrow-Avx512   (G el/s, softmax, 64 KB batch)");
-        for (int n = 2; n <= 64; n += n < 24 ? 1 : 8)
+        Console.WriteLine($"cols  short-Avx2 perrow-Avx2 short-Avx512 perrow-Avx512   (G el/s, {(log ? "log-softmax" : "softmax")}, 64 KB batch)");
+        var all = new List<int>();
+        for (int k = 2; k <= 64; k += k < 24 ? 1 : 8) all.Add(k);
+        foreach (int n in lengths.Length > 0 ? lengths.Where(n => n <= 64) : all)
         {
             int total = SmallFloats / n * n, rows = total / n;
             float[] x = MakeInput(total), y = new float[total];
@@ -178,13 +180,13 @@ public static class SoftmaxSweep
                 float* a = px, b = py;
                 if (KernelPaths.IsSupported(KernelPath.Avx2))
                 {
-                    line += $"{Measure(() => SoftmaxShortRowsAvx2.Rows(a, b, rows, n, false), total),11:F2}";
-                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx2.Row(a + r * n, b + r * n, n, false); }, total),11:F2}";
+                    line += $"{Measure(() => SoftmaxShortRowsAvx2.Rows(a, b, rows, n, log), total),11:F2}";
+                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx2.Row(a + r * n, b + r * n, n, log); }, total),11:F2}";
                 }
                 if (KernelPaths.IsSupported(KernelPath.Avx512))
                 {
-                    line += $"{Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, false), total),13:F2}";
-                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx512.Row(a + r * n, b + r * n, n, false); }, total),13:F2}";
+                    line += $"{Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, log), total),13:F2}";
+                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx512.Row(a + r * n, b + r * n, n, log); }, total),13:F2}";
                 }
             }
             Console.WriteLine(line);
