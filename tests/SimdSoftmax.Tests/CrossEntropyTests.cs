@@ -52,6 +52,58 @@ public class CrossEntropyTests
             }
     }
 
+    /// <summary>
+    /// The kernels on strided rows, as the classifier calls them on its padded score block (row stride ld &gt; C):
+    /// every C 1..70, full 8-row groups and a remainder, gradient into a buffer with another stride and in place.
+    /// The padding between rows and the floats around the block must stay as they were (the classifier relies on
+    /// its zero padding columns), and in place must give bitwise the separate gradient.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public unsafe void Strided_rows_leave_the_padding_and_the_surroundings_alone(KernelPath path)
+    {
+        Paths.Require(path);
+        const float Canary = -777.25f;
+        const int Guard = 19;
+        for (int c = 1; c <= 70; c++)
+            foreach (int n in new[] { 8, 27, 40 })
+            {
+                int ld = c + 1 + c % 5, ldg = c + 3;
+                float[] logits = Data.Uniform(n * c, c * 37 + n, -25f, 25f);
+                int[] labels = Data.Labels(n, c, c + 11 * n);
+                var (loss, grad) = DoubleReference.CrossEntropy(logits, labels, c);
+                float[] s = Data.Filled(2 * Guard + n * ld, Canary), g = Data.Filled(2 * Guard + n * ldg, Canary);
+                for (int i = 0; i < n; i++) logits.AsSpan(i * c, c).CopyTo(s.AsSpan(Guard + i * ld));
+                float[] s0 = (float[])s.Clone();
+                double total, totalInPlace;
+                fixed (float* ps = s, pg = g)
+                fixed (int* py = labels)
+                {
+                    total = SoftmaxCrossEntropy.Rows(path, ps + Guard, py, n, c, ld, pg + Guard, ldg, 1f / n);
+                    Assert.Equal(s0, s); // logits untouched, padding included
+                    totalInPlace = SoftmaxCrossEntropy.Rows(path, ps + Guard, py, n, c, ld, ps + Guard, ld, 1f / n);
+                }
+                string w = $"c={c} n={n} ld={ld}";
+                Assert.True(Math.Abs(total / n - loss) <= 1e-5 * Math.Abs(loss) + 1e-6, $"{w}: loss {total / n} vs {loss}");
+                Assert.Equal(total, totalInPlace);
+                var gotG = new float[n * c];
+                for (int i = 0; i < n; i++)
+                {
+                    g.AsSpan(Guard + i * ldg, c).CopyTo(gotG.AsSpan(i * c));
+                    for (int j = 0; j < c; j++)
+                        Assert.True(BitConverter.SingleToInt32Bits(g[Guard + i * ldg + j]) == BitConverter.SingleToInt32Bits(s[Guard + i * ld + j]),
+                            $"{w}: in place differs at row {i} col {j}");
+                    for (int j = c; j < ld && Guard + i * ld + j < s.Length; j++) Assert.True(s[Guard + i * ld + j] == Canary, $"{w}: s padding row {i} col {j}");
+                    for (int j = c; j < ldg && Guard + i * ldg + j < g.Length; j++) Assert.True(g[Guard + i * ldg + j] == Canary, $"{w}: g padding row {i} col {j}");
+                }
+                Compare.Close(grad, gotG, rtol: 2e-5, atol: 1e-9, w);
+                for (int k = 0; k < Guard; k++)
+                {
+                    Assert.True(s[k] == Canary && g[k] == Canary, $"{w}: canary before at {k}");
+                    Assert.True(s[^(k + 1)] == Canary && g[^(k + 1)] == Canary, $"{w}: canary after at {k}");
+                }
+            }
+    }
+
     [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
     public void Extreme_logits(KernelPath path)
     {

@@ -8,7 +8,8 @@ namespace SimdSoftmax;
 /// <summary>
 /// Cross-entropy on short rows (C ≤ <see cref="MaxClasses"/>, the classifier’s C = 10), 8 rows per iteration, used by both SIMD paths, built on
 /// the softmax family's short-row blocks: the group is transposed in registers into a column-major tile
-/// (<see cref="Transpose8x8Avx2"/>, masked row accesses of their real length), so lane r of column vector j is
+/// (<see cref="SoftmaxShortRowsAvx2.LoadTransposed(float*, nint, int, int, float*)"/>: plain 8-float row accesses for
+/// C ≥ 8, masked ones of the real length below), so lane r of column vector j is
 /// logit (r, j). Row max (<see cref="SoftmaxShortRowsAvx2.ColumnMax"/>), the exponentials
 /// (<see cref="SoftmaxShortRowsAvx2.StoreExpMinusMax"/>), Σ_{j≠y} e_j, the loss terms and the gradient are then
 /// full-width vertical operations, and the gradient tile is transposed back into the rows.
@@ -44,8 +45,7 @@ internal static unsafe class CrossEntropyShortRowsAvx2
         for (int r = 0; r < rows; r += Group)
         {
             float* sr = s + (nint)r * ld;
-            for (int j0 = 0; j0 < c; j0 += Group)
-                Transpose8x8Avx2.LoadRowsToColumns(sr + j0, ld, Group, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, c - j0)), tile + j0 * Group);
+            SoftmaxShortRowsAvx2.LoadTransposed(sr, ld, c, Group, tile);
             Vector256<int> label = Vector256.Load(labels + r);
             Vector256<float> max = SoftmaxShortRowsAvx2.ColumnMax(tile, c);
             Vector256<float> sy = Vector256<float>.Zero;
@@ -78,8 +78,8 @@ internal static unsafe class CrossEntropyShortRowsAvx2
                 Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(j)).AsSingle(), gy, Vector256.Load(col) * inv).Store(col);
             }
             float* gr = g + (nint)r * ldg;
-            for (int j0 = 0; j0 < c; j0 += Group)
-                Transpose8x8Avx2.StoreColumnsToRows(tile + j0 * Group, gr + j0, ldg, Group, SoftmaxRowKernelsAvx2.TailMask(Math.Min(Group, c - j0)));
+            if (c < Group && ldg == c) SoftmaxShortRowsAvx2.StoreTransposedPacked(tile, c, Group, gr);
+            else SoftmaxShortRowsAvx2.StoreTransposed(tile, c, Group, gr, ldg);
         }
         return total;
     }

@@ -13,8 +13,13 @@ namespace SimdSoftmax;
 /// </summary>
 internal static unsafe class SoftmaxRowsAvx2
 {
-    /// <summary>Longest row handled by the transposed short-row kernel (measured crossover, see the softmax-sweep).</summary>
-    public const int ShortRowMaxCols = 40;
+    /// <summary>
+    /// Longest row handled by the transposed short-row kernel: all it takes. It was 40 while that kernel wrote rows with
+    /// vmaskmovps; with plain stores it beats the per-row kernel at every length 41…64 (softmax-sweep threshold [log],
+    /// Zen 4, 64 KB batches, softmax: 41 1.78 vs 0.89, 48 1.85 vs 1.60, 63 1.85 vs 1.38, 64 1.85 vs 1.65 G el/s;
+    /// log-softmax: 41 1.60 vs 0.97, 64 1.76 vs 1.34).
+    /// </summary>
+    public const int ShortRowMaxCols = SoftmaxShortRowsAvx2.MaxCols;
 
     /// <summary>Outputs of at least this many floats (16 MB), written out of place, bypass the cache (non-temporal stores).</summary>
     public const int StreamingMinFloats = 4 << 20;
