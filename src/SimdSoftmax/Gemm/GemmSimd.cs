@@ -34,9 +34,9 @@ internal static unsafe class GemmSimd
                 if (!transB)
                 {
                     // The dot kernel wants columns of B contiguous: transpose the narrow B once (n·k floats).
-                    bt = GemmWorkspace.ForCurrentThread().SkinnyB.Get((long)n * k);
-                    ldbt = k;
-                    GemmSkinny.TransposeB(n, k, b, ldb, bt);
+                    ldbt = GemmSkinny.TransposedBStride(k);
+                    bt = GemmWorkspace.ForCurrentThread().SkinnyB.Get((long)n * ldbt);
+                    GemmSkinny.TransposeB(n, k, b, ldb, bt, ldbt);
                 }
                 var job = new Job(JobKind.SkinnyDot, avx512, transA, transB, m, n, k, alpha, a, lda, bt, ldbt, beta, c, ldc);
                 job.Run(m, GemmSkinny.DotRowUnit, maxThreads);

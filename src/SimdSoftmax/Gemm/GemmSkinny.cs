@@ -194,14 +194,22 @@ internal static unsafe class GemmSkinny
         }
     }
 
-    /// <summary>Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n×k), for <see cref="Dot"/>.</summary>
+    /// <summary>
+    /// Row stride of the transposed narrow B: k plus 64 floats, so the n rows the dot kernel reads side by side do not fall
+    /// into the same L1 sets whenever k·4 bytes is near a multiple of 4 KiB (k = 3073: every row 4 bytes past the previous
+    /// one modulo 4 KiB; Zen 4's 32 KiB 8-way L1 then thrashed on 10 B rows + 4 A rows). Measured on Zen 4, single thread,
+    /// L2-resident 64×3073×10: 39 → 68 GFLOPS (Avx512), 33 → 60 (Avx2); memory-bound shapes within ±5%.
+    /// </summary>
+    public static nint TransposedBStride(int k) => k + 64;
+
+    /// <summary>Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n rows of k, stride <paramref name="ldbt"/>), for <see cref="Dot"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransposeB(int n, int k, float* b, nint ldb, float* bt)
+    public static void TransposeB(int n, int k, float* b, nint ldb, float* bt, nint ldbt)
     {
         for (int p = 0; p < k; p++)
         {
             float* row = b + p * ldb;
-            for (int j = 0; j < n; j++) bt[j * (nint)k + p] = row[j];
+            for (int j = 0; j < n; j++) bt[j * ldbt + p] = row[j];
         }
     }
 
