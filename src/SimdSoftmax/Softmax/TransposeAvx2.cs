@@ -20,83 +20,37 @@ internal static unsafe class Transpose8x8Avx2
 {
     /// <summary>dst[8·k + r] = src[r·stride + k] for the lanes k set in <paramref name="colMask"/> and r &lt; <paramref name="rows"/>; 0 elsewhere.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LoadRowsToColumns(float* src, nint stride, int rows, Vector256<float> colMask, float* dst)
-    {
-        Debug.Assert(rows is >= 1 and <= 8);
-        Vector256<float> r0 = 0 < rows ? Avx.MaskLoad(src + 0 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> r1 = 1 < rows ? Avx.MaskLoad(src + 1 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> r2 = 2 < rows ? Avx.MaskLoad(src + 2 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> r3 = 3 < rows ? Avx.MaskLoad(src + 3 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> r4 = 4 < rows ? Avx.MaskLoad(src + 4 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> r5 = 5 < rows ? Avx.MaskLoad(src + 5 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> r6 = 6 < rows ? Avx.MaskLoad(src + 6 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> r7 = 7 < rows ? Avx.MaskLoad(src + 7 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> v0 = Avx.Shuffle(u0, u2, 0x44), v1 = Avx.Shuffle(u0, u2, 0xEE), v2 = Avx.Shuffle(u1, u3, 0x44), v3 = Avx.Shuffle(u1, u3, 0xEE);
-        Vector256<float> v4 = Avx.Shuffle(u4, u6, 0x44), v5 = Avx.Shuffle(u4, u6, 0xEE), v6 = Avx.Shuffle(u5, u7, 0x44), v7 = Avx.Shuffle(u5, u7, 0xEE);
-        Vector256<float> t0 = Avx.Permute2x128(v0, v4, 0x20), t4 = Avx.Permute2x128(v0, v4, 0x31);
-        Vector256<float> t1 = Avx.Permute2x128(v1, v5, 0x20), t5 = Avx.Permute2x128(v1, v5, 0x31);
-        Vector256<float> t2 = Avx.Permute2x128(v2, v6, 0x20), t6 = Avx.Permute2x128(v2, v6, 0x31);
-        Vector256<float> t3 = Avx.Permute2x128(v3, v7, 0x20), t7 = Avx.Permute2x128(v3, v7, 0x31);
-        t0.Store(dst + 0);
-        t1.Store(dst + 8);
-        t2.Store(dst + 16);
-        t3.Store(dst + 24);
-        t4.Store(dst + 32);
-        t5.Store(dst + 40);
-        t6.Store(dst + 48);
-        t7.Store(dst + 56);
-    }
-
-    /// <summary>dst[r·stride + k] = src[8·k + r] for r &lt; <paramref name="rows"/> and the lanes k set in <paramref name="colMask"/>; nothing else is written.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreColumnsToRows(float* src, float* dst, nint stride, int rows, Vector256<float> colMask)
-    {
-        Debug.Assert(rows is >= 1 and <= 8);
-        Vector256<float> r0 = Vector256.Load(src + 0);
-        Vector256<float> r1 = Vector256.Load(src + 8);
-        Vector256<float> r2 = Vector256.Load(src + 16);
-        Vector256<float> r3 = Vector256.Load(src + 24);
-        Vector256<float> r4 = Vector256.Load(src + 32);
-        Vector256<float> r5 = Vector256.Load(src + 40);
-        Vector256<float> r6 = Vector256.Load(src + 48);
-        Vector256<float> r7 = Vector256.Load(src + 56);
-        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> v0 = Avx.Shuffle(u0, u2, 0x44), v1 = Avx.Shuffle(u0, u2, 0xEE), v2 = Avx.Shuffle(u1, u3, 0x44), v3 = Avx.Shuffle(u1, u3, 0xEE);
-        Vector256<float> v4 = Avx.Shuffle(u4, u6, 0x44), v5 = Avx.Shuffle(u4, u6, 0xEE), v6 = Avx.Shuffle(u5, u7, 0x44), v7 = Avx.Shuffle(u5, u7, 0xEE);
-        Vector256<float> t0 = Avx.Permute2x128(v0, v4, 0x20), t4 = Avx.Permute2x128(v0, v4, 0x31);
-        Vector256<float> t1 = Avx.Permute2x128(v1, v5, 0x20), t5 = Avx.Permute2x128(v1, v5, 0x31);
-        Vector256<float> t2 = Avx.Permute2x128(v2, v6, 0x20), t6 = Avx.Permute2x128(v2, v6, 0x31);
-        Vector256<float> t3 = Avx.Permute2x128(v3, v7, 0x20), t7 = Avx.Permute2x128(v3, v7, 0x31);
-        if (0 < rows) Avx.MaskStore(dst + 0 * stride, colMask, t0);
-        if (1 < rows) Avx.MaskStore(dst + 1 * stride, colMask, t1);
-        if (2 < rows) Avx.MaskStore(dst + 2 * stride, colMask, t2);
-        if (3 < rows) Avx.MaskStore(dst + 3 * stride, colMask, t3);
-        if (4 < rows) Avx.MaskStore(dst + 4 * stride, colMask, t4);
-        if (5 < rows) Avx.MaskStore(dst + 5 * stride, colMask, t5);
-        if (6 < rows) Avx.MaskStore(dst + 6 * stride, colMask, t6);
-        if (7 < rows) Avx.MaskStore(dst + 7 * stride, colMask, t7);
-    }
+    public static void LoadRowsToColumns(float* src, nint stride, int rows, Vector256<float> colMask, float* dst) =>
+        LoadRowsToColumns<FlagOn>(src, stride, rows, colMask, dst);
 
     /// <summary>dst[8·k + r] = src[r·stride + k] for k &lt; 8 and r &lt; <paramref name="rows"/>; 0 for the other rows. Reads exactly 8 floats of each of those rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LoadRowsToColumns(float* src, nint stride, int rows, float* dst)
+    public static void LoadRowsToColumns(float* src, nint stride, int rows, float* dst) =>
+        LoadRowsToColumns<FlagOff>(src, stride, rows, default, dst);
+
+    /// <summary>dst[r·stride + k] = src[8·k + r] for r &lt; <paramref name="rows"/> and the lanes k set in <paramref name="colMask"/>; nothing else is written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreColumnsToRows(float* src, float* dst, nint stride, int rows, Vector256<float> colMask) =>
+        StoreColumnsToRows<FlagOn>(src, dst, stride, rows, colMask);
+
+    /// <summary>dst[r·stride + k] = src[8·k + r] for r &lt; <paramref name="rows"/> and k &lt; 8 (8 whole floats per row); nothing else is written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreColumnsToRows(float* src, float* dst, nint stride, int rows) =>
+        StoreColumnsToRows<FlagOff>(src, dst, stride, rows, default);
+
+    /// <summary>One body for both forms: <typeparamref name="TMasked"/> reads rows with vmaskmovps of <paramref name="colMask"/>, else 8 whole floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadRowsToColumns<TMasked>(float* src, nint stride, int rows, Vector256<float> colMask, float* dst) where TMasked : struct, ICompileTimeFlag
     {
         Debug.Assert(rows is >= 1 and <= 8);
-        Vector256<float> r0 = 0 < rows ? Vector256.Load(src + 0 * stride) : Vector256<float>.Zero;
-        Vector256<float> r1 = 1 < rows ? Vector256.Load(src + 1 * stride) : Vector256<float>.Zero;
-        Vector256<float> r2 = 2 < rows ? Vector256.Load(src + 2 * stride) : Vector256<float>.Zero;
-        Vector256<float> r3 = 3 < rows ? Vector256.Load(src + 3 * stride) : Vector256<float>.Zero;
-        Vector256<float> r4 = 4 < rows ? Vector256.Load(src + 4 * stride) : Vector256<float>.Zero;
-        Vector256<float> r5 = 5 < rows ? Vector256.Load(src + 5 * stride) : Vector256<float>.Zero;
-        Vector256<float> r6 = 6 < rows ? Vector256.Load(src + 6 * stride) : Vector256<float>.Zero;
-        Vector256<float> r7 = 7 < rows ? Vector256.Load(src + 7 * stride) : Vector256<float>.Zero;
+        Vector256<float> r0 = 0 < rows ? LoadRow<TMasked>(src + 0 * stride, colMask) : Vector256<float>.Zero;
+        Vector256<float> r1 = 1 < rows ? LoadRow<TMasked>(src + 1 * stride, colMask) : Vector256<float>.Zero;
+        Vector256<float> r2 = 2 < rows ? LoadRow<TMasked>(src + 2 * stride, colMask) : Vector256<float>.Zero;
+        Vector256<float> r3 = 3 < rows ? LoadRow<TMasked>(src + 3 * stride, colMask) : Vector256<float>.Zero;
+        Vector256<float> r4 = 4 < rows ? LoadRow<TMasked>(src + 4 * stride, colMask) : Vector256<float>.Zero;
+        Vector256<float> r5 = 5 < rows ? LoadRow<TMasked>(src + 5 * stride, colMask) : Vector256<float>.Zero;
+        Vector256<float> r6 = 6 < rows ? LoadRow<TMasked>(src + 6 * stride, colMask) : Vector256<float>.Zero;
+        Vector256<float> r7 = 7 < rows ? LoadRow<TMasked>(src + 7 * stride, colMask) : Vector256<float>.Zero;
         Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
@@ -117,9 +71,8 @@ internal static unsafe class Transpose8x8Avx2
         t7.Store(dst + 56);
     }
 
-    /// <summary>dst[r·stride + k] = src[8·k + r] for r &lt; <paramref name="rows"/> and k &lt; 8 (8 whole floats per row); nothing else is written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreColumnsToRows(float* src, float* dst, nint stride, int rows)
+    private static void StoreColumnsToRows<TMasked>(float* src, float* dst, nint stride, int rows, Vector256<float> colMask) where TMasked : struct, ICompileTimeFlag
     {
         Debug.Assert(rows is >= 1 and <= 8);
         Vector256<float> r0 = Vector256.Load(src + 0);
@@ -140,13 +93,24 @@ internal static unsafe class Transpose8x8Avx2
         Vector256<float> t1 = Avx.Permute2x128(v1, v5, 0x20), t5 = Avx.Permute2x128(v1, v5, 0x31);
         Vector256<float> t2 = Avx.Permute2x128(v2, v6, 0x20), t6 = Avx.Permute2x128(v2, v6, 0x31);
         Vector256<float> t3 = Avx.Permute2x128(v3, v7, 0x20), t7 = Avx.Permute2x128(v3, v7, 0x31);
-        if (0 < rows) t0.Store(dst + 0 * stride);
-        if (1 < rows) t1.Store(dst + 1 * stride);
-        if (2 < rows) t2.Store(dst + 2 * stride);
-        if (3 < rows) t3.Store(dst + 3 * stride);
-        if (4 < rows) t4.Store(dst + 4 * stride);
-        if (5 < rows) t5.Store(dst + 5 * stride);
-        if (6 < rows) t6.Store(dst + 6 * stride);
-        if (7 < rows) t7.Store(dst + 7 * stride);
+        if (0 < rows) StoreRow<TMasked>(dst + 0 * stride, colMask, t0);
+        if (1 < rows) StoreRow<TMasked>(dst + 1 * stride, colMask, t1);
+        if (2 < rows) StoreRow<TMasked>(dst + 2 * stride, colMask, t2);
+        if (3 < rows) StoreRow<TMasked>(dst + 3 * stride, colMask, t3);
+        if (4 < rows) StoreRow<TMasked>(dst + 4 * stride, colMask, t4);
+        if (5 < rows) StoreRow<TMasked>(dst + 5 * stride, colMask, t5);
+        if (6 < rows) StoreRow<TMasked>(dst + 6 * stride, colMask, t6);
+        if (7 < rows) StoreRow<TMasked>(dst + 7 * stride, colMask, t7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LoadRow<TMasked>(float* p, Vector256<float> colMask) where TMasked : struct, ICompileTimeFlag =>
+        TMasked.Value ? Avx.MaskLoad(p, colMask) : Vector256.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TMasked>(float* p, Vector256<float> colMask, Vector256<float> v) where TMasked : struct, ICompileTimeFlag
+    {
+        if (TMasked.Value) Avx.MaskStore(p, colMask, v);
+        else v.Store(p);
     }
 }
