@@ -58,8 +58,13 @@ CS
 dotnet run --project "$consumer" -c Release
 
 step "publish the CLI with NativeAOT"
+# NativeAOT compiles for a fixed instruction set, x86-64-v2 (SSE4.2) unless told otherwise: every IsSupported check above
+# it is false and only the scalar reference would run. IlcInstructionSet=native targets this machine's CPU (an app shipped
+# to other machines would pick x86-64-v3 for the Avx2 path or x86-64-v4 for Avx512; see the README's Package section).
 app=""
-if dotnet publish src/SimdSoftmax.Cli -c Release -r linux-x64 -p:PublishAot=true --artifacts-path "$out/aot-artifacts" -o "$out/aot" >"$out/aot.log" 2>&1; then
+aot=0
+if dotnet publish src/SimdSoftmax.Cli -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet=native --artifacts-path "$out/aot-artifacts" -o "$out/aot" >"$out/aot.log" 2>&1; then
+  aot=1
   app="$out/aot/SimdSoftmax.Cli"
   echo "NativeAOT publish ok: $(du -h "$app" | cut -f1)"
 else
@@ -77,7 +82,16 @@ else
 fi
 
 step "run the published app"
-"$app" info
+"$app" info | tee "$out/info-published.txt"
+if [ "$aot" = 1 ]; then
+  # The published app must run the same kernel paths as the JIT-compiled one on this CPU.
+  jit_paths=$(dotnet run -c Release --project src/SimdSoftmax.Cli -- info | grep '^Paths:')
+  aot_paths=$(grep '^Paths:' "$out/info-published.txt")
+  if [ "$jit_paths" != "$aot_paths" ]; then
+    echo "FAIL: the NativeAOT app runs '$aot_paths', the JIT build '$jit_paths'"
+    exit 1
+  fi
+fi
 "$app" compare --quick
 echo
 echo "pack smoke: OK"
