@@ -18,6 +18,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
     {
         console.WriteLine($"SimdSoftmax compare — {machine.Cpu}; {machine.Runtime}; {machine.Date}");
         console.WriteLine($"ISA: {machine.Isa}; paths: {string.Join(", ", machine.Paths)}");
+        if (InfoCommand.AheadOfTimeIsaNote() is string note) console.WriteLine($"Note: {note}");
         console.WriteLine(string.Create(Inv,
             $"Measured limits (1 thread): FMA peak {machine.FmaPeak256:F0} GFLOPS (256-bit), {machine.FmaPeak512:F0} GFLOPS (512-bit); read {machine.ReadBandwidth:F1} GB/s, copy {machine.CopyBandwidth:F1} GB/s"));
         console.WriteLine($"OpenBLAS: {machine.OpenBlas ?? "not found (apt-get install libopenblas0-pthread to add the native anchor)"}");
