@@ -96,6 +96,25 @@ public class GemmSimdTests
                 }
     }
 
+    /// <summary>
+    /// Shapes for which the AVX-512 path picks each of its tiles (GemmBlocking.ChooseAvx512Tile: 6×64, 12×32, 8×48), with
+    /// their MR/NR edges (exact, −1, +1), every transpose, and 1, 2 and auto threads.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public void Every_avx512_tile_choice_and_its_edges(KernelPath path)
+    {
+        Paths.Require(path);
+        int seed = 9000;
+        var chosen = new HashSet<Avx512Tile>();
+        foreach (var (m, n) in new[] { (64, 64), (65, 63), (59, 129), (36, 32), (37, 31), (35, 97), (48, 48), (97, 47), (8, 49) })
+        {
+            chosen.Add(GemmBlocking.ChooseAvx512Tile(m, n));
+            for (int t = 0; t < 4; t++)
+                CheckGuarded(path, t >= 2, t % 2 == 1, m, n, 37 + t, t == 1 ? -0.5f : 1f, t == 2 ? 0f : 0.25f, t % 2, t % 3, 1, ++seed, threads: t % 3);
+        }
+        Assert.Equal(3, chosen.Count);
+    }
+
     [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
     public void Cache_block_edges_KC_MC_and_k_tails(KernelPath path)
     {

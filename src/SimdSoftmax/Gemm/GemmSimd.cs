@@ -53,13 +53,26 @@ internal static unsafe class GemmSimd
             return;
         }
 
-        int mr = avx512 ? Microkernel8x48Avx512.MR : Microkernel6x16Avx2.MR;
-        int nr = avx512 ? Microkernel8x48Avx512.NR : Microkernel6x16Avx2.NR;
+        // The tile is chosen from the whole problem, never per slab, so the thread count cannot change it (nor, with the
+        // same KC for every tile, a single bit of C).
+        Avx512Tile tile = avx512 ? GemmBlocking.ChooseAvx512Tile(m, n) : Avx512Tile.T8x48;
+        int mr = !avx512 ? Microkernel6x16Avx2.MR : tile switch
+        {
+            Avx512Tile.T6x64 => Microkernel6x64Avx512.MR,
+            Avx512Tile.T12x32 => Microkernel12x32Avx512.MR,
+            _ => Microkernel8x48Avx512.MR,
+        };
+        int nr = !avx512 ? Microkernel6x16Avx2.NR : tile switch
+        {
+            Avx512Tile.T6x64 => Microkernel6x64Avx512.NR,
+            Avx512Tile.T12x32 => Microkernel12x32Avx512.NR,
+            _ => Microkernel8x48Avx512.NR,
+        };
         // Split columns when there are enough NR panels for every thread (each thread packs its own part of B);
         // otherwise split rows at MR multiples.
         bool byColumns = (n + nr - 1) / nr >= Math.Min(maxThreads, Environment.ProcessorCount) * 2 || m < 2 * mr;
         var blocked = new Job(byColumns ? JobKind.BlockedColumns : JobKind.BlockedRows, avx512, transA, transB,
-            m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, tile);
         if (byColumns) blocked.Run(n, nr, maxThreads);
         else blocked.Run(m, mr, maxThreads);
     }
@@ -68,7 +81,7 @@ internal static unsafe class GemmSimd
 
     /// <summary>One multiply, split into slabs along rows or columns of C. A struct: the single-thread path allocates nothing.</summary>
     private readonly struct Job(JobKind kind, bool avx512, bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, Avx512Tile tile = Avx512Tile.T8x48)
     {
         /// <summary>Runs the slabs [s·size, (s+1)·size) of <paramref name="extent"/>, size a multiple of <paramref name="unit"/>.</summary>
         public void Run(int extent, int unit, int maxThreads)
@@ -116,7 +129,13 @@ internal static unsafe class GemmSimd
 
         private void Blocked(int rows, int cols, float* aSlab, float* bSlab, float* cSlab)
         {
-            if (avx512)
+            if (avx512 && tile == Avx512Tile.T6x64)
+                GemmBlocked<Microkernel6x64Avx512>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,
+                    beta, cSlab, ldc, GemmBlocking.Avx512x6x64MC, GemmBlocking.Avx512KC, GemmBlocking.Avx512NC);
+            else if (avx512 && tile == Avx512Tile.T12x32)
+                GemmBlocked<Microkernel12x32Avx512>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,
+                    beta, cSlab, ldc, GemmBlocking.Avx512x12x32MC, GemmBlocking.Avx512KC, GemmBlocking.Avx512NC);
+            else if (avx512)
                 GemmBlocked<Microkernel8x48Avx512>.Multiply(transA, transB, rows, cols, k, alpha, aSlab, lda, bSlab, ldb,
                     beta, cSlab, ldc, GemmBlocking.Avx512MC, GemmBlocking.Avx512KC, GemmBlocking.Avx512NC);
             else
