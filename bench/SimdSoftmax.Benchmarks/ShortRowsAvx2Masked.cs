@@ -27,7 +27,7 @@ internal static unsafe class ShortRowsAvx2Masked
             Vector256<float> max = SoftmaxShortRowsAvx2.ColumnMax(tile, cols);
             if (log)
             {
-                Vector256<float> logSum = LogCephes.Log(SoftmaxShortRowsAvx2.SumExpMinusMax(tile, cols, max));
+                Vector256<float> logSum = LogAtanhSeries.Log(SoftmaxShortRowsAvx2.SumExpMinusMax(tile, cols, max));
                 for (int j = 0; j < cols; j++)
                 {
                     float* c = tile + j * Group;

@@ -55,7 +55,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
             Vector256<float> max = ColumnMax(tile, cols);
             if (log)
             {
-                Vector256<float> logSum = LogCephes.Log(SumExpMinusMax(tile, cols, max));
+                Vector256<float> logSum = LogAtanhSeries.Log(SumExpMinusMax(tile, cols, max));
                 for (int j = 0; j < cols; j++)
                 {
                     float* c = tile + j * Group;

@@ -53,7 +53,7 @@ internal static unsafe class SoftmaxShortRowsAvx512
             Vector512<float> max = ColumnMax(tile, cols);
             if (log)
             {
-                Vector512<float> logSum = LogGetMantissaAvx512.Log(SumExpMinusMax(tile, cols, max));
+                Vector512<float> logSum = LogAtanhSeries.Log(SumExpMinusMax(tile, cols, max));
                 for (int j = 0; j < cols; j++)
                 {
                     float* c = tile + j * Group;

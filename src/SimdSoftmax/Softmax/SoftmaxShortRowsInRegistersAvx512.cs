@@ -177,7 +177,7 @@ internal static unsafe class SoftmaxShortRowsInRegistersAvx512
         Vector512<float> sum = s0 + s1;
         if (log)
         {
-            Vector512<float> logSum = LogGetMantissaAvx512.Log(sum);
+            Vector512<float> logSum = LogAtanhSeries.Log(sum);
             t0 -= logSum;
             if (cols > 1) t1 -= logSum;
             if (cols > 2) t2 -= logSum;
