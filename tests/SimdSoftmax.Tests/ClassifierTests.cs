@@ -214,17 +214,14 @@ public class ClassifierTests
         using var seam = ComposedGemmSeam(path);
         foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Fused, SoftmaxLossForm.Composed, SoftmaxLossForm.Auto })
         {
-            SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, ws, path, form, threads: 1);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, ws, path, form, threads: 1);
-            SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, path, form, threads: 1);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, SteadyState.AllocatedBytes(() =>
+            {
+                SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, ws, path, form, threads: 1);
+                SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, path, form, threads: 1);
+            }));
         }
         float[] g = new float[n * c];
-        SoftmaxCrossEntropy.LossAndGradient(g, y, g, c, path);
-        long b0 = GC.GetAllocatedBytesForCurrentThread();
-        SoftmaxCrossEntropy.LossAndGradient(g, y, g, c, path);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - b0);
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => SoftmaxCrossEntropy.LossAndGradient(g, y, g, c, path)));
     }
 
     [Fact]

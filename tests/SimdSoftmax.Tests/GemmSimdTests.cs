@@ -195,11 +195,7 @@ public class GemmSimdTests
             float[] a = Data.Uniform(m * k, 1), b = Data.Uniform(k * n, 2), c = new float[m * n];
             void Call() => Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, 1f,
                 a, lda, b, ldb, 0.5f, c, n, path, threads: 1);
-            Call();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Call();
-            Call();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = SteadyState.AllocatedBytes(Call);
             Assert.True(allocated == 0, $"{path} ta={ta} tb={tb} {m}x{n}x{k}: {allocated} bytes allocated");
         }
     }

@@ -284,10 +284,7 @@ public class SoftmaxSimdTests
             {
                 if (log) Softmax.LogRows(x, y, cols, path); else Softmax.Rows(x, y, cols, path);
             }
-            Call();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++) Call();
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, SteadyState.AllocatedBytes(Call, calls: 10));
         }
     }
 }
