@@ -17,7 +17,7 @@ namespace SimdSoftmax;
 /// when x is NaN, so the max is never NaN; a NaN entry then gives exp(NaN − max) = NaN in the sum, +∞ gives
 /// max = +∞ and ∞ − ∞ = NaN, and an all −∞ row gives −∞ − (−∞) = NaN — every one of them a NaN sum, hence an all-NaN row.
 /// </remarks>
-internal static unsafe class SoftmaxRowKernelsAvx2
+internal readonly unsafe struct SoftmaxRowKernelsAvx2 : ISoftmaxRowKernels
 {
     private const int W = 8;
     /// <summary>Elements summed in float vector accumulators before the partial sum moves to a double (long rows stay accurate).</summary>
@@ -99,7 +99,7 @@ internal static unsafe class SoftmaxRowKernelsAvx2
     }
 
     /// <summary>
-    /// One sweep of the row pipeline over rows of equal length n (<see cref="SoftmaxRowsAvx2.PipelinedRows"/>), three rows
+    /// One sweep of the row pipeline over rows of equal length n (<see cref="SoftmaxRowPipeline"/>), three rows
     /// at once: finishes row f (softmax: <paramref name="yFinish"/> *= <paramref name="a"/>; log-softmax: <paramref name="yFinish"/> =
     /// (<paramref name="xFinish"/> − <paramref name="a"/>) − <paramref name="b"/>) when <typeparamref name="TFinish"/>; exponentiates row e
     /// (exp(x − <paramref name="maxExp"/>), stored into <paramref name="yExp"/> for softmax) and returns the sum; takes the max of

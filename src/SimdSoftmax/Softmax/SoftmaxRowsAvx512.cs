@@ -52,9 +52,9 @@ internal static unsafe class SoftmaxRowsAvx512
                 return;
             }
             bool stream = x.Length >= StreamingMinFloats && cols >= StreamingMinCols && px != py && ((nint)py & 3) == 0;
-            if (!stream && rows >= 2 && cols <= SoftmaxRowKernelsAvx512.SumBlock)
+            if (!stream && rows >= 2 && cols <= SoftmaxRowPipeline.MaxCols)
             {
-                PipelinedRows(px, py, rows, cols, log);
+                SoftmaxRowPipeline.Rows<SoftmaxRowKernelsAvx512>(px, py, rows, cols, log);
                 return;
             }
             float* buffer = stackalloc float[ScratchFloats + 16];
@@ -66,42 +66,6 @@ internal static unsafe class SoftmaxRowsAvx512
             }
             if (stream) Sse.StoreFence();
         }
-    }
-
-    /// <summary>
-    /// Softmax or log-softmax of <paramref name="rows"/> (≥ 2) rows of n ≤ <see cref="SoftmaxRowKernelsAvx512.SumBlock"/> floats, software
-    /// pipelined across rows: each sweep finishes row r − 1 (scale, or subtract max and log Σ), exponentiates row r and
-    /// takes the max of row r + 1 (<see cref="SoftmaxRowKernelsAvx512.FinishExpMax"/>), so the max and finishing passes ride along with
-    /// the exp's arithmetic instead of costing sweeps of their own. Bitwise the same as <see cref="Row"/> row by row; y may
-    /// be x (rows are disjoint, and each row is read by the max and exp parts before the finishing part writes it).
-    /// </summary>
-    public static void PipelinedRows(float* x, float* y, int rows, nint n, bool log)
-    {
-        if (log) PipelinedRows<FlagOn>(x, y, rows, n);
-        else PipelinedRows<FlagOff>(x, y, rows, n);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PipelinedRows<TLog>(float* x, float* y, int rows, nint n) where TLog : struct, ICompileTimeFlag
-    {
-        Debug.Assert(rows >= 2 && n > 0 && n <= SoftmaxRowKernelsAvx512.SumBlock);
-        bool log = TLog.Value;
-        float max = SoftmaxRowKernelsAvx512.RowMax(x, n), previousMax;
-        double sum = SoftmaxRowKernelsAvx512.FinishExpMax<TLog, FlagOff, FlagOn>(null, null, 0f, 0f, x, y, max, x + n, n, out float nextMax);
-        for (int r = 1; r < rows; r++)
-        {
-            nint o = r * n;
-            previousMax = max;
-            max = nextMax;
-            // Row r − 1's finishing constants: 1/Σ for softmax; max and log Σ for log-softmax.
-            float a = log ? previousMax : (float)(1.0 / sum), b = log ? (float)Math.Log(sum) : 0f;
-            sum = r + 1 < rows
-                ? SoftmaxRowKernelsAvx512.FinishExpMax<TLog, FlagOn, FlagOn>(x + o - n, y + o - n, a, b, x + o, y + o, max, x + o + n, n, out nextMax)
-                : SoftmaxRowKernelsAvx512.FinishExpMax<TLog, FlagOn, FlagOff>(x + o - n, y + o - n, a, b, x + o, y + o, max, null, n, out _);
-        }
-        nint last = (rows - 1) * n;
-        if (log) SoftmaxRowKernelsAvx512.SubtractMaxAndLogSum(x + last, y + last, n, max, (float)Math.Log(sum));
-        else SoftmaxRowKernelsAvx512.Scale(y + last, n, (float)(1.0 / sum));
     }
 
     /// <summary>
