@@ -3,8 +3,8 @@ namespace SimdSoftmax;
 /// <summary>
 /// Cache block sizes per ISA, in one place (BLIS keeps them in config/&lt;arch&gt;/). Loops: NC columns of B (L3) →
 /// KC depth (packed B panel KC×NC) → MC rows of A (packed A block MC×KC, L2) → NR → MR (register tile).
-/// This CPU: 48 KiB L1d and 2 MiB L2 per core, large shared L3. Values chosen by the gemm-sweep measurements quoted
-/// in the README (a KC·NR B micro-panel stays in L1; the MC×KC A block fills part of L2).
+/// Chosen on an Intel Xeon (48 KiB L1d, 2 MiB L2 per core) and checked on an AMD EPYC Zen 4 (32 KiB L1d, 1 MiB L2) by the
+/// gemm-sweep / gemm-tiles measurements quoted here and in the README (the MC×KC A block fills part of L2).
 /// </summary>
 internal static class GemmBlocking
 {
@@ -31,19 +31,31 @@ internal static class GemmBlocking
     /// <summary>AVX-512 6×64 tile: MC×KC A block = 384 KiB.</summary>
     public const int Avx512x6x64MC = 192;
 
+    /// <summary>Register tile (MR rows × NR columns of C) of an AVX-512 tile choice.</summary>
+    public static (int MR, int NR) Shape(Avx512Tile tile) => tile switch
+    {
+        Avx512Tile.T6x64 => (Microkernel6x64Avx512.MR, Microkernel6x64Avx512.NR),
+        Avx512Tile.T12x32 => (Microkernel12x32Avx512.MR, Microkernel12x32Avx512.NR),
+        _ => (Microkernel8x48Avx512.MR, Microkernel8x48Avx512.NR),
+    };
+
     /// <summary>
     /// The AVX-512 register tile for an m×n C: the one with the least padded work, ceil(m/MR)·MR·ceil(n/NR)·NR / (m·n),
     /// weighted by how fast each tile runs on a large problem (1024³, gemm-tiles: Xeon 8×48 153, 6×64 156, 12×32 ≈ 140
     /// GFLOPS; Zen 4 106, 103, 102), so 8×48 wins whenever no tile fits the shape much better. All three use KC = 512,
     /// and with the same KC every tile gives bitwise the same C (one FMA chain per element in k order), so the choice
-    /// never changes a result. Measured on Zen 4 with KC 512, GFLOPS (8×48 → chosen): 64³ 51 → 74 (6×64),
-    /// 100³ 60 → 64 (6×64), 128³ 80 → 90 (6×64), 256³ 92 → 99 (6×64); 512³ and up stay 8×48.
+    /// never changes a result. Measured on Zen 4 with KC 512, GFLOPS (8×48 → chosen): 64³ 50 → 75 (6×64),
+    /// 100³ 60 → 64 (6×64), 128³ 80 → 90 (6×64), 256³ 88 → 99 (6×64), 512³ 98 → 101 (6×64), 1024³ 105 → 105 (6×64, a
+    /// tie); 2048³ stays 8×48.
     /// </summary>
     public static Avx512Tile ChooseAvx512Tile(int m, int n)
     {
-        static double Cost(int m, int n, int mr, int nr, double speed) =>
-            (double)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr) / ((double)m * n) / speed;
-        double c848 = Cost(m, n, 8, 48, 1.00), c664 = Cost(m, n, 6, 64, 0.98), c1232 = Cost(m, n, 12, 32, 0.94);
+        static double Cost(int m, int n, Avx512Tile tile, double speed)
+        {
+            (int mr, int nr) = Shape(tile);
+            return (double)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr) / ((double)m * n) / speed;
+        }
+        double c848 = Cost(m, n, Avx512Tile.T8x48, 1.00), c664 = Cost(m, n, Avx512Tile.T6x64, 0.98), c1232 = Cost(m, n, Avx512Tile.T12x32, 0.94);
         if (c664 < c848 && c664 <= c1232) return Avx512Tile.T6x64;
         if (c1232 < c848) return Avx512Tile.T12x32;
         return Avx512Tile.T8x48;

@@ -56,18 +56,7 @@ internal static unsafe class GemmSimd
         // The tile is chosen from the whole problem, never per slab, so the thread count cannot change it (nor, with the
         // same KC for every tile, a single bit of C).
         Avx512Tile tile = avx512 ? GemmBlocking.ChooseAvx512Tile(m, n) : Avx512Tile.T8x48;
-        int mr = !avx512 ? Microkernel6x16Avx2.MR : tile switch
-        {
-            Avx512Tile.T6x64 => Microkernel6x64Avx512.MR,
-            Avx512Tile.T12x32 => Microkernel12x32Avx512.MR,
-            _ => Microkernel8x48Avx512.MR,
-        };
-        int nr = !avx512 ? Microkernel6x16Avx2.NR : tile switch
-        {
-            Avx512Tile.T6x64 => Microkernel6x64Avx512.NR,
-            Avx512Tile.T12x32 => Microkernel12x32Avx512.NR,
-            _ => Microkernel8x48Avx512.NR,
-        };
+        (int mr, int nr) = avx512 ? GemmBlocking.Shape(tile) : (Microkernel6x16Avx2.MR, Microkernel6x16Avx2.NR);
         // Split columns when there are enough NR panels for every thread (each thread packs its own part of B);
         // otherwise split rows at MR multiples.
         bool byColumns = (n + nr - 1) / nr >= Math.Min(maxThreads, Environment.ProcessorCount) * 2 || m < 2 * mr;

@@ -25,7 +25,8 @@ internal static unsafe class GemmSkinny
     /// <summary>
     /// Rows of A per panel of the dot sweep: the panel's saved accumulators stay in L1/L2 while the op(B) chunk is reused
     /// by every row of it. Each row of the panel is a concurrent memory stream: on AMD EPYC Zen 4 (5000×3073×10, A 61 MB,
-    /// 5 interleaved rounds) 8 rows gave a median 93 GFLOPS Avx512 / 63 Avx2 against 71 / 56 with 32 rows; cache-resident
+    /// 5 interleaved rounds, 2 threads) 8 rows gave a median 93 GFLOPS Avx512 / 63 Avx2 against 71 / 56 with 32 rows;
+    /// single-threaded the whole X·W went 49.8 → 57.9 (Avx512) with this and the B padding (gemm-sweep); cache-resident
     /// shapes (100×784, 64×3073) were within 1%.
     /// </summary>
     public const int DotPanelRows = 8;
@@ -111,15 +112,17 @@ internal static unsafe class GemmSkinny
     /// <summary>
     /// Rows of A (depth) per chunk of the outer-product sweep when A is streamed from memory: few concurrent row streams
     /// (and pages) for the hardware prefetcher and the TLB. Measured on AMD EPYC Zen 4 (3073×5000×10 with transA, A 61 MB):
-    /// 8 rows ≈ 110 GFLOPS Avx512 / 95 Avx2, against 45 / 66 with 32 rows; 6 and 12 in between.
+    /// single thread (gemm-sweep) 56.5 GFLOPS Avx512 / 49.9 Avx2 against 25.1 / 32.1 with 32 rows; 2 threads ≈ 110 / 95
+    /// against 45 / 66, with 6 and 12 rows in between.
     /// </summary>
     public const int OuterDepthChunkStreamed = 8;
     /// <summary>
     /// Rows of A per chunk when A is cache resident (at most <see cref="OuterResidentBytes"/>): the accumulators are reloaded
-    /// less often. Measured on Zen 4: 784×100×10 78 vs 71 GFLOPS, 3073×64×10 65 vs 56 (Avx512) with 32 rather than 8 rows.
+    /// less often. Measured on Zen 4, single thread: 784×100×10 78 vs 71 GFLOPS, 3073×64×10 65 vs 56 (Avx512) with 32 rather
+    /// than 8 rows.
     /// </summary>
     public const int OuterDepthChunkResident = 32;
-    /// <summary>Largest A (bytes read by one call) taken as cache resident for the choice of depth chunk: half the 2 MiB L2 of the machines measured.</summary>
+    /// <summary>Largest A (bytes read by one call or thread slab) taken as cache resident for the choice of depth chunk: Zen 4's 1 MiB L2 (half the Xeon's 2 MiB).</summary>
     public const long OuterResidentBytes = 1 << 20;
 
     /// <summary>
