@@ -164,10 +164,10 @@ public static class SoftmaxSweep
             }
     }
 
-    /// <summary>Compares the transposed short-row kernel with the per-row kernel for each row length (2…24, then every 8th to 64, or the given lengths ≤ 64), 64 KB batches; softmax, or log-softmax with <c>log</c>.</summary>
+    /// <summary>Compares the transposed short-row kernel with the per-row kernels (the row pipeline, as the long-row path runs them) for each row length (2…24, then every 8th to 64, or the given lengths ≤ 64), 64 KB batches; softmax, or log-softmax with <c>log</c>.</summary>
     private static unsafe void Threshold(int[] lengths, bool log)
     {
-        Console.WriteLine($"cols  short-Avx2 perrow-Avx2 short-Avx512 perrow-Avx512   (G el/s, {(log ? "log-softmax" : "softmax")}, 64 KB batch)");
+        Console.WriteLine($"cols  short-Avx2  pipe-Avx2 short-Avx512  pipe-Avx512   (G el/s, {(log ? "log-softmax" : "softmax")}, 64 KB batch)");
         var all = new List<int>();
         for (int k = 2; k <= 64; k += k < 24 ? 1 : 8) all.Add(k);
         foreach (int n in lengths.Length > 0 ? lengths.Where(n => n <= 64) : all)
@@ -181,12 +181,12 @@ public static class SoftmaxSweep
                 if (KernelPaths.IsSupported(KernelPath.Avx2))
                 {
                     line += $"{Measure(() => SoftmaxShortRowsAvx2.Rows(a, b, rows, n, log), total),11:F2}";
-                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx2.Row(a + r * n, b + r * n, n, log); }, total),11:F2}";
+                    line += $"{Measure(() => SoftmaxRowPipeline.Rows<SoftmaxRowKernelsAvx2>(a, b, rows, n, log), total),11:F2}";
                 }
                 if (KernelPaths.IsSupported(KernelPath.Avx512))
                 {
                     line += $"{Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, log), total),13:F2}";
-                    line += $"{Measure(() => { for (int r = 0; r < rows; r++) SoftmaxRowsAvx512.Row(a + r * n, b + r * n, n, log); }, total),13:F2}";
+                    line += $"{Measure(() => SoftmaxRowPipeline.Rows<SoftmaxRowKernelsAvx512>(a, b, rows, n, log), total),13:F2}";
                 }
             }
             Console.WriteLine(line);
