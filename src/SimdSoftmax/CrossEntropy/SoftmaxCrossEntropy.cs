@@ -8,7 +8,7 @@ namespace SimdSoftmax;
 /// An empty batch (N = 0) has loss 0 and an empty gradient. Special values follow <see cref="Softmax"/>:
 /// a true-class logit of −∞ gives loss +∞; +∞ or NaN in a row give NaN.
 /// </remarks>
-public static class SoftmaxCrossEntropy
+public static partial class SoftmaxCrossEntropy
 {
     /// <summary>Mean cross-entropy loss of N rows of <paramref name="classes"/> logits against integer labels.</summary>
     /// <param name="logits">N×C scores, row-major, N = labels.Length.</param>

@@ -9,7 +9,7 @@ namespace SimdSoftmax;
 /// The regularization convention is ½·reg·ΣW² with gradient reg·W; the other common convention
 /// (reg·ΣW² with 2·reg·W) is the same with reg doubled. The bias is not regularized.
 /// </remarks>
-public static class SoftmaxLoss
+public static partial class SoftmaxLoss
 {
     /// <summary>
     /// Classes up to which <see cref="SoftmaxLossForm.Auto"/> picks <see cref="SoftmaxLossForm.Fused"/>; above it,
