@@ -61,10 +61,12 @@ internal static unsafe class GemmBlockingSweep
     {
         fixed (float* pa = a, pb = b, pc = c)
         {
+            // GemmBlocking checks each variant against its tile and the packing buffers are sized from it, so no variant
+            // can write past them.
             if (v.Avx512)
-                GemmBlocked<Microkernel8x48Avx512>.Multiply(false, false, s, s, s, 1f, pa, s, pb, s, 0f, pc, s, v.MC, v.KC, v.NC);
+                GemmBlocked<Microkernel8x48Avx512>.Multiply(false, false, s, s, s, 1f, pa, s, pb, s, 0f, pc, s, new GemmBlocking(8, 48, v.MC, v.KC, v.NC));
             else
-                GemmBlocked<Microkernel6x16Avx2>.Multiply(false, false, s, s, s, 1f, pa, s, pb, s, 0f, pc, s, v.MC, v.KC, v.NC);
+                GemmBlocked<Microkernel6x16Avx2>.Multiply(false, false, s, s, s, 1f, pa, s, pb, s, 0f, pc, s, new GemmBlocking(6, 16, v.MC, v.KC, v.NC));
         }
     }
 

@@ -5,7 +5,7 @@ namespace SimdSoftmax.Benchmarks;
 
 /// <summary>
 /// <c>gemm-tiles</c>: the blocked driver with each candidate microkernel and block size, single thread, thread CPU time,
-/// so the tile and blocking in GemmBlocking are chosen by measurement.
+/// so the tiles and blocking in the tuning table (Tuning.GemmAvx2Tiles / GemmAvx512Tiles) are chosen by measurement.
 /// </summary>
 internal static unsafe class GemmTileSweep
 {
@@ -24,7 +24,7 @@ internal static unsafe class GemmTileSweep
             nint A = (nint)pa, B = (nint)pb, C = (nint)pc;
             void Add<T>(string name, int mc, int kc, int nc) where T : IGemmMicrokernel =>
                 cases.Add(($"{name} MC={mc} KC={kc} NC={nc}", () => GemmBlocked<T>.Multiply(false, false, size, size, size, 1f,
-                    (float*)A, size, (float*)B, size, 0f, (float*)C, size, mc, kc, nc)));
+                    (float*)A, size, (float*)B, size, 0f, (float*)C, size, new GemmBlocking(T.MR, T.NR, mc, kc, nc))));
             if (args.Contains("avx2") || !args.Contains("avx512"))
             {
                 Add<Microkernel6x16Avx2>("6x16 avx2", 144, 256, 3072);
@@ -70,7 +70,7 @@ internal static unsafe class GemmTileSweep
                             PackPanels.PackPanelB(48, false, (float*)B, size, pc, 0, Math.Min(512, size - pc), size, d);
                 }));
                 cases.Add(("8x48 full GEMM", () => GemmBlocked<Microkernel8x48Avx512>.Multiply(false, false, size, size, size, 1f,
-                    (float*)A, size, (float*)B, size, 0f, (float*)C, size, 128, 512, 3072)));
+                    (float*)A, size, (float*)B, size, 0f, (float*)C, size, new GemmBlocking(8, 48, 128, 512, 3072))));
                 double work = 2.0 * size * size * size;
                 var t = new double[cases.Count];
                 Array.Fill(t, double.MaxValue);

@@ -97,7 +97,7 @@ public class GemmSimdTests
     }
 
     /// <summary>
-    /// Shapes for which the AVX-512 path picks each of its tiles (GemmBlocking.ChooseAvx512Tile: 6×64, 12×32, 8×48), with
+    /// Shapes for which the AVX-512 path picks each of its tiles (GemmTile.Choose: 6×64, 12×32, 8×48), with
     /// their MR/NR edges (exact, −1, +1), every transpose, and 1, 2 and auto threads.
     /// </summary>
     [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
@@ -105,14 +105,14 @@ public class GemmSimdTests
     {
         Paths.Require(path);
         int seed = 9000;
-        var chosen = new HashSet<Avx512Tile>();
+        var chosen = new HashSet<string>();
         foreach (var (m, n) in new[] { (64, 64), (65, 63), (59, 129), (36, 32), (37, 31), (35, 97), (48, 48), (97, 47), (8, 49) })
         {
-            chosen.Add(GemmBlocking.ChooseAvx512Tile(m, n));
+            chosen.Add(GemmTile.Choose(Tuning.GemmAvx512Tiles, m, n).Name);
             for (int t = 0; t < 4; t++)
                 CheckGuarded(path, t >= 2, t % 2 == 1, m, n, 37 + t, t == 1 ? -0.5f : 1f, t == 2 ? 0f : 0.25f, t % 2, t % 3, 1, ++seed, threads: t % 3);
         }
-        Assert.Equal(3, chosen.Count);
+        Assert.Equal(Tuning.GemmAvx512Tiles.Length, chosen.Count);
     }
 
     [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
@@ -223,33 +223,30 @@ public class GemmSimdTests
     }
 
     /// <summary>
-    /// The AVX-512 tile candidates kept for the gemm-tiles measurement (12×32, 6×64) are correct too, and every tile
-    /// gives bitwise the same C as the chosen 8×48 with the same KC: each element is one FMA chain in k order whatever
-    /// the tile, so the tile choice (or a thread's slab) never changes a bit.
+    /// Every registered tile of an ISA gives bitwise the same C as the ISA's first tile: they share KC, and each element is
+    /// one FMA chain in k order whatever the tile, so the tile choice (or a thread's slab) never changes a bit.
     /// </summary>
-    [SkippableFact]
-    public unsafe void Avx512_tile_candidates_agree_bitwise_with_the_chosen_tile()
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public unsafe void Every_registered_tile_agrees_bitwise_with_the_first(KernelPath path)
     {
-        Paths.Require(KernelPath.Avx512);
+        Paths.Require(path);
+        GemmTile[] tiles = path == KernelPath.Avx512 ? Tuning.GemmAvx512Tiles : Tuning.GemmAvx2Tiles;
         const int m = 77, n = 101, k = 700;
         float[] a = Data.Uniform(m * k, 11), b = Data.Uniform(k * n, 12), c0 = Data.Uniform(m * n, 13);
-        float[] c8 = (float[])c0.Clone(), c12 = (float[])c0.Clone(), c6 = (float[])c0.Clone();
-        fixed (float* pa = a)
-        fixed (float* pb = b)
-        fixed (float* p8 = c8)
-        fixed (float* p12 = c12)
-        fixed (float* p6 = c6)
-        {
-            GemmBlocked<Microkernel8x48Avx512>.Multiply(false, true, m, n, k, 0.5f, pa, k, pb, k, 0.25f, p8, n, 128, 512, 3072);
-            GemmBlocked<Microkernel12x32Avx512>.Multiply(false, true, m, n, k, 0.5f, pa, k, pb, k, 0.25f, p12, n, 96, 512, 3072);
-            GemmBlocked<Microkernel6x64Avx512>.Multiply(false, true, m, n, k, 0.5f, pa, k, pb, k, 0.25f, p6, n, 192, 512, 3072);
-        }
         double[] expected = DoubleReference.Gemm(false, true, m, n, k, 0.5, a, k, b, k, 0.25, c0, n);
-        Compare.Close(expected, c8, 1e-4, 1e-5, "8x48");
-        for (int i = 0; i < c8.Length; i++)
+        float[]? first = null;
+        foreach (GemmTile tile in tiles)
         {
-            Assert.Equal(BitConverter.SingleToInt32Bits(c8[i]), BitConverter.SingleToInt32Bits(c12[i]));
-            Assert.Equal(BitConverter.SingleToInt32Bits(c8[i]), BitConverter.SingleToInt32Bits(c6[i]));
+            Assert.Equal(tiles[0].Blocking.KC, tile.Blocking.KC);
+            float[] c = (float[])c0.Clone();
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+                tile.Multiply(false, true, m, n, k, 0.5f, pa, k, pb, k, 0.25f, pc, n);
+            Compare.Close(expected, c, 1e-4, 1e-5, tile.Name);
+            first ??= c;
+            for (int i = 0; i < c.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(first[i]) == BitConverter.SingleToInt32Bits(c[i]), $"{tile.Name} differs from {tiles[0].Name} at {i}");
         }
     }
 }

@@ -84,10 +84,11 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Runs a validated call on a resolved path. Internal callers (the classifier) enter here.
-    /// <paramref name="threads"/>: 1 (default) = calling thread only, allocation-free; 0 = automatic; n = up to n.
+    /// Runs a validated call on a resolved path: the one place the GEMM picks its ISA type. Internal callers (the
+    /// classifier) enter here. <paramref name="threads"/>: 1 (default) = calling thread only, allocation-free;
+    /// 0 = automatic; n = up to n.
     /// </summary>
-    internal static unsafe void Run(KernelPath path, bool transA, bool transB, int m, int n, int k, float alpha,
+    internal static void Run(KernelPath path, bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads = 1)
     {
         switch (path)
@@ -96,22 +97,31 @@ public static partial class Gemm
                 GemmScalar.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
                 return;
             case KernelPath.Avx2:
+                RunSimd<Avx2Isa>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+                return;
             case KernelPath.Avx512:
-                if (m == 0 || n == 0) return;
-                if (k == 0 || alpha == 0f)
-                {
-                    GemmScalar.ScaleC(m, n, beta, c, ldc);
-                    return;
-                }
-                fixed (float* pa = a)
-                fixed (float* pb = b)
-                fixed (float* pc = c)
-                {
-                    GemmSimd.Multiply(path == KernelPath.Avx512, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads);
-                }
+                RunSimd<Avx512Isa>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
                 return;
             default:
                 throw new PlatformNotSupportedException($"Gemm has no {path} kernel.");
+        }
+    }
+
+    private static unsafe void RunSimd<TIsa>(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads)
+        where TIsa : IGemmIsa
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f)
+        {
+            GemmScalar.ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            GemmSimd<TIsa>.Multiply(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads);
         }
     }
 }

@@ -5,10 +5,14 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// The BLIS loop nest around a register microkernel: jc (NC columns) → pc (KC depth, pack B) → ic (MC rows, pack A)
-/// → jr (NR) → ir (MR). Generic over the kernel struct so each instantiation is compiled for its tile.
+/// → jr (NR) → ir (MR), with the block sizes of a <see cref="GemmBlocking"/>. Generic over the kernel struct so each
+/// instantiation is compiled for its tile.
 /// </summary>
 internal static unsafe class GemmBlocked<TKernel> where TKernel : IGemmMicrokernel
 {
+    /// <summary>Scratch for a partial (edge) tile: the largest MR×NR any kernel may have.</summary>
+    private const int EdgeTileFloats = 1024;
+
     /// <summary>
     /// C = alpha·op(A)·op(B) + beta·C on a validated sub-problem (m, n, k ≥ 1, alpha ≠ 0), single-threaded.
     /// Every element of C gets the same k-blocked summation order whatever its tile position, so a caller may split C
@@ -16,16 +20,19 @@ internal static unsafe class GemmBlocked<TKernel> where TKernel : IGemmMicrokern
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int mcBlock, int kcBlock, int ncBlock)
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, GemmBlocking blocking)
     {
         int mr = TKernel.MR, nr = TKernel.NR;
         Debug.Assert(m > 0 && n > 0 && k > 0 && alpha != 0f);
-        Debug.Assert(mcBlock % mr == 0 && ncBlock % nr == 0);
-        Debug.Assert(mcBlock * kcBlock <= GemmBlocking.MaxPackedA && kcBlock * ncBlock <= GemmBlocking.MaxPackedB);
-        Debug.Assert(mr * nr <= 1024);
+        // The packed buffers are sized for blocks of MR/NR-multiples; blocking checked against another tile could overrun them.
+        if (blocking.MR != mr || blocking.NR != nr)
+            throw new ArgumentException($"Blocking for a {blocking.MR}×{blocking.NR} tile used with {typeof(TKernel).Name}.", nameof(blocking));
+        if (mr * nr > EdgeTileFloats)
+            throw new NotSupportedException($"{typeof(TKernel).Name}: an MR×NR tile over {EdgeTileFloats} floats does not fit the edge-tile scratch.");
+        int mcBlock = blocking.MC, kcBlock = blocking.KC, ncBlock = blocking.NC;
         GemmWorkspace work = GemmWorkspace.ForCurrentThread();
-        float* packedA = work.A, packedB = work.B;
-        float* tile = stackalloc float[1024];
+        float* packedA = work.PackedA(blocking.PackedAFloats), packedB = work.PackedB(blocking.PackedBFloats);
+        float* tile = stackalloc float[EdgeTileFloats];
 
         for (int jc = 0; jc < n; jc += ncBlock)
         {

@@ -1,66 +1,51 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
 
 /// <summary>
-/// The no-pack ("sup") path for narrow C (n ≤ <see cref="GemmBlocking.SkinnyMaxN"/>, e.g. the classifier's C = 10
-/// classes), where packing would cost as much as the multiply and a 16- or 32-wide register tile would waste lanes.
-/// Both kernels vectorize along a long dimension instead of n: along k for A·op(B) (dot products), along m for
-/// Aᵀ·op(B) (outer products). Each call covers the rows [i0, i1) of C, so threads can split C by rows.
+/// The no-pack ("sup") path for narrow C (n ≤ <see cref="Tuning.GemmSkinnyMaxN"/>, e.g. the classifier's C = 10
+/// classes), where packing would cost as much as the multiply and a 16- or 48-wide register tile would waste lanes.
+/// Both drivers vectorize along a long dimension instead of n: along k for A·op(B) (dot products), along m for
+/// Aᵀ·op(B) (outer products). Each call covers the rows [i0, i1) of C, so threads can split C by rows. Generic over the
+/// kernel struct, which the ISA type (<see cref="IGemmIsa"/>) names.
 /// </summary>
 internal static unsafe class GemmSkinny
 {
+    /// <summary>Most rows, columns or vectors a skinny kernel takes offsets for (the drivers' stack arrays).</summary>
+    private const int MaxOffsets = 8;
+
     /// <summary>Row granularity of a thread's slab of C: every row block starts at a multiple of this.</summary>
     public const int DotRowUnit = 4, OuterRowUnit = 32;
 
-    /// <summary>Width of a packed narrow-B row for the outer kernel of an ISA: n rounded up to the kernel's columns.</summary>
-    public static int OuterBWidth(bool avx512, int n)
-    {
-        int cols = avx512 ? SkinnyOuter32x10Avx512.Cols : SkinnyOuter16x5Avx2.Cols;
-        return (n + cols - 1) / cols * cols;
-    }
-
-    /// <summary>
-    /// Rows of A per panel of the dot sweep: the panel's saved accumulators stay in L1/L2 while the op(B) chunk is reused
-    /// by every row of it. Each row of the panel is a concurrent memory stream: on AMD EPYC Zen 4 (5000×3073×10, A 61 MB,
-    /// 5 interleaved rounds, 2 threads) 8 rows gave a median 93 GFLOPS Avx512 / 63 Avx2 against 71 / 56 with 32 rows;
-    /// single-threaded the whole X·W went 49.8 → 57.9 (Avx512) with this and the B padding (gemm-sweep); cache-resident
-    /// shapes (100×784, 64×3073) were within 1%.
-    /// </summary>
-    public const int DotPanelRows = 8;
-
-    /// <summary>
-    /// k per chunk of the dot sweep: a chunk of op(B)ᵀ (n × 512 floats, 20 KiB for n = 10) stays in L1. Measured
-    /// (gemm-sweep, L2-resident 64×3073×10): 256 and 768 ≈ 60–70 GFLOPS, no chunking ≈ 55–57; shorter chunks pay the
-    /// save/restore of the accumulators too often.
-    /// </summary>
-    public const int DotDepthChunk = 512;
+    /// <summary>Width of a packed narrow-B row for <typeparamref name="TKernel"/>: n rounded up to the kernel's columns.</summary>
+    public static int OuterBWidth<TKernel>(int n) where TKernel : ISkinnyOuterKernel => (n + TKernel.Cols - 1) / TKernel.Cols * TKernel.Cols;
 
     /// <summary>
     /// C[i0..i1, :] = alpha·A[i0..i1, :]·op(B) + beta·C for A stored m×k. <paramref name="bt"/> holds op(B)ᵀ: row j is
     /// column j of op(B), contiguous along k, row stride <paramref name="ldbt"/>. Rows go in panels of
-    /// <see cref="DotPanelRows"/>; within a panel, k goes in chunks of <see cref="DotDepthChunk"/> so each op(B) chunk is
+    /// <see cref="Tuning.GemmDotPanelRows"/>; within a panel, k goes in chunks of <see cref="Tuning.GemmDotDepthChunk"/> so each op(B) chunk is
     /// read from L2 once per panel instead of once per 4 rows (vector accumulators are saved and resumed between chunks).
     /// The k tail (k mod vector width) is added in scalar after the horizontal sum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot(bool avx512, int i0, int i1, int n, int k, float alpha, float* a, nint lda,
+    public static void Dot<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
         float* bt, nint ldbt, float beta, float* c, nint ldc)
+        where TKernel : ISkinnyDotKernel
     {
         Debug.Assert(i0 < i1 && n > 0 && k > 0);
-        int rowsPer = avx512 ? SkinnyDot4x5Avx512.Rows : SkinnyDot2x5Avx2.Rows;
-        int colsPer = avx512 ? SkinnyDot4x5Avx512.Cols : SkinnyDot2x5Avx2.Cols;
-        int lanes = avx512 ? SkinnyDot4x5Avx512.Lanes : SkinnyDot2x5Avx2.Lanes;
+        const int DotPanelRows = Tuning.GemmDotPanelRows, DotDepthChunk = Tuning.GemmDotDepthChunk;
+        int rowsPer = TKernel.Rows, colsPer = TKernel.Cols, lanes = TKernel.Lanes;
+        if (rowsPer > MaxOffsets || colsPer > MaxOffsets || DotPanelRows % rowsPer != 0)
+            throw new NotSupportedException($"{typeof(TKernel).Name}: Rows and Cols must be at most {MaxOffsets} and Rows divide {DotPanelRows}.");
         int groups = (n + colsPer - 1) / colsPer;
         int tile = rowsPer * colsPer * lanes;                 // floats of saved accumulators per (row block, column group)
         int blocksPerPanel = DotPanelRows / rowsPer;
         float* acc = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)blocksPerPanel * groups * tile);
         int kVector = k / lanes * lanes;
-        int* rowOffsets = stackalloc int[8];
-        int* colOffsets = stackalloc int[8];
-        float* sums = stackalloc float[64];
+        int* rowOffsets = stackalloc int[MaxOffsets];
+        int* colOffsets = stackalloc int[MaxOffsets];
+        float* sums = stackalloc float[MaxOffsets];
 
         for (int panel = i0; panel < i1; panel += DotPanelRows)
         {
@@ -77,8 +62,7 @@ internal static unsafe class GemmSkinny
                         int cols = Math.Min(colsPer, n - j);
                         for (int q = 0; q < colsPer; q++) colOffsets[q] = Math.Min(q, cols - 1);
                         float* slot = acc + (block * groups + g) * (nint)tile;
-                        if (avx512) SkinnyDot4x5Avx512.Run(kc, a + i * lda + pc, lda, bt + j * ldbt + pc, ldbt, rowOffsets, colOffsets, slot, pc > 0);
-                        else SkinnyDot2x5Avx2.Run(kc, a + i * lda + pc, lda, bt + j * ldbt + pc, ldbt, rowOffsets, colOffsets, slot, pc > 0);
+                        TKernel.Run(kc, a + i * lda + pc, lda, bt + j * ldbt + pc, ldbt, rowOffsets, colOffsets, slot, pc > 0);
                     }
                 }
             }
@@ -95,9 +79,7 @@ internal static unsafe class GemmSkinny
                         float* ar = a + (i + r) * lda;
                         for (int q = 0; q < cols; q++)
                         {
-                            float sum = kVector == 0 ? 0f : avx512
-                                ? Vector512.Sum(Vector512.Load(slot + (r * colsPer + q) * lanes))
-                                : Vector256.Sum(Vector256.Load(slot + (r * colsPer + q) * lanes));
+                            float sum = kVector == 0 ? 0f : TKernel.Sum(slot + (r * colsPer + q) * lanes);
                             float* bq = bt + (j + q) * ldbt;
                             for (int p = kVector; p < k; p++) sum = MathF.FusedMultiplyAdd(ar[p], bq[p], sum);
                             sums[q] = sum;
@@ -108,22 +90,6 @@ internal static unsafe class GemmSkinny
             }
         }
     }
-
-    /// <summary>
-    /// Rows of A (depth) per chunk of the outer-product sweep when A is streamed from memory: few concurrent row streams
-    /// (and pages) for the hardware prefetcher and the TLB. Measured on AMD EPYC Zen 4 (3073×5000×10 with transA, A 61 MB):
-    /// single thread (gemm-sweep) 56.5 GFLOPS Avx512 / 49.9 Avx2 against 25.1 / 32.1 with 32 rows; 2 threads ≈ 110 / 95
-    /// against 45 / 66, with 6 and 12 rows in between.
-    /// </summary>
-    public const int OuterDepthChunkStreamed = 8;
-    /// <summary>
-    /// Rows of A per chunk when A is cache resident (at most <see cref="OuterResidentBytes"/>): the accumulators are reloaded
-    /// less often. Measured on Zen 4, single thread: 784×100×10 78 vs 71 GFLOPS, 3073×64×10 65 vs 56 (Avx512) with 32 rather
-    /// than 8 rows.
-    /// </summary>
-    public const int OuterDepthChunkResident = 32;
-    /// <summary>Largest A (bytes read by one call or thread slab) taken as cache resident for the choice of depth chunk: Zen 4's 1 MiB L2 (half the Xeon's 2 MiB).</summary>
-    public const long OuterResidentBytes = 1 << 20;
 
     /// <summary>
     /// Packs op(B) (k×n) into <paramref name="dst"/> as k rows of <paramref name="width"/> floats (columns past n are 0),
@@ -144,22 +110,24 @@ internal static unsafe class GemmSkinny
     /// <summary>
     /// C[i0..i1, :] = alpha·Aᵀ[i0..i1, :]·op(B) + beta·C for A stored k×m (row stride lda); <paramref name="bp"/> is op(B)
     /// packed by <see cref="PackNarrowB"/> with row width <paramref name="bWidth"/> (a multiple of the kernel's columns).
-    /// Walks A in chunks of <see cref="OuterDepthChunkStreamed"/> or <see cref="OuterDepthChunkResident"/> rows, strip by strip, accumulating Cᵀ in a per-thread buffer.
+    /// Walks A in chunks of <see cref="Tuning.GemmOuterDepthChunkStreamed"/> or <see cref="Tuning.GemmOuterDepthChunkResident"/> rows, strip by strip, accumulating Cᵀ in a per-thread buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Outer(bool avx512, int i0, int i1, int n, int k, float alpha, float* a, nint lda,
+    public static void Outer<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
         float* bp, int bWidth, float beta, float* c, nint ldc)
+        where TKernel : ISkinnyOuterKernel
     {
         Debug.Assert(i0 < i1 && n > 0 && k > 0);
-        int width = avx512 ? SkinnyOuter32x10Avx512.Width : SkinnyOuter16x5Avx2.Width;
-        int vector = avx512 ? 16 : 8;
-        int colsPer = avx512 ? SkinnyOuter32x10Avx512.Cols : SkinnyOuter16x5Avx2.Cols;
+        int width = TKernel.Width, vector = TKernel.Lanes, colsPer = TKernel.Cols;
+        if (width / vector > MaxOffsets || width % vector != 0)
+            throw new NotSupportedException($"{typeof(TKernel).Name}: Width must be at most {MaxOffsets} vectors of Lanes.");
         Debug.Assert(bWidth % colsPer == 0 && bWidth >= n);
         int vectorEnd = i0 + (i1 - i0) / vector * vector;   // columns [i0, vectorEnd) run in vectors
         nint ctStride = Math.Max(vectorEnd - i0, 1);
         float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)bWidth * ctStride);
-        int* vecOffsets = stackalloc int[8];
-        int depthChunk = (long)k * (i1 - i0) * sizeof(float) <= OuterResidentBytes ? OuterDepthChunkResident : OuterDepthChunkStreamed;
+        int* vecOffsets = stackalloc int[MaxOffsets];
+        int depthChunk = (long)k * (i1 - i0) * sizeof(float) <= Tuning.GemmOuterResidentBytes
+            ? Tuning.GemmOuterDepthChunkResident : Tuning.GemmOuterDepthChunkStreamed;
 
         if (vectorEnd > i0)
         {
@@ -175,8 +143,7 @@ internal static unsafe class GemmSkinny
                     {
                         float* ctStrip = ct + j * ctStride + (i - i0);
                         float* bChunk = bp + (nint)pc * bWidth + j;
-                        if (avx512) SkinnyOuter32x10Avx512.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
-                        else SkinnyOuter16x5Avx2.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
+                        TKernel.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
                     }
                 }
             }
@@ -197,13 +164,9 @@ internal static unsafe class GemmSkinny
         }
     }
 
-    /// <summary>
-    /// Row stride of the transposed narrow B: k plus 64 floats, so the n rows the dot kernel reads side by side do not fall
-    /// into the same L1 sets whenever k·4 bytes is near a multiple of 4 KiB (k = 3073: every row 4 bytes past the previous
-    /// one modulo 4 KiB; Zen 4's 32 KiB 8-way L1 then thrashed on 10 B rows + 4 A rows). Measured on Zen 4, single thread,
-    /// L2-resident 64×3073×10: 39 → 68 GFLOPS (Avx512), 33 → 60 (Avx2); memory-bound shapes within ±5%.
-    /// </summary>
-    public static nint TransposedBStride(int k) => k + 64;
+
+    /// <summary>Row stride of the transposed narrow B: k plus <see cref="Tuning.GemmDotBStridePad"/> (L1 set conflicts).</summary>
+    public static nint TransposedBStride(int k) => k + Tuning.GemmDotBStridePad;
 
     /// <summary>Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n rows of k, stride <paramref name="ldbt"/>), for <see cref="Dot"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -12,11 +12,11 @@ internal sealed unsafe class GemmWorkspace
 
     private readonly PinnedBuffer _packedA = new(), _packedB = new();
 
-    /// <summary>Packed A block (up to <see cref="GemmBlocking.MaxPackedA"/> floats), allocated on the thread's first blocked call.</summary>
-    public float* A => _packedA.Get(GemmBlocking.MaxPackedA);
+    /// <summary>Packed A block of at least <paramref name="floats"/> (<see cref="GemmBlocking.PackedAFloats"/>).</summary>
+    public float* PackedA(long floats) => _packedA.Get(floats);
 
-    /// <summary>Packed B panel (up to <see cref="GemmBlocking.MaxPackedB"/> floats), allocated on the thread's first blocked call.</summary>
-    public float* B => _packedB.Get(GemmBlocking.MaxPackedB);
+    /// <summary>Packed B panel of at least <paramref name="floats"/> (<see cref="GemmBlocking.PackedBFloats"/>).</summary>
+    public float* PackedB(long floats) => _packedB.Get(floats);
 
     /// <summary>Skinny path: the narrow op(B), repacked (shared read-only by the threads of one call).</summary>
     public PinnedBuffer SkinnyB { get; } = new();

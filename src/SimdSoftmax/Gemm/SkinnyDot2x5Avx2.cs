@@ -13,9 +13,11 @@ namespace SimdSoftmax;
 /// the op(B) chunk in L1 across many rows) rounds exactly like one long chain. Rows and columns past the edge are
 /// clamped by the caller to valid ones (their results are discarded), so nothing outside the matrices is read.
 /// </summary>
-internal static unsafe class SkinnyDot2x5Avx2
+internal readonly unsafe struct SkinnyDot2x5Avx2 : ISkinnyDotKernel
 {
-    public const int Rows = 2, Cols = 5, Lanes = 8;
+    public static int Rows => 2;
+    public static int Cols => 5;
+    public static int Lanes => 8;
 
     /// <summary>acc[r·5 + j] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k (k a multiple of 8).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -59,4 +61,6 @@ internal static unsafe class SkinnyDot2x5Avx2
         Vector256.Store(s0_0, acc + 0); Vector256.Store(s0_1, acc + 8); Vector256.Store(s0_2, acc + 16); Vector256.Store(s0_3, acc + 24); Vector256.Store(s0_4, acc + 32);
         Vector256.Store(s1_0, acc + 40); Vector256.Store(s1_1, acc + 48); Vector256.Store(s1_2, acc + 56); Vector256.Store(s1_3, acc + 64); Vector256.Store(s1_4, acc + 72);
     }
+
+    public static float Sum(float* lanes) => Vector256.Sum(Vector256.Load(lanes));
 }

@@ -13,9 +13,11 @@ namespace SimdSoftmax;
 /// the op(B) chunk in L1 across many rows) rounds exactly like one long chain. Rows and columns past the edge are
 /// clamped by the caller to valid ones (their results are discarded), so nothing outside the matrices is read.
 /// </summary>
-internal static unsafe class SkinnyDot4x5Avx512
+internal readonly unsafe struct SkinnyDot4x5Avx512 : ISkinnyDotKernel
 {
-    public const int Rows = 4, Cols = 5, Lanes = 16;
+    public static int Rows => 4;
+    public static int Cols => 5;
+    public static int Lanes => 16;
 
     /// <summary>acc[r·5 + j] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k (k a multiple of 16).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -71,4 +73,6 @@ internal static unsafe class SkinnyDot4x5Avx512
         Vector512.Store(s2_0, acc + 160); Vector512.Store(s2_1, acc + 176); Vector512.Store(s2_2, acc + 192); Vector512.Store(s2_3, acc + 208); Vector512.Store(s2_4, acc + 224);
         Vector512.Store(s3_0, acc + 240); Vector512.Store(s3_1, acc + 256); Vector512.Store(s3_2, acc + 272); Vector512.Store(s3_3, acc + 288); Vector512.Store(s3_4, acc + 304);
     }
+
+    public static float Sum(float* lanes) => Vector512.Sum(Vector512.Load(lanes));
 }

@@ -12,9 +12,11 @@ namespace SimdSoftmax;
 /// Vector offsets past the edge are clamped by the caller to valid ones (they recompute and store the same values),
 /// so nothing outside the matrices is read or written.
 /// </summary>
-internal static unsafe class SkinnyOuter32x10Avx512
+internal readonly unsafe struct SkinnyOuter32x10Avx512 : ISkinnyOuterKernel
 {
-    public const int Width = 32, Cols = 10;
+    public static int Width => 32;
+    public static int Cols => 10;
+    public static int Lanes => 16;
 
     /// <summary>
     /// ct[j·ctStride + off(i)] (+)= Σₚ a[p·lda + off(i)]·b[p·bStride + j] for p in 0..k; with <paramref name="accumulate"/>

@@ -1,0 +1,38 @@
+namespace SimdSoftmax;
+
+/// <summary>
+/// A no-pack dot-product kernel of <see cref="GemmSkinny.Dot{TKernel}"/>: <see cref="Rows"/> rows of A ×
+/// <see cref="Cols"/> columns of op(B), each a dot product vectorized along k in vectors of <see cref="Lanes"/> floats.
+/// </summary>
+internal interface ISkinnyDotKernel
+{
+    static abstract int Rows { get; }
+    static abstract int Cols { get; }
+    static abstract int Lanes { get; }
+
+    /// <summary>
+    /// acc[(r·Cols + j)·Lanes ..] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k (k a multiple of Lanes), a_r the row
+    /// rowOffsets[r] of a and b_j the row colOffsets[j] of bt; with <paramref name="accumulate"/> the chains resume from acc.
+    /// </summary>
+    static abstract unsafe void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate);
+
+    /// <summary>The horizontal sum of one saved accumulator (<see cref="Lanes"/> floats at <paramref name="lanes"/>).</summary>
+    static abstract unsafe float Sum(float* lanes);
+}
+
+/// <summary>
+/// A no-pack outer-product kernel of <see cref="GemmSkinny.Outer{TKernel}"/>: a strip of <see cref="Width"/> columns of
+/// stored A (vectors of <see cref="Lanes"/>) × <see cref="Cols"/> columns of packed op(B), into a transposed C buffer.
+/// </summary>
+internal interface ISkinnyOuterKernel
+{
+    static abstract int Width { get; }
+    static abstract int Cols { get; }
+    static abstract int Lanes { get; }
+
+    /// <summary>
+    /// ct[j·ctStride + off(v)] (+)= Σₚ a[p·lda + off(v)]·b[p·bStride + j] for p in 0..k, off(v) = vecOffsets[v] for each of
+    /// the Width/Lanes vectors; with <paramref name="accumulate"/> the chains resume from ct.
+    /// </summary>
+    static abstract unsafe void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate);
+}

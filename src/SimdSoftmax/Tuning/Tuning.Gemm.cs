@@ -1,0 +1,90 @@
+namespace SimdSoftmax;
+
+// GEMM entries of the tuning table. "Xeon" is the Intel Xeon the blocking was first chosen on (48 KiB L1d, 2 MiB L2 per
+// core); "Zen 4" is the AMD EPYC Zen 4 it was checked on (32 KiB L1d, 1 MiB L2). Both were shared 2-core VMs, so the
+// figures carry about ±10 % noise; every comparison quoted was measured interleaved in one process.
+internal static partial class Tuning
+{
+    /// <summary>
+    /// The AVX2 register tiles: the tile registry of <see cref="Avx2Isa"/> (adding a tile = its kernel file + one line).
+    /// 6×16 with MC 96, KC 512, NC 3072: the MC×KC A block is 192 KiB (L2), the KC×NC B panel 6 MiB (L3). Measured with
+    /// gemm-tiles (Xeon, single thread, thread CPU time): KC 256 → 70–83 GFLOPS, KC 512 (MC 96) → 79–81, KC 1024 → 80
+    /// at 1024³; `gemm-sweep blocking` at 2048³ (Xeon): 96/512/3072 86.5, NC 1024 86.8, NC 512 81.8, MC 48/KC 1024 85.3,
+    /// MC 192/KC 256 73.6 — smaller NC (B panel in L2) does not help.
+    /// </summary>
+    public static readonly GemmTile[] GemmAvx2Tiles =
+    [
+        GemmTile.Of<Microkernel6x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: 1.00),
+    ];
+
+    /// <summary>
+    /// The AVX-512 register tiles, in order of preference on a tie: the tile registry of <see cref="Avx512Isa"/> (adding a
+    /// tile = its kernel file + one line). <see cref="GemmTile.Choose"/> takes the least padded work divided by the
+    /// speed weight, the tile's rate on a large problem relative to 8×48 (1024³, gemm-tiles, single thread: Xeon 8×48 153,
+    /// 6×64 156, 12×32 ≈ 140 GFLOPS; Zen 4 106, 103, 102 — 0.98 and 0.94 sit between the two machines). Every tile uses
+    /// KC 512, so the choice never changes a bit of C (one FMA chain per element in k order). MC per tile keeps the
+    /// MC×KC A block in L2: 8×48 256 KiB, 6×64 384 KiB, 12×32 192 KiB. Xeon, 512³ / 1536³: 8×48 KC 512 174 / 153 against
+    /// 12×32 162 / 148. Zen 4 with KC 512, GFLOPS 8×48 → chosen: 64³ 50 → 75 (6×64), 128³ 80 → 90 (6×64), 256³ 88 → 99
+    /// (6×64), 1024³ 105 → 105 (6×64, a tie); 2048³ stays 8×48. `gemm-sweep blocking` at 2048³ (Xeon): NC 960 and 480
+    /// no better than 3072.
+    /// </summary>
+    public static readonly GemmTile[] GemmAvx512Tiles =
+    [
+        GemmTile.Of<Microkernel8x48Avx512>(mc: 128, kc: 512, nc: 3072, speed: 1.00),
+        GemmTile.Of<Microkernel6x64Avx512>(mc: 192, kc: 512, nc: 3072, speed: 0.98),
+        GemmTile.Of<Microkernel12x32Avx512>(mc: 96, kc: 512, nc: 3072, speed: 0.94),
+    ];
+
+    /// <summary>
+    /// Below this many flops (2·m·n·k) automatic threading stays on the calling thread (and allocates nothing). Handing
+    /// a slab to a pool thread costs on the order of 10–50 µs; 2·160³ flops take ≈ 50 µs on one core at ~160 GFLOPS
+    /// (Xeon), so below it a second thread cannot pay for itself. gemm-sweep's CPU-time estimate gives 1.6× at 256³ and
+    /// 1.8–2.0× from 512³ up (the shared machine was too loaded for a clean wall-clock crossover).
+    /// </summary>
+    public const long GemmParallelThresholdFlops = 2L * 160 * 160 * 160;
+
+    /// <summary>
+    /// Columns (n) at or below which the no-pack skinny path runs instead of the blocked one: up to 16 a 16- or 48-wide
+    /// register tile wastes more lanes than packing saves (the classifier's C = 10 columns is the case that matters).
+    /// </summary>
+    public const int GemmSkinnyMaxN = 16;
+
+    /// <summary>
+    /// Rows of A per panel of the skinny dot sweep: the panel's saved accumulators stay in L1/L2 while the op(B) chunk is
+    /// reused by every row of it. Each row is a concurrent memory stream: Zen 4, 5000×3073×10 (A 61 MB), 5 interleaved
+    /// rounds, 2 threads: 8 rows gave a median 93 GFLOPS Avx512 / 63 Avx2 against 71 / 56 with 32 rows; single-threaded
+    /// X·W went 49.8 → 57.9 (Avx512) with this and the B stride padding; cache-resident shapes (100×784, 64×3073) ±1%.
+    /// </summary>
+    public const int GemmDotPanelRows = 8;
+
+    /// <summary>
+    /// k per chunk of the skinny dot sweep: a chunk of op(B)ᵀ (n × 512 floats, 20 KiB for n = 10) stays in L1. Zen 4,
+    /// gemm-sweep, L2-resident 64×3073×10: 256 and 768 ≈ 60–70 GFLOPS, no chunking ≈ 55–57; shorter chunks pay the
+    /// save/restore of the accumulators too often.
+    /// </summary>
+    public const int GemmDotDepthChunk = 512;
+
+    /// <summary>
+    /// Floats of padding past k in each row of the transposed narrow B, so the n rows the dot kernel reads side by side
+    /// do not fall into the same L1 sets when k·4 bytes is near a multiple of 4 KiB (k = 3073: every row 4 bytes past the
+    /// previous one modulo 4 KiB; Zen 4's 32 KiB 8-way L1 thrashed on 10 B rows + 4 A rows). Zen 4, single thread,
+    /// L2-resident 64×3073×10: 39 → 68 GFLOPS (Avx512), 33 → 60 (Avx2); memory-bound shapes within ±5%.
+    /// </summary>
+    public const int GemmDotBStridePad = 64;
+
+    /// <summary>
+    /// Rows of A (depth) per chunk of the skinny outer-product sweep when A streams from memory: few concurrent row
+    /// streams (and pages) for the hardware prefetcher and the TLB. Zen 4, 3073×5000×10 with transA (A 61 MB): single
+    /// thread 56.5 GFLOPS Avx512 / 49.9 Avx2 against 25.1 / 32.1 with 32 rows; 2 threads ≈ 110 / 95 against 45 / 66.
+    /// </summary>
+    public const int GemmOuterDepthChunkStreamed = 8;
+
+    /// <summary>
+    /// Rows of A per chunk when A is cache resident (at most <see cref="GemmOuterResidentBytes"/>): the accumulators are
+    /// reloaded less often. Zen 4, single thread: 784×100×10 78 vs 71 GFLOPS, 3073×64×10 65 vs 56 (Avx512), 32 vs 8 rows.
+    /// </summary>
+    public const int GemmOuterDepthChunkResident = 32;
+
+    /// <summary>Largest A (bytes read by one call or thread slab) taken as cache resident: Zen 4's 1 MiB L2 (the smaller of the two machines').</summary>
+    public const long GemmOuterResidentBytes = 1 << 20;
+}
