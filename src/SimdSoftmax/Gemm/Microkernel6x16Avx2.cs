@@ -7,7 +7,10 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// The AVX2+FMA register tile: 6×16 of C in 12 Vector256 accumulators (6 rows × 2 vectors),
-/// fed per k by 2 loads of the packed B row and 6 broadcasts of the packed A column. Generated shape; see GemmBlocking.
+/// fed per k by 2 loads of the packed B row and 6 broadcasts of the packed A column.
+/// Written out per ISA and per tile by hand: each accumulator is a named local so the JIT keeps all of them in
+/// registers (an array or a width-generic loop spills them), and the tile shape follows from the register count and
+/// vector width of the ISA. Listed once in the tile registry (Tuning.Gemm.cs), tested by GemmMicrokernelTester.
 /// </summary>
 internal readonly struct Microkernel6x16Avx2 : IGemmMicrokernel
 {

@@ -7,7 +7,10 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// The AVX-512 register tile: 6×64 of C in 24 Vector512 accumulators (6 rows × 4 vectors),
-/// fed per k by 4 loads of the packed B row and 6 broadcasts of the packed A column. Generated shape; see GemmBlocking.
+/// fed per k by 4 loads of the packed B row and 6 broadcasts of the packed A column.
+/// Written out per ISA and per tile by hand: each accumulator is a named local so the JIT keeps all of them in
+/// registers (an array or a width-generic loop spills them), and the tile shape follows from the register count and
+/// vector width of the ISA. Listed once in the tile registry (Tuning.Gemm.cs), tested by GemmMicrokernelTester.
 /// </summary>
 internal readonly struct Microkernel6x64Avx512 : IGemmMicrokernel
 {
@@ -21,6 +24,13 @@ internal readonly struct Microkernel6x64Avx512 : IGemmMicrokernel
     public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Debug.Assert(kc >= 1);
+        // Prefetch the C tile now, so its lines (MR rows ldc apart, often not cached at large n) arrive during the
+        // k loop instead of stalling the final update. Addresses inside the tile only; a prefetch never faults anyway.
+        for (int i = 0; i < MR; i++)
+        {
+            float* row = c + i * ldc;
+            Sse.Prefetch0(row + 0); Sse.Prefetch0(row + 16); Sse.Prefetch0(row + 32); Sse.Prefetch0(row + 48); Sse.Prefetch0(row + NR - 1);
+        }
         Vector512<float> c0_0 = Vector512<float>.Zero, c0_1 = Vector512<float>.Zero, c0_2 = Vector512<float>.Zero, c0_3 = Vector512<float>.Zero;
         Vector512<float> c1_0 = Vector512<float>.Zero, c1_1 = Vector512<float>.Zero, c1_2 = Vector512<float>.Zero, c1_3 = Vector512<float>.Zero;
         Vector512<float> c2_0 = Vector512<float>.Zero, c2_1 = Vector512<float>.Zero, c2_2 = Vector512<float>.Zero, c2_3 = Vector512<float>.Zero;

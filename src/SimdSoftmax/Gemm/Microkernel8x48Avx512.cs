@@ -7,7 +7,10 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// The AVX-512 register tile: 8×48 of C in 24 Vector512 accumulators (8 rows × 3 vectors),
-/// fed per k by 3 loads of the packed B row and 8 broadcasts of the packed A column. Generated shape; see GemmBlocking.
+/// fed per k by 3 loads of the packed B row and 8 broadcasts of the packed A column.
+/// Written out per ISA and per tile by hand: each accumulator is a named local so the JIT keeps all of them in
+/// registers (an array or a width-generic loop spills them), and the tile shape follows from the register count and
+/// vector width of the ISA. Listed once in the tile registry (Tuning.Gemm.cs), tested by GemmMicrokernelTester.
 /// </summary>
 internal readonly struct Microkernel8x48Avx512 : IGemmMicrokernel
 {

@@ -12,6 +12,9 @@ namespace SimdSoftmax;
 /// stored to <c>acc</c> (10 vectors, slot r·5 + j) and, with <c>accumulate</c>, resumed from it, so chunking k (to keep
 /// the op(B) chunk in L1 across many rows) rounds exactly like one long chain. Rows and columns past the edge are
 /// clamped by the caller to valid ones (their results are discarded), so nothing outside the matrices is read.
+/// Written out per ISA by hand: each accumulator is a named local so the JIT keeps all of them in registers, and the
+/// rows × columns it holds follow from the register count and vector width of the ISA. Listed in the ISA type
+/// (Isa/*.Gemm.cs), tested by GemmMicrokernelTester.
 /// </summary>
 internal readonly unsafe struct SkinnyDot2x5Avx2 : ISkinnyDotKernel
 {

@@ -11,6 +11,9 @@ namespace SimdSoftmax;
 /// products (10 accumulators, B values broadcast) into a transposed C buffer <c>ct</c> (row j = column j of C).
 /// Vector offsets past the edge are clamped by the caller to valid ones (they recompute and store the same values),
 /// so nothing outside the matrices is read or written.
+/// Written out per ISA by hand: each accumulator is a named local so the JIT keeps all of them in registers, and the
+/// rows × columns it holds follow from the register count and vector width of the ISA. Listed in the ISA type
+/// (Isa/*.Gemm.cs), tested by GemmMicrokernelTester.
 /// </summary>
 internal readonly unsafe struct SkinnyOuter16x5Avx2 : ISkinnyOuterKernel
 {
