@@ -150,7 +150,7 @@ public class GemmSimdTests
         // The classifier's shapes, scaled down: X·W (n = C = 10) and Xᵀ·dS with transA.
         CheckGuarded(path, false, false, 300, 10, 517, 1f, 0f, 0, 0, 0, 8001);
         CheckGuarded(path, true, false, 517, 10, 300, 1f, 1f, 0, 0, 0, 8002);
-        // Xᵀ·dS with A past GemmSkinny.OuterResidentBytes (1.25 MB): the streamed depth chunk, with a k tail, strided.
+        // Xᵀ·dS with A past Tuning.GemmOuterResidentBytes (1.25 MB): the streamed depth chunk, with a k tail, strided.
         CheckGuarded(path, true, false, 600, 10, 523, 1f, 0.25f, 3, 0, 1, 8003);
     }
 

@@ -19,20 +19,3 @@ internal interface ISkinnyDotKernel
     /// <summary>The horizontal sum of one saved accumulator (<see cref="Lanes"/> floats at <paramref name="lanes"/>).</summary>
     static abstract unsafe float Sum(float* lanes);
 }
-
-/// <summary>
-/// A no-pack outer-product kernel of <see cref="GemmSkinny.Outer{TKernel}"/>: a strip of <see cref="Width"/> columns of
-/// stored A (vectors of <see cref="Lanes"/>) × <see cref="Cols"/> columns of packed op(B), into a transposed C buffer.
-/// </summary>
-internal interface ISkinnyOuterKernel
-{
-    static abstract int Width { get; }
-    static abstract int Cols { get; }
-    static abstract int Lanes { get; }
-
-    /// <summary>
-    /// ct[j·ctStride + off(v)] (+)= Σₚ a[p·lda + off(v)]·b[p·bStride + j] for p in 0..k, off(v) = vecOffsets[v] for each of
-    /// the Width/Lanes vectors; with <paramref name="accumulate"/> the chains resume from ct.
-    /// </summary>
-    static abstract unsafe void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate);
-}
