@@ -71,20 +71,21 @@ internal static class GemmSweep
     }
 
     /// <summary>
-    /// Shapes across the blocking of the packed path (MC 96/128, KC 512, NR 16/48, the skinny limit n ≤ 16): the packing
-    /// of partial panels at the edges of A and B is where an over-read hides. Placement alternates between tail and head.
+    /// Shapes across the blocking of the packed path (every registered tile: MC 96/128/192, KC 512, NR 16/32/48/64, and
+    /// the skinny limit n ≤ 16): the packing of partial panels at the edges of A and B is where an over-read hides.
+    /// Placement alternates between tail and head.
     /// </summary>
     private static void RunLarge(Sweep s)
     {
-        const int capacity = 132 * 520;
+        const int capacity = 200 * 520;
         using var ra = new GuardedRegion(capacity);
         using var rb = new GuardedRegion(capacity);
         using var rc = new GuardedRegion(capacity);
         var g = new Guarded(s, ra, rb, rc);
         int variant = 0;
         foreach (int k in new[] { 511, 513 })
-            foreach (int m in new[] { 95, 97, 127, 129 })
-                foreach (int n in new[] { 17, 47, 49, 97 })
+            foreach (int m in new[] { 95, 97, 127, 129, 191, 193 })
+                foreach (int n in new[] { 17, 31, 47, 49, 63, 65, 97 })
                     for (int t = 0; t < 4; t++)
                     {
                         variant++;
