@@ -97,22 +97,30 @@ public class GemmSimdTests
     }
 
     /// <summary>
-    /// Shapes for which the AVX-512 path picks each of its tiles (GemmTile.Choose: 6×64, 12×32, 8×48), with
-    /// their MR/NR edges (exact, −1, +1), every transpose, and 1, 2 and auto threads.
+    /// For every registered tile of the path's ISA, the first shape (m ≤ 128, 17 ≤ n ≤ 200) for which
+    /// <see cref="GemmTile.Choose"/> picks it, with its MR/NR edges (exact, −1, +1), every transpose, and 1, 2 and auto
+    /// threads. A registered tile that no such shape picks fails here: it would be dead code.
     /// </summary>
     [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
-    public void Every_avx512_tile_choice_and_its_edges(KernelPath path)
+    public void Every_tile_choice_and_its_edges(KernelPath path)
     {
         Paths.Require(path);
+        GemmTile[] tiles = path == KernelPath.Avx512 ? Tuning.GemmAvx512Tiles : Tuning.GemmAvx2Tiles;
         int seed = 9000;
-        var chosen = new HashSet<string>();
-        foreach (var (m, n) in new[] { (64, 64), (65, 63), (59, 129), (36, 32), (37, 31), (35, 97), (48, 48), (97, 47), (8, 49) })
+        foreach (GemmTile tile in tiles)
         {
-            chosen.Add(GemmTile.Choose(Tuning.GemmAvx512Tiles, m, n).Name);
-            for (int t = 0; t < 4; t++)
-                CheckGuarded(path, t >= 2, t % 2 == 1, m, n, 37 + t, t == 1 ? -0.5f : 1f, t == 2 ? 0f : 0.25f, t % 2, t % 3, 1, ++seed, threads: t % 3);
+            (int M, int N)? found = null;
+            for (int m = 1; m <= 128 && found == null; m++)
+                for (int n = Tuning.GemmSkinnyMaxN + 1; n <= 200 && found == null; n++)
+                    if (GemmTile.Choose(tiles, m, n).Name == tile.Name) found = (m, n);
+            Assert.True(found != null, $"{tile.Name} is never chosen for m ≤ 128, n ≤ 200");
+            var (m0, n0) = found.Value;
+            int mr = tile.MR, nr = tile.NR;
+            foreach (var (m, n) in new[] { (m0, n0), (mr, nr), (mr + 1, nr - 1), (2 * mr - 1, 2 * nr + 1), (m0 + mr, n0 + 1) })
+                for (int t = 0; t < 4; t++)
+                    CheckGuarded(path, t >= 2, t % 2 == 1, m, Math.Max(n, 1), 37 + t, t == 1 ? -0.5f : 1f, t == 2 ? 0f : 0.25f,
+                        t % 2, t % 3, 1, ++seed, threads: t % 3);
         }
-        Assert.Equal(Tuning.GemmAvx512Tiles.Length, chosen.Count);
     }
 
     [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
