@@ -250,7 +250,7 @@ public class SoftmaxSimdTests
     public unsafe void Pipelined_rows_are_bitwise_the_per_row_kernel(KernelPath path, bool log)
     {
         Paths.Require(path);
-        int shortest = (path == KernelPath.Avx512 ? SoftmaxRowsAvx512.ShortRowMaxCols : SoftmaxRowsAvx2.ShortRowMaxCols) + 1;
+        int shortest = Tuning.SoftmaxShortRowMaxCols + 1;
         foreach (int cols in new[] { shortest, shortest + 1, 100, 127, 1000, 4095, 4096 })
             foreach (int rows in new[] { 2, 3, 7 })
             {
@@ -259,8 +259,8 @@ public class SoftmaxSimdTests
                 float[] expected = new float[x.Length];
                 fixed (float* px = x, pe = expected)
                     for (int r = 0; r < rows; r++)
-                        if (path == KernelPath.Avx512) SoftmaxRowsAvx512.Row(px + r * cols, pe + r * cols, cols, log);
-                        else SoftmaxRowsAvx2.Row(px + r * cols, pe + r * cols, cols, log);
+                        if (path == KernelPath.Avx512) SoftmaxRows<Avx512Isa, System.Runtime.Intrinsics.Vector512<float>>.Row(px + r * cols, pe + r * cols, cols, log);
+                        else SoftmaxRows<Avx2Isa, System.Runtime.Intrinsics.Vector256<float>>.Row(px + r * cols, pe + r * cols, cols, log);
                 float[] y = new float[x.Length];
                 float[] inPlace = (float[])x.Clone();
                 if (log) { Softmax.LogRows(x, y, cols, path); Softmax.LogRows(inPlace, inPlace, cols, path); }

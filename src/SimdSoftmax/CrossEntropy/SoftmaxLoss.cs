@@ -156,12 +156,13 @@ public static partial class SoftmaxLoss
         Require.NoOverlap(dW, workspace, nameof(dW), nameof(workspace));
         Require.NoOverlap(db, workspace, nameof(db), nameof(workspace));
         Require.Labels(y, c, nameof(y));
+        bool fused = ChooseForm(form, c) == SoftmaxLossForm.Fused;
         return KernelPaths.Resolve(path) switch
         {
             KernelPath.Scalar => SoftmaxLossScalar.Run(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias),
-            var p => ChooseForm(form, c) == SoftmaxLossForm.Fused
-                ? SoftmaxLossFused.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads)
-                : SoftmaxLossComposed.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            var p when !fused => SoftmaxLossComposed.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            KernelPath.Avx512 => SoftmaxLossFused.Run<Avx512Isa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            _ => SoftmaxLossFused.Run<Avx2Isa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
         };
     }
 }

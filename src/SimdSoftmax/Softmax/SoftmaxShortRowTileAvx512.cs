@@ -22,7 +22,7 @@ namespace SimdSoftmax;
 /// columns as needed (column j is the 16-float vector at tile + 16·j), and <see cref="StoreTransposed"/> to write
 /// the rows. The tile must hold <see cref="TileFloats"/> floats, best 64-byte aligned (<see cref="AlignTile"/>).</para>
 /// </remarks>
-internal static unsafe class SoftmaxShortRowsAvx512
+internal static unsafe class SoftmaxShortRowTileAvx512
 {
     /// <summary>Rows per group: one per lane.</summary>
     public const int Group = 16;
@@ -83,7 +83,7 @@ internal static unsafe class SoftmaxShortRowsAvx512
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-            Transpose16x16Avx512.LoadRowsToColumns(x + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)), tile + j0 * Group, end);
+            Transpose16x16Avx512.LoadRowsToColumns(x + j0, cols, rows, TailMask.Of512(Math.Min(Group, cols - j0)), tile + j0 * Group, end);
     }
 
     /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 16) rows at y.</summary>
@@ -92,10 +92,10 @@ internal static unsafe class SoftmaxShortRowsAvx512
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-            Transpose16x16Avx512.StoreColumnsToRows(tile + j0 * Group, y + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)));
+            Transpose16x16Avx512.StoreColumnsToRows(tile + j0 * Group, y + j0, cols, rows, TailMask.Of512(Math.Min(Group, cols - j0)));
     }
 
-    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxRowKernelsAvx512"/>).</summary>
+    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxLongRowKernels{T, V}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector512<float> ColumnMax(float* tile, int cols)
     {

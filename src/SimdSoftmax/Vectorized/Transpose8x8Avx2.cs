@@ -13,8 +13,8 @@ namespace SimdSoftmax;
 /// <remarks>
 /// vmaskmovps stores are microcoded on AMD (Zen 2/3/4): softmax of rows of 10 with masked row loads and stores ran at
 /// 0.50 G el/s (40 MB batch) on a Zen 4 EPYC, 1.46 with plain ones (softmax-sweep ab, interleaved). The short-row kernels use
-/// the unmasked forms for rows of 8 or more (see <see cref="SoftmaxShortRowsAvx2.LoadTransposed(float*, nint, int, int, float*)"/>)
-/// and, for shorter rows, masked loads (cheap) but no masked store per row (<see cref="SoftmaxShortRowsAvx2.StoreTransposedPacked"/>).
+/// the unmasked forms for rows of 8 or more (see <see cref="SoftmaxShortRowTileAvx2.LoadTransposed(float*, nint, int, int, float*)"/>)
+/// and, for shorter rows, masked loads (cheap) but no masked store per row (<see cref="SoftmaxShortRowTileAvx2.StoreTransposedPacked"/>).
 /// </remarks>
 internal static unsafe class Transpose8x8Avx2
 {

@@ -24,7 +24,7 @@ namespace SimdSoftmax;
 /// columns as needed (column j is the 8-float vector at tile + 8·j), and <see cref="StoreTransposed(float*, int, int, float*)"/> to write
 /// the rows. The tile must hold <see cref="TileFloats"/> floats, best 32-byte aligned (<see cref="AlignTile"/>).</para>
 /// </remarks>
-internal static unsafe class SoftmaxShortRowsAvx2
+internal static unsafe class SoftmaxShortRowTileAvx2
 {
     /// <summary>Rows per group: one per lane.</summary>
     public const int Group = 8;
@@ -89,7 +89,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
         Transpose8x8Avx2.StoreColumnsToRows(tile, tile, cols, Group); // reads the 8 columns before the first store
         int count = rows * cols, k = 0;
         for (; k <= count - 8; k += 8) Vector256.Load(tile + k).Store(y + k);
-        if (k < count) Avx.MaskStore(y + k, SoftmaxRowKernelsAvx2.TailMask(count - k), Vector256.Load(tile + k));
+        if (k < count) Avx.MaskStore(y + k, TailMask.Of256(count - k), Vector256.Load(tile + k));
     }
 
     /// <summary>Reads <paramref name="rows"/> (≤ 8) rows of <paramref name="cols"/> at x into the column-major tile; lanes of absent rows are 0.</summary>
@@ -117,7 +117,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
             j0 = cols - Group;
             Transpose8x8Avx2.LoadRowsToColumns(x + j0, stride, rows, tile + j0 * Group);
         }
-        else Transpose8x8Avx2.LoadRowsToColumns(x, stride, rows, SoftmaxRowKernelsAvx2.TailMask(cols), tile);
+        else Transpose8x8Avx2.LoadRowsToColumns(x, stride, rows, TailMask.Of256(cols), tile);
     }
 
     /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 8) rows at y.</summary>
@@ -145,10 +145,10 @@ internal static unsafe class SoftmaxShortRowsAvx2
             j0 = cols - Group;
             Transpose8x8Avx2.StoreColumnsToRows(tile + j0 * Group, y + j0, stride, rows);
         }
-        else Transpose8x8Avx2.StoreColumnsToRows(tile, y, stride, rows, SoftmaxRowKernelsAvx2.TailMask(cols));
+        else Transpose8x8Avx2.StoreColumnsToRows(tile, y, stride, rows, TailMask.Of256(cols));
     }
 
-    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxRowKernelsAvx2"/>).</summary>
+    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxLongRowKernels{T, V}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector256<float> ColumnMax(float* tile, int cols)
     {

@@ -9,7 +9,7 @@ namespace SimdSoftmax;
 /// Softmax / log-softmax of rows of at most <see cref="MaxCols"/> floats (the classifier's C = 10), 16 rows per group,
 /// with the whole group held in zmm registers: 16 row loads, a 16×16 transpose (lane r of column vector j is
 /// x[r, j]), row max, exp, Σ and the scaling as vertical operations on the first cols column vectors, the transpose
-/// back and 16 k-masked row stores. Unlike the tile kernel (<see cref="SoftmaxShortRowsAvx512"/>) nothing goes
+/// back and 16 k-masked row stores. Unlike the tile kernel (<see cref="SoftmaxShortRowTileAvx512"/>) nothing goes
 /// through a stack tile: that kernel spent about half its time storing and reloading the tile and in the calls
 /// around its transposes. The arithmetic (order of the max, the two partial sums, 1/Σ then multiply, (x − max) −
 /// log Σ) is the tile kernel's, so results are bitwise the same.
@@ -24,7 +24,7 @@ namespace SimdSoftmax;
 /// row's real length near the end of the span and skip absent rows. Stores are always k-masked to the row length:
 /// nothing outside y is written, and in place is safe because a group is read whole before it is written.</para>
 /// </remarks>
-internal static unsafe class SoftmaxShortRowsInRegistersAvx512
+internal static unsafe class SoftmaxShortRowRegistersAvx512
 {
     /// <summary>Rows per group: one per lane.</summary>
     public const int Group = 16;
