@@ -214,31 +214,25 @@ public class SoftmaxSimdTests
     }
 
     [SkippableTheory, MemberData(nameof(SimdAndLog))]
-    public unsafe void Spans_ending_at_an_unmapped_page_are_never_read_past(KernelPath path, bool log)
+    public void Spans_ending_at_an_unmapped_page_are_never_read_past(KernelPath path, bool log)
     {
         // Canaries catch stray writes; a stray read only shows when the next page is not mapped: the data ends exactly
         // at a PROT_NONE page, so any read past the span crashes the test process.
         Paths.Require(path);
         Skip.IfNot(OperatingSystem.IsLinux(), "Uses mmap/mprotect.");
-        const int page = 4096;
-        byte* map = GuardPage.Map(4 * page);
-        try
-        {
-            float* limit = (float*)(map + 3 * page);
-            foreach (int cols in new[] { 1, 3, 10, 16, 17, 40, 41, 100, 1000 })
-                foreach (int rows in new[] { 1, 5, 16, 17 })
-                {
-                    int n = rows * cols;
-                    if (n * 4 > 3 * page) continue;
-                    var x = new Span<float>(limit - n, n);
-                    Data.Uniform(n, cols + rows, -5f, 5f).CopyTo(x);
-                    double[] expected = DoubleReference.Softmax(x, cols, log);
-                    if (log) Softmax.LogRows(x, x, cols, path); else Softmax.Rows(x, x, cols, path);
-                    if (log) Compare.Close(expected, x, rtol: 2e-7, atol: 1e-6, $"page end cols={cols} rows={rows}");
-                    else Compare.Close(expected, x, rtol: 2e-5, atol: 1e-37, $"page end cols={cols} rows={rows}");
-                }
-        }
-        finally { GuardPage.Unmap(map, 4 * page); }
+        using var region = new SimdSoftmax.GuardPages.GuardedRegion(1000 * 16);
+        foreach (int cols in new[] { 1, 3, 10, 16, 17, 40, 41, 100, 1000 })
+            foreach (int rows in new[] { 1, 5, 16, 17 })
+            {
+                int n = rows * cols;
+                if (n > region.Capacity) continue;
+                Span<float> x = region.Tail(n);
+                Data.Uniform(n, cols + rows, -5f, 5f).CopyTo(x);
+                double[] expected = DoubleReference.Softmax(x, cols, log);
+                if (log) Softmax.LogRows(x, x, cols, path); else Softmax.Rows(x, x, cols, path);
+                if (log) Compare.Close(expected, x, rtol: 2e-7, atol: 1e-6, $"page end cols={cols} rows={rows}");
+                else Compare.Close(expected, x, rtol: 2e-5, atol: 1e-37, $"page end cols={cols} rows={rows}");
+            }
     }
 
     /// <summary>
@@ -287,27 +281,4 @@ public class SoftmaxSimdTests
             Assert.Equal(0, SteadyState.AllocatedBytes(Call, calls: 10));
         }
     }
-}
-
-/// <summary>Anonymous memory whose last page is made inaccessible (Linux).</summary>
-internal static unsafe partial class GuardPage
-{
-    public static byte* Map(int bytes)
-    {
-        void* p = mmap(null, (nuint)bytes, 3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
-        if (p == (void*)-1) throw new InvalidOperationException("mmap failed");
-        if (mprotect((byte*)p + bytes - 4096, 4096, 0 /* PROT_NONE */) != 0) throw new InvalidOperationException("mprotect failed");
-        return (byte*)p;
-    }
-
-    public static void Unmap(byte* p, int bytes) => munmap(p, (nuint)bytes);
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial void* mmap(void* addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial int mprotect(void* addr, nuint length, int prot);
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial int munmap(void* addr, nuint length);
 }

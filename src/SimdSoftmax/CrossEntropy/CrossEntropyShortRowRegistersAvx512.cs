@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: it holds 16 rows in zmm registers with the transpose written out inline, which needs AVX-512's 32 registers.
 /// Cross-entropy loss (and gradient) on rows of at most <see cref="MaxClasses"/> logits (the classifier's C = 10),
 /// 16 rows per group held in zmm registers, as <see cref="SoftmaxShortRowRegistersAvx512"/>: 16 row loads, a
 /// 16×16 transpose (lane r of column vector j is logit (r, j)), row max, s_y, e = exp(s − max), Σ_{j≠y} e_j and e_y,

@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: built on the AVX2 softmax tile's blocks (8×8 ymm transposes); the AVX-512 path calls it too for 17..64 classes (see <see cref="Avx512Isa.CrossEntropyShortRows"/>).
 /// Cross-entropy on short rows (C ≤ <see cref="MaxClasses"/>, the classifier’s C = 10), 8 rows per iteration, used by both SIMD paths, built on
 /// the softmax family's short-row blocks: the group is transposed in registers into a column-major tile
 /// (<see cref="SoftmaxShortRowTileAvx2.LoadTransposed(float*, nint, int, int, float*)"/>: plain 8-float row accesses for
@@ -26,7 +27,7 @@ internal static unsafe class CrossEntropyShortRowTileAvx2
     /// <summary>
     /// Longest row sent here (the per-row kernel takes longer ones): the transposed tile supports 64 columns, and at
     /// C = 17…64 this kernel measured up to 2× the per-row kernel (softmax-sweep short 17 24 32 48 64: e.g. rows of 17
-    /// 0.43 → 0.85 G el/s on AVX2, 0.42 → 0.96 on AVX-512; it was 16 before).
+    /// 0.43 → 0.85 G el/s on AVX2, 0.42 → 0.96 on AVX-512).
     /// </summary>
     public const int MaxClasses = Tuning.CrossEntropyShortRowMaxClasses;
 

@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: its group is the 8×8 ymm transpose (<see cref="Transpose8x8Avx2"/>, vmaskmovps rows), whose shuffles have no 512-bit counterpart of the same shape.
 /// Softmax of short rows (cols ≤ <see cref="MaxCols"/>, the classifier's C = 10), 8 rows per iteration.
 /// The 8 rows are transposed in registers, 8 columns at a time, into a column-major tile (tile[j·8 + r] =
 /// x[r, j]), so every row-wise operation becomes a full-width vertical one: lane r of column vector j is x[r, j].

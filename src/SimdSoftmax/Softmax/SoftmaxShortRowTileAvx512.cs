@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: its group is the 16×16 zmm transpose (<see cref="Transpose16x16Avx512"/>, k-masked rows), whose 128-bit block shuffles have no 256-bit counterpart of the same shape.
 /// Softmax of short rows (cols ≤ <see cref="MaxCols"/>, the classifier's C = 10), 16 rows per iteration.
 /// The 16 rows are transposed in registers, 16 columns at a time, into a column-major tile (tile[j·16 + r] =
 /// x[r, j]), so every row-wise operation becomes a full-width vertical one: lane r of column vector j is x[r, j].

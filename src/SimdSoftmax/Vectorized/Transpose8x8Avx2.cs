@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: the shuffle network of a transpose is specific to the register width.
 /// 8×8 float transposes between rows in memory and a column-major tile, in ymm registers: unpack, shufps,
 /// then 128-bit lane swaps (24 shuffles). The masked overloads read and write rows with vmaskmovps of their real
 /// width; the unmasked ones move 8 whole floats per row with plain vmovups.
