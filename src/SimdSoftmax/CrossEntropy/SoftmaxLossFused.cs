@@ -26,17 +26,12 @@ namespace SimdSoftmax;
 internal static unsafe class SoftmaxLossFused
 {
     /// <summary>Upper bound on lanes (and so on useful threads).</summary>
-    public const int MaxLanes = 4;
+    public const int MaxLanes = Tuning.ClassifierMaxLanes;
     /// <summary>A lane gets at least this many rows, so small batches keep a single partial.</summary>
-    public const int RowsPerLane = 512;
+    public const int RowsPerLane = Tuning.ClassifierRowsPerLane;
     private const int MaxClassTile = 10, MaxWidth = 16;
-    /// <summary>Bytes of X per row block: stays in the 1 MiB L2 next to packed Wᵀ and the dWᵀ partial.</summary>
-    private const int BlockBytes = 384 * 1024;
-    /// <summary>
-    /// Bytes of packed Wᵀ per forward chunk of D: stays in the 48 KiB L1 while the row pairs stream past it. 32 KiB holds
-    /// all of W for MNIST (C = 10, D = 784), so each row of X is then read in one sequential stream.
-    /// </summary>
-    private const int ChunkBytes = 32 * 1024;
+    private const int BlockBytes = Tuning.ClassifierBlockBytes;
+    private const int ChunkBytes = Tuning.ClassifierChunkBytes;
 
     public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
 
