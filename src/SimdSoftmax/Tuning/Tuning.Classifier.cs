@@ -22,6 +22,16 @@ internal static partial class Tuning
     /// </summary>
     public const int ClassifierChunkBytes = L1Bytes;
 
+    /// <summary>
+    /// Classes up to which the classifier's Auto form is the fused one (<c>SoftmaxLoss.FusedMaxClasses</c>). AMD EPYC
+    /// Zen 4, single thread, <c>classifier-sweep quick NxDxC</c>, ms composed vs fused on AVX-512 (AVX2): N×D = 4000×784 —
+    /// C = 32: 15.3 vs 10.7 (13.0 vs 9.8); 40: 21.7 vs 10.3 (22.5 vs 10.8); 48: 16.8 vs 15.3 (16.2 vs 11.7);
+    /// 64: 19.2 vs 25.6 (26.7 vs 20.0). N×D = 2000×3073 — 32: 30.5 vs 23.6; 40: 23.6 vs 15.1; 48: 24.9 vs 25.5 (a tie);
+    /// 64: 21.8 vs 24.6. AVX-512 crosses at about 48; 40 (a multiple of the AVX-512 class tile of 10, so no padded
+    /// classes) keeps the fused form only where it clearly wins. Figures from a loaded 2-core machine: ±10%.
+    /// </summary>
+    public const int ClassifierFusedMaxClasses = 40;
+
     /// <summary>Upper bound on the fused classifier's lanes (row ranges with their own dW partial), and so on its useful threads.</summary>
     public const int ClassifierMaxLanes = 4;
 
