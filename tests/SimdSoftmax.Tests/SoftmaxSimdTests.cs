@@ -1,3 +1,5 @@
+using SimdSoftmax.GuardPages;
+
 namespace SimdSoftmax.Tests;
 
 /// <summary>
@@ -8,7 +10,6 @@ namespace SimdSoftmax.Tests;
 public class SoftmaxSimdTests
 {
     private const int Guard = 67;                 // canary floats on each side: more than one zmm, odd on purpose
-    private const float Canary = -12345.678f;
     private static readonly int[] s_lengths = [.. Enumerable.Range(1, 70), 127, 128, 129, 1000];
 
     public static TheoryData<KernelPath, bool> SimdAndLog()
@@ -26,18 +27,17 @@ public class SoftmaxSimdTests
     private static float[] RunGuarded(KernelPath path, bool log, float[] x, int cols, bool inPlace)
     {
         int n = x.Length;
-        float[] xb = Data.Filled(n + 2 * Guard, Canary);
-        x.CopyTo(xb, Guard);
-        float[] yb = inPlace ? xb : Data.Filled(n + 2 * Guard, Canary);
+        float[] xb = Canary.Surround(x, Guard);
+        float[] yb = inPlace ? xb : Canary.Surround(new float[n], Guard);
         Span<float> ys = yb.AsSpan(Guard, n);
         ReadOnlySpan<float> xs = xb.AsSpan(Guard, n);
         if (log) Softmax.LogRows(xs, ys, cols, path); else Softmax.Rows(xs, ys, cols, path);
         foreach (float[] buffer in inPlace ? new[] { xb } : new[] { xb, yb })
-            for (int i = 0; i < Guard; i++)
-            {
-                Assert.True(BitConverter.SingleToInt32Bits(buffer[i]) == BitConverter.SingleToInt32Bits(Canary), $"canary before the span overwritten at -{Guard - i}");
-                Assert.True(BitConverter.SingleToInt32Bits(buffer[Guard + n + i]) == BitConverter.SingleToInt32Bits(Canary), $"canary after the span overwritten at +{i}");
-            }
+        {
+            int before = Canary.FirstChanged(buffer.AsSpan(0, Guard)), after = Canary.FirstChanged(buffer.AsSpan(Guard + n));
+            Assert.True(before < 0, $"canary before the span overwritten at -{Guard - before}");
+            Assert.True(after < 0, $"canary after the span overwritten at +{after}");
+        }
         if (!inPlace) Assert.Equal(x, xb.AsSpan(Guard, n).ToArray()); // input untouched
         return ys.ToArray();
     }
@@ -220,7 +220,7 @@ public class SoftmaxSimdTests
         // at a PROT_NONE page, so any read past the span crashes the test process.
         Paths.Require(path);
         Skip.IfNot(OperatingSystem.IsLinux(), "Uses mmap/mprotect.");
-        using var region = new SimdSoftmax.GuardPages.GuardedRegion(1000 * 16);
+        using var region = new GuardedRegion(1000 * 16);
         foreach (int cols in new[] { 1, 3, 10, 16, 17, 40, 41, 100, 1000 })
             foreach (int rows in new[] { 1, 5, 16, 17 })
             {
