@@ -11,8 +11,8 @@ namespace SimdSoftmax;
 /// the softmax family's short-row blocks: the group is transposed in registers into a column-major tile
 /// (<see cref="SoftmaxShortRowTileAvx2.LoadTransposed(float*, nint, int, int, float*)"/>: plain 8-float row accesses for
 /// C ≥ 8, masked ones of the real length below), so lane r of column vector j is
-/// logit (r, j). Row max (<see cref="SoftmaxShortRowTileAvx2.ColumnMax"/>), the exponentials
-/// (<see cref="SoftmaxShortRowTileAvx2.StoreExpMinusMax"/>), Σ_{j≠y} e_j, the loss terms and the gradient are then
+/// logit (r, j). Row max (<see cref="ShortRowTileColumns{T, V}.ColumnMax"/>), the exponentials
+/// (<see cref="ShortRowTileColumns{T, V}.StoreExpMinusMax"/>), Σ_{j≠y} e_j, the loss terms and the gradient are then
 /// full-width vertical operations, and the gradient tile is transposed back into the rows.
 /// </summary>
 /// <remarks>
@@ -48,11 +48,11 @@ internal static unsafe class CrossEntropyShortRowTileAvx2
             float* sr = s + (nint)r * ld;
             SoftmaxShortRowTileAvx2.LoadTransposed(sr, ld, c, Group, tile);
             Vector256<int> label = Vector256.Load(labels + r);
-            Vector256<float> max = SoftmaxShortRowTileAvx2.ColumnMax(tile, c);
+            Vector256<float> max = ShortRowTileColumns<Avx2Isa, Vector256<float>>.ColumnMax(tile, c);
             Vector256<float> sy = Vector256<float>.Zero;
             for (int j = 0; j < c; j++)
                 sy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(j)).AsSingle(), Vector256.Load(tile + j * Group), sy);
-            SoftmaxShortRowTileAvx2.StoreExpMinusMax(tile, c, max);
+            ShortRowTileColumns<Avx2Isa, Vector256<float>>.StoreExpMinusMax(tile, c, max);
             Vector256<float> others = Vector256<float>.Zero, ey = Vector256<float>.Zero;
             for (int j = 0; j < c; j++)
             {

@@ -20,8 +20,8 @@ namespace SimdSoftmax;
 /// its own rows: nothing outside the span is accessed. Lanes of missing rows are zeros and their results are
 /// dropped.</para>
 /// <para>Building blocks for other row-wise kernels on short rows (cross-entropy on logits): call
-/// <see cref="LoadTransposed(float*, int, int, float*)"/> for a group, then <see cref="ColumnMax"/>, <see cref="SumExpMinusMax"/> or
-/// <see cref="StoreExpMinusMax"/> (each returns one value per row in the lanes of a vector), modify the tile's
+/// <see cref="LoadTransposed(float*, int, int, float*)"/> for a group, then <see cref="ShortRowTileColumns{T, V}.ColumnMax"/>, <see cref="ShortRowTileColumns{T, V}.SumExpMinusMax"/> or
+/// <see cref="ShortRowTileColumns{T, V}.StoreExpMinusMax"/> (each returns one value per row in the lanes of a vector), modify the tile's
 /// columns as needed (column j is the 8-float vector at tile + 8·j), and <see cref="StoreTransposed(float*, int, int, float*)"/> to write
 /// the rows. The tile must hold <see cref="TileFloats"/> floats, best 32-byte aligned (<see cref="AlignTile"/>).</para>
 /// </remarks>
@@ -53,25 +53,7 @@ internal static unsafe class SoftmaxShortRowTileAvx2
             int n = Math.Min(Group, rows - r0);
             nint offset = (nint)r0 * cols;
             LoadTransposed(x + offset, cols, n, tile);
-            Vector256<float> max = ColumnMax(tile, cols);
-            if (log)
-            {
-                Vector256<float> logSum = LogAtanhSeries.Log(SumExpMinusMax(tile, cols, max));
-                for (int j = 0; j < cols; j++)
-                {
-                    float* c = tile + j * Group;
-                    (Vector256.Load(c) - max - logSum).Store(c);
-                }
-            }
-            else
-            {
-                Vector256<float> inverse = Vector256<float>.One / StoreExpMinusMax(tile, cols, max);
-                for (int j = 0; j < cols; j++)
-                {
-                    float* c = tile + j * Group;
-                    (Vector256.Load(c) * inverse).Store(c);
-                }
-            }
+            ShortRowTileColumns<Avx2Isa, Vector256<float>>.Softmax(tile, cols, log);
             if (cols >= Group) StoreTransposed(tile, cols, n, y + offset);
             else StoreTransposedPacked(tile, cols, n, y + offset);
         }
@@ -147,51 +129,5 @@ internal static unsafe class SoftmaxShortRowTileAvx2
             Transpose8x8Avx2.StoreColumnsToRows(tile + j0 * Group, y + j0, stride, rows);
         }
         else Transpose8x8Avx2.StoreColumnsToRows(tile, y, stride, rows, TailMask.Of256(cols));
-    }
-
-    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxLongRowKernels{T, V}"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector256<float> ColumnMax(float* tile, int cols)
-    {
-        Vector256<float> m0 = Vector256.Create(float.NegativeInfinity), m1 = m0;
-        int j = 0;
-        for (; j + 1 < cols; j += 2)
-        {
-            m0 = Avx.Max(Vector256.Load(tile + j * Group), m0);
-            m1 = Avx.Max(Vector256.Load(tile + (j + 1) * Group), m1);
-        }
-        if (j < cols) m0 = Avx.Max(Vector256.Load(tile + j * Group), m0);
-        return Avx.Max(m0, m1);
-    }
-
-    /// <summary>Per-row Σ exp(x − max), overwriting each column with its exponentials.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector256<float> StoreExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: true);
-
-    /// <summary>Per-row Σ exp(x − max); the tile is left as it is.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector256<float> SumExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: false);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpMinusMax(float* tile, int cols, Vector256<float> max, bool store)
-    {
-        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0;
-        int j = 0;
-        for (; j + 1 < cols; j += 2)
-        {
-            float* c = tile + j * Group;
-            Vector256<float> e0 = ExpRr2P5.Exp(Vector256.Load(c) - max);
-            Vector256<float> e1 = ExpRr2P5.Exp(Vector256.Load(c + Group) - max);
-            if (store) { e0.Store(c); e1.Store(c + Group); }
-            s0 += e0; s1 += e1;
-        }
-        if (j < cols)
-        {
-            float* c = tile + j * Group;
-            Vector256<float> e = ExpRr2P5.Exp(Vector256.Load(c) - max);
-            if (store) e.Store(c);
-            s0 += e;
-        }
-        return s0 + s1;
     }
 }

@@ -27,6 +27,7 @@ internal unsafe interface IVectorOps<V> where V : struct
     static abstract V Add(V a, V b);
     static abstract V Subtract(V a, V b);
     static abstract V Multiply(V a, V b);
+    static abstract V Divide(V a, V b);
     static abstract V And(V a, V b);
     /// <summary>a &amp; ~b.</summary>
     static abstract V AndNot(V a, V b);
@@ -34,6 +35,8 @@ internal unsafe interface IVectorOps<V> where V : struct
     static abstract V Max(V a, V b);
     /// <summary>exp by <see cref="ExpRr2P5"/>.</summary>
     static abstract V Exp(V x);
+    /// <summary>log by <see cref="LogAtanhSeries"/>.</summary>
+    static abstract V Log(V x);
     /// <summary>Sum of the lanes (the runtime's Vector.Sum order).</summary>
     static abstract float Sum(V v);
     /// <summary>Largest lane (<see cref="SimdSoftmax.HorizontalMax"/>).</summary>
