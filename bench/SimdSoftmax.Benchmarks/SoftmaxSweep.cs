@@ -89,7 +89,7 @@ public static class SoftmaxSweep
                 }
                 if (KernelPaths.IsSupported(KernelPath.Avx512) && n <= SoftmaxShortRowTileAvx512.MaxCols)
                 {
-                    // The kernels the AVX-512 path used before the in-register ones: the stack-tile softmax and the 8-row AVX2 CE.
+                    // The alternatives to the AVX-512 in-register kernels at these lengths: the stack-tile softmax and the 8-row AVX2 CE.
                     int rows = total / n, rows8 = rows / 8 * 8;
                     double sm, lg, ce = double.NaN;
                     fixed (float* px = x, py = y)
@@ -102,7 +102,7 @@ public static class SoftmaxSweep
                         if (n <= CrossEntropyShortRowTileAvx2.MaxClasses)
                             ce = Measure(() => CrossEntropyShortRowTileAvx2.Run(a, l, rows8, n, n, b, n, 1f / rows8), (long)rows8 * n);
                     }
-                    line += $" | before sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
+                    line += $" | tile sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
                 }
                 Console.WriteLine(line);
             }

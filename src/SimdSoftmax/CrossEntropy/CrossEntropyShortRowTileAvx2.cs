@@ -24,12 +24,8 @@ internal static unsafe class CrossEntropyShortRowTileAvx2
 {
     /// <summary>Rows per group: one per lane.</summary>
     public const int Group = 8;
-    /// <summary>
-    /// Longest row sent here (the per-row kernel takes longer ones): the transposed tile supports 64 columns, and at
-    /// C = 17…64 this kernel measured up to 2× the per-row kernel (softmax-sweep short 17 24 32 48 64: e.g. rows of 17
-    /// 0.43 → 0.85 G el/s on AVX2, 0.42 → 0.96 on AVX-512).
-    /// </summary>
-    public const int MaxClasses = Tuning.CrossEntropyShortRowMaxClasses;
+    /// <summary>Longest row this kernel takes: the width of the softmax tile it is built on.</summary>
+    public const int MaxClasses = SoftmaxShortRowTileAvx2.MaxCols;
 
     /// <summary>
     /// Rows [0, rows) (a multiple of <see cref="Group"/>) of <paramref name="c"/> logits, row stride <paramref name="ld"/>:

@@ -109,4 +109,15 @@ public unsafe class RowKernelTests
                 Compare.Close(grad, s, rtol: 2e-5, atol: 1e-7 / rows, what + " in place");
             }
     }
+
+    /// <summary>The tuning table's thresholds send no row to a kernel that cannot take it.</summary>
+    [Fact]
+    public void Thresholds_fit_the_kernels_they_select()
+    {
+        Assert.True(Tuning.SoftmaxShortRowMaxCols <= SoftmaxShortRowTileAvx2.MaxCols);
+        Assert.True(Tuning.SoftmaxShortRowMaxCols <= SoftmaxShortRowTileAvx512.MaxCols);
+        Assert.True(Tuning.CrossEntropyShortRowMaxClasses <= CrossEntropyShortRowTileAvx2.MaxClasses);
+        Assert.True(SoftmaxShortRowRegistersAvx512.MaxCols <= Tuning.SoftmaxShortRowMaxCols);
+        Assert.True(Tuning.StreamingMinCols > Tuning.SoftmaxShortRowMaxCols);
+    }
 }
