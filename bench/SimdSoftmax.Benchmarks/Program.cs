@@ -5,9 +5,9 @@ using SimdSoftmax.Benchmarks;
 // Quick Stopwatch sweeps (about a minute each, one process, side by side):
 //   gemm-sweep [quick]                  GFLOPS of every path and the anchors, % of the measured FMA peak
 //   gemm-tiles                          microkernel tile shapes, kernel-only GFLOPS
-//   softmax-sweep [threshold|ratio|ab]  softmax / log-softmax throughput against TensorPrimitives and copy bandwidth;
+//   softmax-sweep [threshold|ratio|short]  softmax / log-softmax throughput against TensorPrimitives and copy bandwidth;
 //                                       threshold: short-row vs per-row kernel by row length; ratio: A/B interleaved target ratios;
-//                                       ab [lengths]: AVX2 short-row kernels, old masked transposes vs current, interleaved
+//                                       short [cols] [lengths]: short rows, softmax / log-softmax / cross-entropy per path
 //   classifier-sweep [quick] [NxDxC …]  classifier loss+gradient: scalar, composed, fused, OpenBLAS composition
 var sweeps = new Dictionary<string, Action<string[]>>(StringComparer.Ordinal)
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using SimdSoftmax.Anchors;
 
 namespace SimdSoftmax.Benchmarks;
@@ -18,7 +19,6 @@ public static class SoftmaxSweep
     {
         if (args.Contains("threshold")) { Threshold(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), args.Contains("log")); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
-        if (args.Contains("ab")) { ShortRowsAb(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
         double copy = MachineLimits.CopyBandwidthGBs();
@@ -87,9 +87,9 @@ public static class SoftmaxSweep
                     double ce = Measure(() => SoftmaxCrossEntropy.LossAndGradient(x, labels, y, n, p), total);
                     line += $" | {p} sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
                 }
-                if (KernelPaths.IsSupported(KernelPath.Avx512) && n <= SoftmaxShortRowsAvx512.MaxCols)
+                if (KernelPaths.IsSupported(KernelPath.Avx512) && n <= SoftmaxShortRowTileAvx512.MaxCols)
                 {
-                    // The kernels the AVX-512 path used before the in-register ones: the stack-tile softmax and the 8-row AVX2 CE.
+                    // The alternatives to the AVX-512 in-register kernels at these lengths: the stack-tile softmax and the 8-row AVX2 CE.
                     int rows = total / n, rows8 = rows / 8 * 8;
                     double sm, lg, ce = double.NaN;
                     fixed (float* px = x, py = y)
@@ -97,70 +97,14 @@ public static class SoftmaxSweep
                     {
                         float* a = px, b = py;
                         int* l = pl;
-                        sm = Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, false), total);
-                        lg = Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, true), total);
-                        if (n <= CrossEntropyShortRowsAvx2.MaxClasses)
-                            ce = Measure(() => CrossEntropyShortRowsAvx2.Run(a, l, rows8, n, n, b, n, 1f / rows8), (long)rows8 * n);
+                        sm = Measure(() => SoftmaxShortRowTileAvx512.Rows(a, b, rows, n, false), total);
+                        lg = Measure(() => SoftmaxShortRowTileAvx512.Rows(a, b, rows, n, true), total);
+                        if (n <= CrossEntropyShortRowTileAvx2.MaxClasses)
+                            ce = Measure(() => CrossEntropyShortRowTileAvx2.Run(a, l, rows8, n, n, b, n, 1f / rows8), (long)rows8 * n);
                     }
-                    line += $" | before sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
+                    line += $" | tile sm {sm,5:F2} ({sm / tp,4:F1}x {sm / copy,4:P0}) log {lg,5:F2} ({lg / sm,4:P0}) ce {ce,5:F2} ({ce / copy,4:P0})";
                 }
                 Console.WriteLine(line);
-            }
-    }
-
-    /// <summary>
-    /// AVX2 short-row kernels A/B, interleaved in one process (9 rounds, median of each): the masked-transpose kernels
-    /// as they were (<see cref="ShortRowsAvx2Masked"/>, "old") against the library's (plain loads/stores for rows ≥ 8, "new"),
-    /// softmax, log-softmax and cross-entropy loss+gradient, rows of 10 as 40 MB and 64 KB batches, or the given lengths
-    /// as 64 KB batches. Also checks that old and new outputs are bitwise equal.
-    /// <c>softmax-sweep ab [lengths]</c>
-    /// </summary>
-    private static unsafe void ShortRowsAb(int[] lengths)
-    {
-        Console.WriteLine("AVX2 short rows, old (masked vmaskmovps transposes) vs new: G el/s, median of 9 interleaved rounds; TP = TensorPrimitives.SoftMax");
-        foreach (int n in lengths.Length > 0 ? lengths : new[] { 10 })
-            foreach (bool big in lengths.Length > 0 ? new[] { false } : new[] { true, false })
-            {
-                if (n > SoftmaxShortRowsAvx2.MaxCols) continue;
-                int total = (big ? BigFloats : SmallFloats) / n * n, rows = total / n, rows8 = rows / 8 * 8;
-                float[] x = MakeInput(total), y = new float[total], y2 = new float[total];
-                int[] labels = new int[rows];
-                var rng = new Random(3);
-                for (int i = 0; i < labels.Length; i++) labels[i] = rng.Next(n);
-                bool same = true;
-                var m = new List<double>[7];
-                for (int k = 0; k < m.Length; k++) m[k] = new List<double>();
-                fixed (float* px = x, py = y, py2 = y2)
-                fixed (int* pl = labels)
-                {
-                    float* a = px, b = py, b2 = py2;
-                    int* l = pl;
-                    foreach (bool log in new[] { false, true })
-                    {
-                        ShortRowsAvx2Masked.Softmax(a, b, rows, n, log);
-                        SoftmaxShortRowsAvx2.Rows(a, b2, rows, n, log);
-                        same &= y.AsSpan().SequenceEqual(y2);
-                    }
-                    double l1 = ShortRowsAvx2Masked.CrossEntropy(a, l, rows8, n, n, b, n, 1f / rows8);
-                    double l2 = CrossEntropyShortRowsAvx2.Run(a, l, rows8, n, n, b2, n, 1f / rows8);
-                    same &= l1 == l2 && y.AsSpan().SequenceEqual(y2);
-                    var runs = new (Action Run, long Elements)[]
-                    {
-                        (() => ShortRowsAvx2Masked.Softmax(a, b, rows, n, false), total),
-                        (() => SoftmaxShortRowsAvx2.Rows(a, b, rows, n, false), total),
-                        (() => ShortRowsAvx2Masked.Softmax(a, b, rows, n, true), total),
-                        (() => SoftmaxShortRowsAvx2.Rows(a, b, rows, n, true), total),
-                        (() => ShortRowsAvx2Masked.CrossEntropy(a, l, rows8, n, n, b, n, 1f / rows8), (long)rows8 * n),
-                        (() => CrossEntropyShortRowsAvx2.Run(a, l, rows8, n, n, b, n, 1f / rows8), (long)rows8 * n),
-                        (() => TensorPrimitivesSoftMax(x, y, n), total),
-                    };
-                    for (int round = 0; round < 9; round++)
-                        for (int k = 0; k < runs.Length; k++)
-                            m[k].Add(MeasureOnce(runs[k].Run, runs[k].Elements));
-                }
-                double[] med = m.Select(v => { v.Sort(); return v[v.Count / 2]; }).ToArray();
-                Console.WriteLine($"cols={n,-3} {(big ? "40MB" : "64KB"),-5} TP {med[6],5:F2} | sm old {med[0],5:F2} new {med[1],5:F2} ({med[1] / med[0],4:F2}x, {med[1] / med[6],4:F1}x TP)"
-                    + $" | log old {med[2],5:F2} new {med[3],5:F2} ({med[3] / med[2],4:F2}x) | ce old {med[4],5:F2} new {med[5],5:F2} ({med[5] / med[4],4:F2}x) | bitwise {(same ? "equal" : "DIFFERENT")}");
             }
     }
 
@@ -180,13 +124,13 @@ public static class SoftmaxSweep
                 float* a = px, b = py;
                 if (KernelPaths.IsSupported(KernelPath.Avx2))
                 {
-                    line += $"{Measure(() => SoftmaxShortRowsAvx2.Rows(a, b, rows, n, log), total),11:F2}";
-                    line += $"{Measure(() => SoftmaxRowPipeline.Rows<SoftmaxRowKernelsAvx2>(a, b, rows, n, log), total),11:F2}";
+                    line += $"{Measure(() => SoftmaxShortRowTileAvx2.Rows(a, b, rows, n, log), total),11:F2}";
+                    line += $"{Measure(() => SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<Avx2Isa, Vector256<float>>>(a, b, rows, n, log), total),11:F2}";
                 }
                 if (KernelPaths.IsSupported(KernelPath.Avx512))
                 {
-                    line += $"{Measure(() => SoftmaxShortRowsAvx512.Rows(a, b, rows, n, log), total),13:F2}";
-                    line += $"{Measure(() => SoftmaxRowPipeline.Rows<SoftmaxRowKernelsAvx512>(a, b, rows, n, log), total),13:F2}";
+                    line += $"{Measure(() => SoftmaxShortRowTileAvx512.Rows(a, b, rows, n, log), total),13:F2}";
+                    line += $"{Measure(() => SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<Avx512Isa, Vector512<float>>>(a, b, rows, n, log), total),13:F2}";
                 }
             }
             Console.WriteLine(line);

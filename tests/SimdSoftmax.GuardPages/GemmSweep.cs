@@ -15,7 +15,7 @@ internal static class GemmSweep
 
     private const int Capacity = 48 * 48 + 2048; // the largest view in the sweep, with room for strides
 
-    public static void Run(Sweep s, string part)
+    public static void Run(GuardPageRun s, string part)
     {
         if (part is "all" or "gemm-large") RunLarge(s);
         if (part == "gemm-large") return;
@@ -75,7 +75,7 @@ internal static class GemmSweep
     /// the skinny limit n ≤ 16): the packing of partial panels at the edges of A and B is where an over-read hides.
     /// Placement alternates between tail and head.
     /// </summary>
-    private static void RunLarge(Sweep s)
+    private static void RunLarge(GuardPageRun s)
     {
         const int capacity = 200 * 520;
         using var ra = new GuardedRegion(capacity);
@@ -95,7 +95,7 @@ internal static class GemmSweep
                     }
     }
 
-    private sealed class Guarded(Sweep s, GuardedRegion ra, GuardedRegion rb, GuardedRegion rc)
+    private sealed class Guarded(GuardPageRun s, GuardedRegion ra, GuardedRegion rb, GuardedRegion rc)
     {
         public void Case(bool dense, bool ta, bool tb, int m, int n, int k, int padA, int padB, int padC, float alpha, float beta, bool tail, int threads = 1)
         {
@@ -107,7 +107,7 @@ internal static class GemmSweep
                 ? $"Gemm.Multiply(dense) m={m} n={n} k={k} at {(tail ? "tail" : "head")}"
                 : $"Gemm.Multiply({(ta ? "T" : "N")}{(tb ? "T" : "N")}) m={m} n={n} k={k} lda={lda} ldb={ldb} ldc={ldc} alpha={alpha} beta={beta} threads={threads} at {(tail ? "tail" : "head")}");
 
-            ra.All.Fill(Sweep.Canary); rb.All.Fill(Sweep.Canary); rc.All.Fill(Sweep.Canary);
+            ra.All.Fill(Canary.Value); rb.All.Fill(Canary.Value); rc.All.Fill(Canary.Value);
             int sa = ra.Start(lenA, tail), sb = rb.Start(lenB, tail), sc = rc.Start(lenC, tail);
             Span<float> a = ra.All.Slice(sa, lenA), b = rb.All.Slice(sb, lenB), c = rc.All.Slice(sc, lenC);
             FillView(a, rowsA, colsA, lda, -1f, 1f);

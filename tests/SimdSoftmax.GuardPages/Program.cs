@@ -1,18 +1,18 @@
 using SimdSoftmax;
 using SimdSoftmax.GuardPages;
 
-// Usage: SimdSoftmax.GuardPages <sweep> <path> [--breadcrumb FILE]
-//   sweep: gemm-dense | gemm-strided | gemm-1d | gemm-large | softmax | crossentropy | classifier | all | selftest-*
+// Usage: SimdSoftmax.GuardPages <family> <path> [--breadcrumb FILE]
+//   family: gemm-dense | gemm-strided | gemm-1d | gemm-large | softmax | crossentropy | classifier | all | selftest-*
 //   path:  Scalar | Avx2 | Avx512
 // Exit codes: 0 all cases passed; 1 a case failed (FAIL lines say which); 2 usage; 3 the path has no kernel for this
 // family yet or is unavailable (SKIP line says why); 4 a managed exception escaped (EXCEPTION line names the case). A fault in a kernel kills the process (SIGSEGV/SIGABRT):
 // the breadcrumb file then holds the case that was running.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: SimdSoftmax.GuardPages <sweep> <path> [--breadcrumb FILE]");
+    Console.Error.WriteLine("usage: SimdSoftmax.GuardPages <family> <path> [--breadcrumb FILE]");
     return 2;
 }
-string sweepName = args[0];
+string familyName = args[0];
 if (!Enum.TryParse(args[1], out KernelPath path) || path == KernelPath.Auto)
 {
     Console.Error.WriteLine($"unknown path {args[1]}");
@@ -28,23 +28,23 @@ if (!KernelPaths.IsSupported(path))
     return 3;
 }
 
-using var sweep = new Sweep(sweepName, path, breadcrumb);
-if (sweepName.StartsWith("selftest-", StringComparison.Ordinal)) return SelfTest.Run(sweep, sweepName);
+using var run = new GuardPageRun(familyName, path, breadcrumb);
+if (familyName.StartsWith("selftest-", StringComparison.Ordinal)) return SelfTest.Run(run, familyName);
 
 var clock = System.Diagnostics.Stopwatch.StartNew();
 try
 {
-switch (sweepName)
+switch (familyName)
 {
-    case "gemm-dense" or "gemm-strided" or "gemm-1d" or "gemm-large": GemmSweep.Run(sweep, sweepName); break;
-    case "softmax": SoftmaxSweep.Run(sweep); break;
-    case "crossentropy": CrossEntropySweep.Run(sweep); break;
-    case "classifier": ClassifierSweep.Run(sweep); break;
+    case "gemm-dense" or "gemm-strided" or "gemm-1d" or "gemm-large": GemmSweep.Run(run, familyName); break;
+    case "softmax": SoftmaxGuardPageCases.Run(run); break;
+    case "crossentropy": CrossEntropyGuardPageCases.Run(run); break;
+    case "classifier": ClassifierGuardPageCases.Run(run); break;
     case "all":
-        GemmSweep.Run(sweep, "all"); SoftmaxSweep.Run(sweep); CrossEntropySweep.Run(sweep); ClassifierSweep.Run(sweep);
+        GemmSweep.Run(run, "all"); SoftmaxGuardPageCases.Run(run); CrossEntropyGuardPageCases.Run(run); ClassifierGuardPageCases.Run(run);
         break;
     default:
-        Console.Error.WriteLine($"unknown sweep {sweepName}");
+        Console.Error.WriteLine($"unknown family {familyName}");
         return 2;
 }
 }
@@ -56,15 +56,15 @@ catch (FamilySkippedException e)
 catch (Exception e)
 {
     // A managed exception out of a kernel (e.g. an index out of range) or of this harness: not a fault, but a failure.
-    Console.WriteLine($"EXCEPTION {sweep.Name} {sweep.Path} [{sweep.Current}]: {e}");
+    Console.WriteLine($"EXCEPTION {run.Name} {run.Path} [{run.Current}]: {e}");
     return 4;
 }
-Console.WriteLine($"{sweep.Summary()} seconds={clock.Elapsed.TotalSeconds:F1}");
-if (sweep.Failures > 0) return 1;
-if (sweep.Skipped == sweep.Cases && sweep.Cases > 0)
+Console.WriteLine($"{run.Summary()} seconds={clock.Elapsed.TotalSeconds:F1}");
+if (run.Failures > 0) return 1;
+if (run.Skipped == run.Cases && run.Cases > 0)
 {
-    Console.WriteLine($"SKIP {sweep.SkipReason}");
+    Console.WriteLine($"SKIP {run.SkipReason}");
     return 3;
 }
-if (sweep.Skipped > 0) Console.WriteLine($"PARTIAL {sweep.Skipped} of {sweep.Cases} cases skipped: {sweep.SkipReason}");
+if (run.Skipped > 0) Console.WriteLine($"PARTIAL {run.Skipped} of {run.Cases} cases skipped: {run.SkipReason}");
 return 0;

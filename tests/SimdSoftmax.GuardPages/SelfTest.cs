@@ -6,11 +6,11 @@ namespace SimdSoftmax.GuardPages;
 /// <summary>
 /// Proves the guards fire: each mode deliberately makes the mistake a kernel could make. The xunit side expects
 /// these runs to die (or, for the canary check, to report a failure) and to name the case — a guard that never
-/// fires would make the whole sweep worthless.
+/// fires would make every guard-page run worthless.
 /// </summary>
 internal static class SelfTest
 {
-    public static int Run(Sweep s, string mode)
+    public static int Run(GuardPageRun s, string mode)
     {
         using var region = new GuardedRegion(1024);
         switch (mode)
@@ -39,7 +39,7 @@ internal static class SelfTest
             }
             case "selftest-canary":
             {
-                region.All.Fill(Sweep.Canary);
+                region.All.Fill(Canary.Value);
                 s.Begin("self-test: write one float before a tail span");
                 int start = region.Start(16, tail: true);
                 region.All[start - 1] = 0f;

@@ -1,3 +1,5 @@
+using SimdSoftmax.GuardPages;
+
 namespace SimdSoftmax.Tests;
 
 /// <summary>
@@ -7,7 +9,6 @@ namespace SimdSoftmax.Tests;
 public class GemmSimdTests
 {
     private const int Guard = 24;
-    private static readonly float Canary = BitConverter.Int32BitsToSingle(0x7FC0BEEF); // a NaN with a payload
 
     /// <summary>
     /// One call on spans that are exactly the BLAS minimum, each surrounded by NaN canaries in the same array: a read
@@ -44,18 +45,14 @@ public class GemmSimdTests
         }
         for (int g = 0; g < Guard; g++)
         {
-            if (BitConverter.SingleToInt32Bits(c[g]) != BitConverter.SingleToInt32Bits(Canary)
-                || BitConverter.SingleToInt32Bits(c[Guard + lenC + g]) != BitConverter.SingleToInt32Bits(Canary))
+            if (!Canary.Intact(c.AsSpan(g, 1)) || !Canary.Intact(c.AsSpan(Guard + lenC + g, 1)))
                 Assert.Fail($"{what}: a canary around C was overwritten");
         }
     }
 
     private static float[] Guarded(float[] body)
     {
-        var x = new float[body.Length + 2 * Guard];
-        x.AsSpan().Fill(Canary);
-        body.CopyTo(x, Guard);
-        return x;
+        return Canary.Surround(body, Guard);
     }
 
     // Tile edges of every kernel: AVX2 6×16, AVX-512 8×48 (and the 12×32 / 6×64 candidates' 12, 32, 64), skinny dot

@@ -5,30 +5,30 @@ using Xunit.Abstractions;
 namespace SimdSoftmax.Tests;
 
 /// <summary>
-/// Runs the guard-page sweeps (tests/SimdSoftmax.GuardPages) in a child process per (sweep, path): every public kernel on
+/// Runs the guard-page cases (tests/SimdSoftmax.GuardPages) in a child process per (kernel family, path): every public kernel on
 /// spans that end exactly at, or start right after, a PROT_NONE page, inputs in PROT_READ pages, outputs checked against
 /// the scalar reference with canaries around them. A fault kills only the child; this side reports the case it was
 /// running. The child inherits this process's environment, so CI's DOTNET_EnableAVX512=0 / DOTNET_EnableHWIntrinsic=0
-/// runs sweep the fallback configurations too. A path whose kernel has not landed yet is skipped with that reason.
+/// runs cover the fallback configurations too. A path whose kernel has not landed yet is skipped with that reason.
 /// </summary>
 public class GuardPageTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, KernelPath> Sweeps()
+    public static TheoryData<string, KernelPath> Families()
     {
         var d = new TheoryData<string, KernelPath>();
-        foreach (string sweep in new[] { "gemm-dense", "gemm-strided", "gemm-1d", "gemm-large", "softmax", "crossentropy", "classifier" })
+        foreach (string family in new[] { "gemm-dense", "gemm-strided", "gemm-1d", "gemm-large", "softmax", "crossentropy", "classifier" })
             foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Avx2, KernelPath.Avx512 })
-                d.Add(sweep, path);
+                d.Add(family, path);
         return d;
     }
 
-    [SkippableTheory, MemberData(nameof(Sweeps))]
-    public void Kernels_stay_inside_their_spans_and_match_scalar(string sweep, KernelPath path)
+    [SkippableTheory, MemberData(nameof(Families))]
+    public void Kernels_stay_inside_their_spans_and_match_scalar(string family, KernelPath path)
     {
         Paths.Require(path);
-        ChildRun run = GuardPageChild.Run(sweep, path);
+        ChildRun run = GuardPageChild.Run(family, path);
         output.WriteLine(run.Stdout);
-        // The child inherited this process's environment, so CI's fallback runs sweep the fallback configuration.
+        // The child inherited this process's environment, so CI's fallback runs cover the fallback configuration.
         Assert.Contains($"ENV best={KernelPaths.Best} available={string.Join(',', KernelPaths.Available)}", run.Stdout);
         Skip.If(run.ExitCode == 3, run.SkipLine);
         Assert.True(run.ExitCode == 0, run.Describe());
@@ -58,14 +58,14 @@ public class GuardPageTests(ITestOutputHelper output)
     }
 }
 
-public sealed record ChildRun(string Sweep, KernelPath Path, int ExitCode, string Stdout, string Stderr, string LastCase)
+public sealed record ChildRun(string Family, KernelPath Path, int ExitCode, string Stdout, string Stderr, string LastCase)
 {
     public string SkipLine => Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("SKIP", StringComparison.Ordinal))?.Trim() ?? "skipped";
 
     public string Describe()
     {
         var sb = new StringBuilder();
-        sb.Append($"guard-page sweep '{Sweep}' on {Path} ");
+        sb.Append($"guard-page family '{Family}' on {Path} ");
         sb.Append(ExitCode switch
         {
             0 => "passed",
@@ -108,7 +108,7 @@ public static class GuardPageChild
         return "dotnet";
     }
 
-    public static ChildRun Run(string sweep, KernelPath path)
+    public static ChildRun Run(string family, KernelPath path)
     {
         string crumb = Path.Combine(Path.GetTempPath(), $"simdsoftmax-guard-{Environment.ProcessId}-{Guid.NewGuid():N}.crumb");
         try
@@ -119,7 +119,7 @@ public static class GuardPageChild
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (string a in new[] { DllPath, sweep, path.ToString(), "--breadcrumb", crumb }) psi.ArgumentList.Add(a);
+            foreach (string a in new[] { DllPath, family, path.ToString(), "--breadcrumb", crumb }) psi.ArgumentList.Add(a);
             // No crash dumps for the deliberate faults of the self-tests.
             psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
             using var p = Process.Start(psi)!;
@@ -127,10 +127,10 @@ public static class GuardPageChild
             if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
             {
                 p.Kill(entireProcessTree: true);
-                return new ChildRun(sweep, path, -1, stdout.Result, "timed out after 5 minutes", ReadCrumb(crumb));
+                return new ChildRun(family, path, -1, stdout.Result, "timed out after 5 minutes", ReadCrumb(crumb));
             }
             p.WaitForExit();
-            return new ChildRun(sweep, path, p.ExitCode, stdout.Result, stderr.Result, ReadCrumb(crumb));
+            return new ChildRun(family, path, p.ExitCode, stdout.Result, stderr.Result, ReadCrumb(crumb));
         }
         finally
         {

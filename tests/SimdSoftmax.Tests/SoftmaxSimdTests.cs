@@ -1,3 +1,5 @@
+using SimdSoftmax.GuardPages;
+
 namespace SimdSoftmax.Tests;
 
 /// <summary>
@@ -8,7 +10,6 @@ namespace SimdSoftmax.Tests;
 public class SoftmaxSimdTests
 {
     private const int Guard = 67;                 // canary floats on each side: more than one zmm, odd on purpose
-    private const float Canary = -12345.678f;
     private static readonly int[] s_lengths = [.. Enumerable.Range(1, 70), 127, 128, 129, 1000];
 
     public static TheoryData<KernelPath, bool> SimdAndLog()
@@ -26,18 +27,17 @@ public class SoftmaxSimdTests
     private static float[] RunGuarded(KernelPath path, bool log, float[] x, int cols, bool inPlace)
     {
         int n = x.Length;
-        float[] xb = Data.Filled(n + 2 * Guard, Canary);
-        x.CopyTo(xb, Guard);
-        float[] yb = inPlace ? xb : Data.Filled(n + 2 * Guard, Canary);
+        float[] xb = Canary.Surround(x, Guard);
+        float[] yb = inPlace ? xb : Canary.Surround(new float[n], Guard);
         Span<float> ys = yb.AsSpan(Guard, n);
         ReadOnlySpan<float> xs = xb.AsSpan(Guard, n);
         if (log) Softmax.LogRows(xs, ys, cols, path); else Softmax.Rows(xs, ys, cols, path);
         foreach (float[] buffer in inPlace ? new[] { xb } : new[] { xb, yb })
-            for (int i = 0; i < Guard; i++)
-            {
-                Assert.True(BitConverter.SingleToInt32Bits(buffer[i]) == BitConverter.SingleToInt32Bits(Canary), $"canary before the span overwritten at -{Guard - i}");
-                Assert.True(BitConverter.SingleToInt32Bits(buffer[Guard + n + i]) == BitConverter.SingleToInt32Bits(Canary), $"canary after the span overwritten at +{i}");
-            }
+        {
+            int before = Canary.FirstChanged(buffer.AsSpan(0, Guard)), after = Canary.FirstChanged(buffer.AsSpan(Guard + n));
+            Assert.True(before < 0, $"canary before the span overwritten at -{Guard - before}");
+            Assert.True(after < 0, $"canary after the span overwritten at +{after}");
+        }
         if (!inPlace) Assert.Equal(x, xb.AsSpan(Guard, n).ToArray()); // input untouched
         return ys.ToArray();
     }
@@ -214,31 +214,25 @@ public class SoftmaxSimdTests
     }
 
     [SkippableTheory, MemberData(nameof(SimdAndLog))]
-    public unsafe void Spans_ending_at_an_unmapped_page_are_never_read_past(KernelPath path, bool log)
+    public void Spans_ending_at_an_unmapped_page_are_never_read_past(KernelPath path, bool log)
     {
         // Canaries catch stray writes; a stray read only shows when the next page is not mapped: the data ends exactly
         // at a PROT_NONE page, so any read past the span crashes the test process.
         Paths.Require(path);
         Skip.IfNot(OperatingSystem.IsLinux(), "Uses mmap/mprotect.");
-        const int page = 4096;
-        byte* map = GuardPage.Map(4 * page);
-        try
-        {
-            float* limit = (float*)(map + 3 * page);
-            foreach (int cols in new[] { 1, 3, 10, 16, 17, 40, 41, 100, 1000 })
-                foreach (int rows in new[] { 1, 5, 16, 17 })
-                {
-                    int n = rows * cols;
-                    if (n * 4 > 3 * page) continue;
-                    var x = new Span<float>(limit - n, n);
-                    Data.Uniform(n, cols + rows, -5f, 5f).CopyTo(x);
-                    double[] expected = DoubleReference.Softmax(x, cols, log);
-                    if (log) Softmax.LogRows(x, x, cols, path); else Softmax.Rows(x, x, cols, path);
-                    if (log) Compare.Close(expected, x, rtol: 2e-7, atol: 1e-6, $"page end cols={cols} rows={rows}");
-                    else Compare.Close(expected, x, rtol: 2e-5, atol: 1e-37, $"page end cols={cols} rows={rows}");
-                }
-        }
-        finally { GuardPage.Unmap(map, 4 * page); }
+        using var region = new GuardedRegion(1000 * 16);
+        foreach (int cols in new[] { 1, 3, 10, 16, 17, 40, 41, 100, 1000 })
+            foreach (int rows in new[] { 1, 5, 16, 17 })
+            {
+                int n = rows * cols;
+                if (n > region.Capacity) continue;
+                Span<float> x = region.Tail(n);
+                Data.Uniform(n, cols + rows, -5f, 5f).CopyTo(x);
+                double[] expected = DoubleReference.Softmax(x, cols, log);
+                if (log) Softmax.LogRows(x, x, cols, path); else Softmax.Rows(x, x, cols, path);
+                if (log) Compare.Close(expected, x, rtol: 2e-7, atol: 1e-6, $"page end cols={cols} rows={rows}");
+                else Compare.Close(expected, x, rtol: 2e-5, atol: 1e-37, $"page end cols={cols} rows={rows}");
+            }
     }
 
     /// <summary>
@@ -250,7 +244,7 @@ public class SoftmaxSimdTests
     public unsafe void Pipelined_rows_are_bitwise_the_per_row_kernel(KernelPath path, bool log)
     {
         Paths.Require(path);
-        int shortest = (path == KernelPath.Avx512 ? SoftmaxRowsAvx512.ShortRowMaxCols : SoftmaxRowsAvx2.ShortRowMaxCols) + 1;
+        int shortest = Tuning.SoftmaxShortRowMaxCols + 1;
         foreach (int cols in new[] { shortest, shortest + 1, 100, 127, 1000, 4095, 4096 })
             foreach (int rows in new[] { 2, 3, 7 })
             {
@@ -259,8 +253,8 @@ public class SoftmaxSimdTests
                 float[] expected = new float[x.Length];
                 fixed (float* px = x, pe = expected)
                     for (int r = 0; r < rows; r++)
-                        if (path == KernelPath.Avx512) SoftmaxRowsAvx512.Row(px + r * cols, pe + r * cols, cols, log);
-                        else SoftmaxRowsAvx2.Row(px + r * cols, pe + r * cols, cols, log);
+                        if (path == KernelPath.Avx512) SoftmaxRows<Avx512Isa, System.Runtime.Intrinsics.Vector512<float>>.Row(px + r * cols, pe + r * cols, cols, log);
+                        else SoftmaxRows<Avx2Isa, System.Runtime.Intrinsics.Vector256<float>>.Row(px + r * cols, pe + r * cols, cols, log);
                 float[] y = new float[x.Length];
                 float[] inPlace = (float[])x.Clone();
                 if (log) { Softmax.LogRows(x, y, cols, path); Softmax.LogRows(inPlace, inPlace, cols, path); }
@@ -287,27 +281,4 @@ public class SoftmaxSimdTests
             Assert.Equal(0, SteadyState.AllocatedBytes(Call, calls: 10));
         }
     }
-}
-
-/// <summary>Anonymous memory whose last page is made inaccessible (Linux).</summary>
-internal static unsafe partial class GuardPage
-{
-    public static byte* Map(int bytes)
-    {
-        void* p = mmap(null, (nuint)bytes, 3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
-        if (p == (void*)-1) throw new InvalidOperationException("mmap failed");
-        if (mprotect((byte*)p + bytes - 4096, 4096, 0 /* PROT_NONE */) != 0) throw new InvalidOperationException("mprotect failed");
-        return (byte*)p;
-    }
-
-    public static void Unmap(byte* p, int bytes) => munmap(p, (nuint)bytes);
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial void* mmap(void* addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial int mprotect(void* addr, nuint length, int prot);
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial int munmap(void* addr, nuint length);
 }

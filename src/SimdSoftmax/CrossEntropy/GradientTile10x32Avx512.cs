@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: a hand-scheduled register tile sized to AVX-512's 32 zmm registers (20 accumulators).
 /// Backward microkernel of the fused classifier, Avx512: <c>dWᵀ[10 classes][32 columns of D] += Σ_i dS[i][j]·x_i[k..k+32)</c>,
 /// the outer-product form of <c>Xᵀ·dS</c> over a row block, in 20 vector accumulators. Per row: 2 loads of X,
 /// 10 broadcasts of dS, 20 FMAs.

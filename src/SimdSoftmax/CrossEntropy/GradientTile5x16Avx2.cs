@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: a hand-scheduled register tile sized to AVX2's 16 ymm registers (10 accumulators).
 /// Backward microkernel of the fused classifier, Avx2: <c>dWᵀ[5 classes][16 columns of D] += Σ_i dS[i][j]·x_i[k..k+16)</c>,
 /// the outer-product form of <c>Xᵀ·dS</c> over a row block, in 10 vector accumulators. Per row: 2 loads of X,
 /// 5 broadcasts of dS, 10 FMAs.

@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: a hand-scheduled register tile sized to AVX-512's 32 zmm registers (20 accumulators).
 /// Forward microkernel of the fused classifier, Avx512: partial scores of 2 rows × 10 classes over a chunk of D,
 /// <c>acc[r][j] += x_r[k..k+16) ⊙ Wᵀ_j[k..k+16)</c> in 20 vector accumulators (dot products along D, reduced
 /// horizontally only once per row block). Per step: 2 loads of X, 10 loads of packed Wᵀ, 20 FMAs.

@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: a hand-scheduled register tile sized to AVX2's 16 ymm registers (10 accumulators).
 /// Forward microkernel of the fused classifier, Avx2: partial scores of 2 rows × 5 classes over a chunk of D,
 /// <c>acc[r][j] += x_r[k..k+8) ⊙ Wᵀ_j[k..k+8)</c> in 10 vector accumulators (dot products along D, reduced
 /// horizontally only once per row block). Per step: 2 loads of X, 5 loads of packed Wᵀ, 10 FMAs.

@@ -24,8 +24,9 @@ public static partial class SoftmaxCrossEntropy
         Validate(logits, labels, classes);
         return KernelPaths.Resolve(path) switch
         {
-            KernelPath.Scalar => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, default, gradient: false),
-            var p => RunSimd(p, logits, labels, classes, default, gradient: false),
+            KernelPath.Avx512 => RunSimd<Avx512Isa>(logits, labels, classes, default, gradient: false),
+            KernelPath.Avx2 => RunSimd<Avx2Isa>(logits, labels, classes, default, gradient: false),
+            _ => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, default, gradient: false),
         };
     }
 
@@ -48,14 +49,15 @@ public static partial class SoftmaxCrossEntropy
         Require.NoOverlap(labels, dLogits, nameof(labels), nameof(dLogits)); // writing row i would clobber labels not yet read
         return KernelPaths.Resolve(path) switch
         {
-            KernelPath.Scalar => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, dLogits, gradient: true),
-            var p => RunSimd(p, logits, labels, classes, dLogits, gradient: true),
+            KernelPath.Avx512 => RunSimd<Avx512Isa>(logits, labels, classes, dLogits, gradient: true),
+            KernelPath.Avx2 => RunSimd<Avx2Isa>(logits, labels, classes, dLogits, gradient: true),
+            _ => SoftmaxCrossEntropyScalar.Run(logits, labels, classes, dLogits, gradient: true),
         };
     }
 
     /// <summary>The SIMD paths on validated arguments: Σ row losses in double, then the mean.</summary>
-    private static unsafe float RunSimd(KernelPath path, ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes,
-        Span<float> dLogits, bool gradient)
+    private static unsafe float RunSimd<TIsa>(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes,
+        Span<float> dLogits, bool gradient) where TIsa : struct, IFusedClassifierKernels
     {
         int n = labels.Length;
         if (n == 0) return 0f;
@@ -63,7 +65,7 @@ public static partial class SoftmaxCrossEntropy
         fixed (int* y = labels)
         fixed (float* g = dLogits)
         {
-            double total = Rows(path, s, y, n, classes, classes, gradient ? g : null, classes, (float)(1.0 / n));
+            double total = TIsa.CrossEntropyRows(s, y, n, classes, classes, gradient ? g : null, classes, (float)(1.0 / n));
             return (float)(total / n);
         }
     }
@@ -71,12 +73,12 @@ public static partial class SoftmaxCrossEntropy
     /// <summary>
     /// The fused kernels on raw rows (row strides <paramref name="ld"/> and <paramref name="ldg"/>): Σ row losses, and
     /// <c>(p − onehot)·scale</c> into <paramref name="g"/> when it is not null (it may be <paramref name="s"/>).
-    /// The classifier calls this on its block of scores.
+    /// For the composed classifier, which carries a resolved SIMD path rather than an ISA type.
     /// </summary>
     internal static unsafe double Rows(KernelPath path, float* s, int* labels, int rows, int classes, int ld, float* g, int ldg, float scale) =>
         path == KernelPath.Avx512
-            ? CrossEntropyRowsAvx512.Run(s, labels, rows, classes, ld, g, ldg, scale)
-            : CrossEntropyRowsAvx2.Run(s, labels, rows, classes, ld, g, ldg, scale);
+            ? Avx512Isa.CrossEntropyRows(s, labels, rows, classes, ld, g, ldg, scale)
+            : Avx2Isa.CrossEntropyRows(s, labels, rows, classes, ld, g, ldg, scale);
 
     private static void Validate(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes)
     {

@@ -13,11 +13,12 @@ public static partial class SoftmaxLoss
 {
     /// <summary>
     /// Classes up to which <see cref="SoftmaxLossForm.Auto"/> picks <see cref="SoftmaxLossForm.Fused"/>; above it,
-    /// <see cref="SoftmaxLossForm.Composed"/>. Measured single-thread with AVX-512 (N = 200..60000, D = 784..3073): the
-    /// fused pass wins 1.2–3.6× for C ≤ 32 (it reads X once and its skinny tiles stay FMA-bound), they cross
-    /// between C = 32 and 64, and the composed form's blocked GEMMs win from C = 64 (1.1×) to C = 1000 (5×).
+    /// <see cref="SoftmaxLossForm.Composed"/>. The fused pass reads X once and its tiles stay FMA-bound while W fits the
+    /// registers' class tiles; the composed form's blocked GEMMs win once C is large. Measured single-thread on AMD Zen 4
+    /// with AVX-512 (N×D = 4000×784 and 2000×3073): fused wins 1.3–2.1× at C = 32 and 40, the forms tie near C = 48,
+    /// and composed wins from C = 64 (1.1–1.3×).
     /// </summary>
-    public const int FusedMaxClasses = 40;
+    public const int FusedMaxClasses = Tuning.ClassifierFusedMaxClasses;
 
     /// <summary>How many floats of workspace <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, int, float, Span{float}, Span{float}, KernelPath, SoftmaxLossForm, int)"/> needs for these sizes on any path, in any form and with any thread count.</summary>
     /// <param name="n">Number of samples (rows of X).</param>
@@ -156,12 +157,13 @@ public static partial class SoftmaxLoss
         Require.NoOverlap(dW, workspace, nameof(dW), nameof(workspace));
         Require.NoOverlap(db, workspace, nameof(db), nameof(workspace));
         Require.Labels(y, c, nameof(y));
+        bool fused = ChooseForm(form, c) == SoftmaxLossForm.Fused;
         return KernelPaths.Resolve(path) switch
         {
             KernelPath.Scalar => SoftmaxLossScalar.Run(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias),
-            var p => ChooseForm(form, c) == SoftmaxLossForm.Fused
-                ? SoftmaxLossFused.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads)
-                : SoftmaxLossComposed.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            var p when !fused => SoftmaxLossComposed.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            KernelPath.Avx512 => SoftmaxLossFused.Run<Avx512Isa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            _ => SoftmaxLossFused.Run<Avx2Isa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
         };
     }
 }

@@ -26,17 +26,12 @@ namespace SimdSoftmax;
 internal static unsafe class SoftmaxLossFused
 {
     /// <summary>Upper bound on lanes (and so on useful threads).</summary>
-    public const int MaxLanes = 4;
+    public const int MaxLanes = Tuning.ClassifierMaxLanes;
     /// <summary>A lane gets at least this many rows, so small batches keep a single partial.</summary>
-    public const int RowsPerLane = 512;
+    public const int RowsPerLane = Tuning.ClassifierRowsPerLane;
     private const int MaxClassTile = 10, MaxWidth = 16;
-    /// <summary>Bytes of X per row block: stays in the 1 MiB L2 next to packed Wᵀ and the dWᵀ partial.</summary>
-    private const int BlockBytes = 384 * 1024;
-    /// <summary>
-    /// Bytes of packed Wᵀ per forward chunk of D: stays in the 48 KiB L1 while the row pairs stream past it. 32 KiB holds
-    /// all of W for MNIST (C = 10, D = 784), so each row of X is then read in one sequential stream.
-    /// </summary>
-    private const int ChunkBytes = 32 * 1024;
+    private const int BlockBytes = Tuning.ClassifierBlockBytes;
+    private const int ChunkBytes = Tuning.ClassifierChunkBytes;
 
     public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
 
@@ -64,18 +59,13 @@ internal static unsafe class SoftmaxLossFused
         public bool HasBias;
     }
 
-    public static float Run(KernelPath path, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads) =>
-        path == KernelPath.Avx512
-            ? Run<FusedClassifierKernelsAvx512>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads)
-            : Run<FusedClassifierKernelsAvx2>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads);
-
-    private static float Run<K>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+    /// <summary>The classifier on validated arguments, with the ISA's tiles <typeparamref name="K"/>.</summary>
+    public static float Run<K>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
         int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
         where K : struct, IFusedClassifierKernels
     {
         if (n == 0) return SoftmaxLossComposed.EmptyBatch(w, reg, dW, db, hasBias);
-        int vw = K.Width, ct = K.ClassTile;
+        int vw = K.Width, ct = K.ClassifierClassTile;
         int cp = RoundUp(c, ct), dp = RoundUp(d, 2 * vw), block = BlockRows(d), lanes = Lanes(n);
         var job = new Job
         {
@@ -117,7 +107,7 @@ internal static unsafe class SoftmaxLossFused
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackWeights<K>(in Job job) where K : struct, IFusedClassifierKernels
     {
-        int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
+        int vw = K.Width, ct = K.ClassifierClassTile, c = job.C, d = job.D;
         float* dst = job.Packed;
         Vector256<int> rowOffsets = Vector256<int>.Indices * c;
         for (int t = 0; t < job.NTiles; t++)
@@ -146,7 +136,7 @@ internal static unsafe class SoftmaxLossFused
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunLane<K>(in Job job, int lane) where K : struct, IFusedClassifierKernels
     {
-        int vw = K.Width, ct = K.ClassTile;
+        int vw = K.Width, ct = K.ClassifierClassTile;
         int n = job.N, d = job.D, cp = job.Cp, nTiles = job.NTiles, nVec = job.NVec;
         int start = (int)((long)lane * n / job.Lanes), end = (int)((long)(lane + 1) * n / job.Lanes);
         float* dwt = job.Work + lane * job.LaneStride;
@@ -188,7 +178,7 @@ internal static unsafe class SoftmaxLossFused
                         for (int t = 0; t < nTiles; t++)
                         {
                             nint callStep = pf + (long)(count / vw) * pfStep < pfEnd ? pfStep : 0;
-                            K.Scores(x0, x1, wChunk + (long)t * nVec * ct * vw, count, pq + (long)t * tileVectors * vw, kv0 == 0, pf, callStep);
+                            K.ClassifierScores(x0, x1, wChunk + (long)t * nVec * ct * vw, count, pq + (long)t * tileVectors * vw, kv0 == 0, pf, callStep);
                             pf += (count / vw) * callStep;
                         }
                     }
@@ -204,7 +194,7 @@ internal static unsafe class SoftmaxLossFused
                     for (int j = 0; j < job.C; j++) s[(long)i * cp + j] += job.Bias[j];
 
             // Cross-entropy in place: S_blk becomes dS_blk = (P − onehot)/N (padding classes keep their zero scores).
-            loss += SoftmaxCrossEntropy.Rows(K.Path, s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
+            loss += K.CrossEntropyRows(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
             if (job.HasBias)
                 for (int i = 0; i < rows; i++)
                     for (int j = 0; j < job.C; j++) dbl[j] += s[(long)i * cp + j];
@@ -216,7 +206,7 @@ internal static unsafe class SoftmaxLossFused
                 for (int t = 0; t < nTiles; t++)
                 {
                     nint callStep = pf + (long)rows * pfStep < pfEnd ? pfStep : 0;
-                    K.Gradient(xb + v * vw, d, rows, s + t * ct, cp, dwt + ((long)t * nVec + v) * ct * vw, count, firstBlock, pf, callStep);
+                    K.ClassifierGradient(xb + v * vw, d, rows, s + t * ct, cp, dwt + ((long)t * nVec + v) * ct * vw, count, firstBlock, pf, callStep);
                     pf += rows * callStep;
                 }
             }
@@ -235,12 +225,12 @@ internal static unsafe class SoftmaxLossFused
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReduceScores<K>(float* part, float* s, int rows, int cp, int nTiles) where K : struct, IFusedClassifierKernels
     {
-        int vw = K.Width, ct = K.ClassTile, pairs = (rows + 1) / 2;
+        int vw = K.Width, ct = K.ClassifierClassTile, pairs = (rows + 1) / 2;
         long vectors = (long)pairs * 2 * cp;
         float* sums = nTiles == 1 ? s : part;
         long e = 0;
-        for (; e + vw <= vectors; e += vw) K.SumAcrossWidth(part + e * vw, sums + e);
-        for (; e < vectors; e++) sums[e] = K.SumAcross(part + e * vw);
+        for (; e + vw <= vectors; e += vw) K.ClassifierSumsOfWidth(part + e * vw, sums + e);
+        for (; e < vectors; e++) sums[e] = K.ClassifierSumAt(part + e * vw);
         if (nTiles == 1) return;
         for (int pair = 0; pair < pairs; pair++)
             for (int t = 0; t < nTiles; t++)
@@ -259,7 +249,7 @@ internal static unsafe class SoftmaxLossFused
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Finish<K>(in Job job, float reg, float* dW, float* db) where K : struct, IFusedClassifierKernels
     {
-        int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
+        int vw = K.Width, ct = K.ClassifierClassTile, c = job.C, d = job.D;
         long partial = (long)job.Cp * job.Dp;
         float* first = job.Work;
         for (int lane = 1; lane < job.Lanes; lane++)

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace SimdSoftmax;
 
 /// <summary>
@@ -25,8 +27,8 @@ public static class Softmax
         Validate(x, y, cols);
         switch (KernelPaths.Resolve(path))
         {
-            case KernelPath.Avx512: SoftmaxRowsAvx512.Rows(x, y, cols, log: false); break;
-            case KernelPath.Avx2: SoftmaxRowsAvx2.Rows(x, y, cols, log: false); break;
+            case KernelPath.Avx512: SoftmaxRows<Avx512Isa, Vector512<float>>.Rows(x, y, cols, log: false); break;
+            case KernelPath.Avx2: SoftmaxRows<Avx2Isa, Vector256<float>>.Rows(x, y, cols, log: false); break;
             default: SoftmaxScalar.Rows(x, y, cols, log: false); break;
         }
     }
@@ -44,8 +46,8 @@ public static class Softmax
         Validate(x, y, cols);
         switch (KernelPaths.Resolve(path))
         {
-            case KernelPath.Avx512: SoftmaxRowsAvx512.Rows(x, y, cols, log: true); break;
-            case KernelPath.Avx2: SoftmaxRowsAvx2.Rows(x, y, cols, log: true); break;
+            case KernelPath.Avx512: SoftmaxRows<Avx512Isa, Vector512<float>>.Rows(x, y, cols, log: true); break;
+            case KernelPath.Avx2: SoftmaxRows<Avx2Isa, Vector256<float>>.Rows(x, y, cols, log: true); break;
             default: SoftmaxScalar.Rows(x, y, cols, log: true); break;
         }
     }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
 
-/// <summary>The per-row softmax kernels an ISA provides (<see cref="SoftmaxRowKernelsAvx2"/>, <see cref="SoftmaxRowKernelsAvx512"/>) to <see cref="SoftmaxRowPipeline"/>.</summary>
+/// <summary>The per-row softmax kernels the pipeline runs (<see cref="SoftmaxLongRowKernels{T, V}"/> on each ISA).</summary>
 internal unsafe interface ISoftmaxRowKernels
 {
     /// <summary>Max of the n floats at x (never NaN).</summary>
@@ -25,19 +25,21 @@ internal unsafe interface ISoftmaxRowKernels
 /// Softmax or log-softmax of rows too long for the short-row kernels (up to <see cref="MaxCols"/>), software pipelined
 /// across rows: each sweep finishes row r − 1 (scale, or subtract max and log Σ), exponentiates row r and takes the max
 /// of row r + 1 (<see cref="ISoftmaxRowKernels.FinishExpMax"/>), so the max and finishing passes ride along with the
-/// exp's arithmetic instead of costing sweeps of their own. One driver for both ISAs (the kernels are a struct type
-/// argument, so the JIT specializes it per ISA). Bitwise the same as the three per-row passes row by row; y may be x
+/// exp's arithmetic instead of costing sweeps of their own. The kernels are a struct type argument, so the JIT
+/// specializes the driver per ISA. Bitwise the same as the three per-row passes row by row; y may be x
 /// (rows are disjoint, and each row is read by the max and exp parts before the finishing part writes it).
 /// </summary>
 internal static unsafe class SoftmaxRowPipeline
 {
-    /// <summary>Longest row: the kernels sum a row of up to this many floats in float vector accumulators (their SumBlock).</summary>
-    public const int MaxCols = SoftmaxRowKernelsAvx2.SumBlock;
+    /// <summary>Elements summed in float vector accumulators before the partial sum moves to a double (long rows stay accurate).</summary>
+    public const int SumBlock = 4096;
+
+    /// <summary>Longest row: the pipeline sums a row in one <see cref="SumBlock"/>.</summary>
+    public const int MaxCols = SumBlock;
 
     /// <summary>Rows (≥ 2) of n ≤ <see cref="MaxCols"/> floats at x into y.</summary>
     public static void Rows<TKernels>(float* x, float* y, int rows, nint n, bool log) where TKernels : struct, ISoftmaxRowKernels
     {
-        Debug.Assert(SoftmaxRowKernelsAvx2.SumBlock == SoftmaxRowKernelsAvx512.SumBlock);
         if (log) Rows<TKernels, FlagOn>(x, y, rows, n);
         else Rows<TKernels, FlagOff>(x, y, rows, n);
     }

@@ -4,9 +4,9 @@ namespace SimdSoftmax.GuardPages;
 /// Softmax.Rows and Softmax.LogRows, out of place (x read-only) and in place, on guarded spans: row lengths 1..70 ×
 /// rows 1..9, single rows of 0..256, with the data at the tail and at the head of its pages.
 /// </summary>
-internal static class SoftmaxSweep
+internal static class SoftmaxGuardPageCases
 {
-    public static void Run(Sweep s)
+    public static void Run(GuardPageRun s)
     {
         using var rx = new GuardedRegion(70 * 9 + 256);
         using var ry = new GuardedRegion(70 * 9 + 256);
@@ -17,7 +17,7 @@ internal static class SoftmaxSweep
             Each(s, rx, ry, len == 0 ? 0 : 1, Math.Max(1, len));
     }
 
-    private static void Each(Sweep s, GuardedRegion rx, GuardedRegion ry, int rows, int cols)
+    private static void Each(GuardPageRun s, GuardedRegion rx, GuardedRegion ry, int rows, int cols)
     {
         foreach (bool log in new[] { false, true })
             foreach (bool inPlace in new[] { false, true })
@@ -25,12 +25,12 @@ internal static class SoftmaxSweep
                     Case(s, rx, ry, rows, cols, log, inPlace, tail);
     }
 
-    private static void Case(Sweep s, GuardedRegion rx, GuardedRegion ry, int rows, int cols, bool log, bool inPlace, bool tail)
+    private static void Case(GuardPageRun s, GuardedRegion rx, GuardedRegion ry, int rows, int cols, bool log, bool inPlace, bool tail)
     {
         int len = rows * cols;
         // Every 5th case spreads the values over ±60, so entries underflow exp (the rr2-p5 flush below −87.3).
         float spread = s.Cases % 5 == 4 ? 60f : 8f;
-        rx.All.Fill(Sweep.Canary); ry.All.Fill(Sweep.Canary);
+        rx.All.Fill(Canary.Value); ry.All.Fill(Canary.Value);
         int sx = rx.Start(len, tail), sy = ry.Start(len, tail);
         s.FillRandom(rx.All.Slice(sx, len), -spread, spread);
         string specials = s.InjectSpecials(rx.All.Slice(sx, len), rows, cols);
@@ -69,7 +69,7 @@ internal static class SoftmaxSweep
         }
     }
 
-    private static void Check(Sweep s, float[] expected, ReadOnlySpan<float> got, bool log) =>
+    private static void Check(GuardPageRun s, float[] expected, ReadOnlySpan<float> got, bool log) =>
         // Probabilities: a few ULP of exp plus the error of a sum of ≤ 256 positive terms, relative.
         // Log-probabilities: absolute error of x − max − log Σ, relative to 1 + |value|.
         s.Compare(expected, got, i => log ? 4e-6 * (1 + Math.Abs(expected[i])) : 4e-6 * Math.Abs(expected[i]) + 1e-37, "y");

@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: its group is the 8×8 ymm transpose (<see cref="Transpose8x8Avx2"/>, vmaskmovps rows), whose shuffles have no 512-bit counterpart of the same shape.
 /// Softmax of short rows (cols ≤ <see cref="MaxCols"/>, the classifier's C = 10), 8 rows per iteration.
 /// The 8 rows are transposed in registers, 8 columns at a time, into a column-major tile (tile[j·8 + r] =
 /// x[r, j]), so every row-wise operation becomes a full-width vertical one: lane r of column vector j is x[r, j].
@@ -19,12 +20,12 @@ namespace SimdSoftmax;
 /// its own rows: nothing outside the span is accessed. Lanes of missing rows are zeros and their results are
 /// dropped.</para>
 /// <para>Building blocks for other row-wise kernels on short rows (cross-entropy on logits): call
-/// <see cref="LoadTransposed(float*, int, int, float*)"/> for a group, then <see cref="ColumnMax"/>, <see cref="SumExpMinusMax"/> or
-/// <see cref="StoreExpMinusMax"/> (each returns one value per row in the lanes of a vector), modify the tile's
+/// <see cref="LoadTransposed(float*, int, int, float*)"/> for a group, then <see cref="ShortRowTileColumns{T, V}.ColumnMax"/>, <see cref="ShortRowTileColumns{T, V}.SumExpMinusMax"/> or
+/// <see cref="ShortRowTileColumns{T, V}.StoreExpMinusMax"/> (each returns one value per row in the lanes of a vector), modify the tile's
 /// columns as needed (column j is the 8-float vector at tile + 8·j), and <see cref="StoreTransposed(float*, int, int, float*)"/> to write
 /// the rows. The tile must hold <see cref="TileFloats"/> floats, best 32-byte aligned (<see cref="AlignTile"/>).</para>
 /// </remarks>
-internal static unsafe class SoftmaxShortRowsAvx2
+internal static unsafe class SoftmaxShortRowTileAvx2
 {
     /// <summary>Rows per group: one per lane.</summary>
     public const int Group = 8;
@@ -52,25 +53,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
             int n = Math.Min(Group, rows - r0);
             nint offset = (nint)r0 * cols;
             LoadTransposed(x + offset, cols, n, tile);
-            Vector256<float> max = ColumnMax(tile, cols);
-            if (log)
-            {
-                Vector256<float> logSum = LogAtanhSeries.Log(SumExpMinusMax(tile, cols, max));
-                for (int j = 0; j < cols; j++)
-                {
-                    float* c = tile + j * Group;
-                    (Vector256.Load(c) - max - logSum).Store(c);
-                }
-            }
-            else
-            {
-                Vector256<float> inverse = Vector256<float>.One / StoreExpMinusMax(tile, cols, max);
-                for (int j = 0; j < cols; j++)
-                {
-                    float* c = tile + j * Group;
-                    (Vector256.Load(c) * inverse).Store(c);
-                }
-            }
+            ShortRowTileColumns<Avx2Isa, Vector256<float>>.Softmax(tile, cols, log);
             if (cols >= Group) StoreTransposed(tile, cols, n, y + offset);
             else StoreTransposedPacked(tile, cols, n, y + offset);
         }
@@ -89,7 +72,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
         Transpose8x8Avx2.StoreColumnsToRows(tile, tile, cols, Group); // reads the 8 columns before the first store
         int count = rows * cols, k = 0;
         for (; k <= count - 8; k += 8) Vector256.Load(tile + k).Store(y + k);
-        if (k < count) Avx.MaskStore(y + k, SoftmaxRowKernelsAvx2.TailMask(count - k), Vector256.Load(tile + k));
+        if (k < count) Avx.MaskStore(y + k, TailMask.Of256(count - k), Vector256.Load(tile + k));
     }
 
     /// <summary>Reads <paramref name="rows"/> (≤ 8) rows of <paramref name="cols"/> at x into the column-major tile; lanes of absent rows are 0.</summary>
@@ -117,7 +100,7 @@ internal static unsafe class SoftmaxShortRowsAvx2
             j0 = cols - Group;
             Transpose8x8Avx2.LoadRowsToColumns(x + j0, stride, rows, tile + j0 * Group);
         }
-        else Transpose8x8Avx2.LoadRowsToColumns(x, stride, rows, SoftmaxRowKernelsAvx2.TailMask(cols), tile);
+        else Transpose8x8Avx2.LoadRowsToColumns(x, stride, rows, TailMask.Of256(cols), tile);
     }
 
     /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 8) rows at y.</summary>
@@ -145,52 +128,6 @@ internal static unsafe class SoftmaxShortRowsAvx2
             j0 = cols - Group;
             Transpose8x8Avx2.StoreColumnsToRows(tile + j0 * Group, y + j0, stride, rows);
         }
-        else Transpose8x8Avx2.StoreColumnsToRows(tile, y, stride, rows, SoftmaxRowKernelsAvx2.TailMask(cols));
-    }
-
-    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxRowKernelsAvx2"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector256<float> ColumnMax(float* tile, int cols)
-    {
-        Vector256<float> m0 = Vector256.Create(float.NegativeInfinity), m1 = m0;
-        int j = 0;
-        for (; j + 1 < cols; j += 2)
-        {
-            m0 = Avx.Max(Vector256.Load(tile + j * Group), m0);
-            m1 = Avx.Max(Vector256.Load(tile + (j + 1) * Group), m1);
-        }
-        if (j < cols) m0 = Avx.Max(Vector256.Load(tile + j * Group), m0);
-        return Avx.Max(m0, m1);
-    }
-
-    /// <summary>Per-row Σ exp(x − max), overwriting each column with its exponentials.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector256<float> StoreExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: true);
-
-    /// <summary>Per-row Σ exp(x − max); the tile is left as it is.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector256<float> SumExpMinusMax(float* tile, int cols, Vector256<float> max) => ExpMinusMax(tile, cols, max, store: false);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpMinusMax(float* tile, int cols, Vector256<float> max, bool store)
-    {
-        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0;
-        int j = 0;
-        for (; j + 1 < cols; j += 2)
-        {
-            float* c = tile + j * Group;
-            Vector256<float> e0 = ExpRr2P5.Exp(Vector256.Load(c) - max);
-            Vector256<float> e1 = ExpRr2P5.Exp(Vector256.Load(c + Group) - max);
-            if (store) { e0.Store(c); e1.Store(c + Group); }
-            s0 += e0; s1 += e1;
-        }
-        if (j < cols)
-        {
-            float* c = tile + j * Group;
-            Vector256<float> e = ExpRr2P5.Exp(Vector256.Load(c) - max);
-            if (store) e.Store(c);
-            s0 += e;
-        }
-        return s0 + s1;
+        else Transpose8x8Avx2.StoreColumnsToRows(tile, y, stride, rows, TailMask.Of256(cols));
     }
 }

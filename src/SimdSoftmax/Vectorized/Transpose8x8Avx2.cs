@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: the shuffle network of a transpose is specific to the register width.
 /// 8×8 float transposes between rows in memory and a column-major tile, in ymm registers: unpack, shufps,
 /// then 128-bit lane swaps (24 shuffles). The masked overloads read and write rows with vmaskmovps of their real
 /// width; the unmasked ones move 8 whole floats per row with plain vmovups.
@@ -13,8 +14,8 @@ namespace SimdSoftmax;
 /// <remarks>
 /// vmaskmovps stores are microcoded on AMD (Zen 2/3/4): softmax of rows of 10 with masked row loads and stores ran at
 /// 0.50 G el/s (40 MB batch) on a Zen 4 EPYC, 1.46 with plain ones (softmax-sweep ab, interleaved). The short-row kernels use
-/// the unmasked forms for rows of 8 or more (see <see cref="SoftmaxShortRowsAvx2.LoadTransposed(float*, nint, int, int, float*)"/>)
-/// and, for shorter rows, masked loads (cheap) but no masked store per row (<see cref="SoftmaxShortRowsAvx2.StoreTransposedPacked"/>).
+/// the unmasked forms for rows of 8 or more (see <see cref="SoftmaxShortRowTileAvx2.LoadTransposed(float*, nint, int, int, float*)"/>)
+/// and, for shorter rows, masked loads (cheap) but no masked store per row (<see cref="SoftmaxShortRowTileAvx2.StoreTransposedPacked"/>).
 /// </remarks>
 internal static unsafe class Transpose8x8Avx2
 {

@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: its group is the 16×16 zmm transpose (<see cref="Transpose16x16Avx512"/>, k-masked rows), whose 128-bit block shuffles have no 256-bit counterpart of the same shape.
 /// Softmax of short rows (cols ≤ <see cref="MaxCols"/>, the classifier's C = 10), 16 rows per iteration.
 /// The 16 rows are transposed in registers, 16 columns at a time, into a column-major tile (tile[j·16 + r] =
 /// x[r, j]), so every row-wise operation becomes a full-width vertical one: lane r of column vector j is x[r, j].
@@ -17,12 +18,12 @@ namespace SimdSoftmax;
 /// fewer than 16 rows only touches its own rows: nothing outside the span is accessed. Lanes of missing rows are
 /// zeros and their results are dropped.</para>
 /// <para>Building blocks for other row-wise kernels on short rows (cross-entropy on logits): call
-/// <see cref="LoadTransposed"/> for a group, then <see cref="ColumnMax"/>, <see cref="SumExpMinusMax"/> or
-/// <see cref="StoreExpMinusMax"/> (each returns one value per row in the lanes of a vector), modify the tile's
+/// <see cref="LoadTransposed"/> for a group, then <see cref="ShortRowTileColumns{T, V}.ColumnMax"/>, <see cref="ShortRowTileColumns{T, V}.SumExpMinusMax"/> or
+/// <see cref="ShortRowTileColumns{T, V}.StoreExpMinusMax"/> (each returns one value per row in the lanes of a vector), modify the tile's
 /// columns as needed (column j is the 16-float vector at tile + 16·j), and <see cref="StoreTransposed"/> to write
 /// the rows. The tile must hold <see cref="TileFloats"/> floats, best 64-byte aligned (<see cref="AlignTile"/>).</para>
 /// </remarks>
-internal static unsafe class SoftmaxShortRowsAvx512
+internal static unsafe class SoftmaxShortRowTileAvx512
 {
     /// <summary>Rows per group: one per lane.</summary>
     public const int Group = 16;
@@ -50,25 +51,7 @@ internal static unsafe class SoftmaxShortRowsAvx512
             int n = Math.Min(Group, rows - r0);
             nint offset = (nint)r0 * cols;
             LoadTransposed(x + offset, cols, n, tile, x + (nint)rows * cols);
-            Vector512<float> max = ColumnMax(tile, cols);
-            if (log)
-            {
-                Vector512<float> logSum = LogAtanhSeries.Log(SumExpMinusMax(tile, cols, max));
-                for (int j = 0; j < cols; j++)
-                {
-                    float* c = tile + j * Group;
-                    (Vector512.Load(c) - max - logSum).Store(c);
-                }
-            }
-            else
-            {
-                Vector512<float> inverse = Vector512<float>.One / StoreExpMinusMax(tile, cols, max);
-                for (int j = 0; j < cols; j++)
-                {
-                    float* c = tile + j * Group;
-                    (Vector512.Load(c) * inverse).Store(c);
-                }
-            }
+            ShortRowTileColumns<Avx512Isa, Vector512<float>>.Softmax(tile, cols, log);
             StoreTransposed(tile, cols, n, y + offset);
         }
     }
@@ -83,7 +66,7 @@ internal static unsafe class SoftmaxShortRowsAvx512
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-            Transpose16x16Avx512.LoadRowsToColumns(x + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)), tile + j0 * Group, end);
+            Transpose16x16Avx512.LoadRowsToColumns(x + j0, cols, rows, TailMask.Of512(Math.Min(Group, cols - j0)), tile + j0 * Group, end);
     }
 
     /// <summary>Writes the first <paramref name="cols"/> columns of the tile as <paramref name="rows"/> (≤ 16) rows at y.</summary>
@@ -92,52 +75,6 @@ internal static unsafe class SoftmaxShortRowsAvx512
     {
         Debug.Assert(rows is >= 1 and <= Group && cols is >= 1 and <= MaxCols);
         for (int j0 = 0; j0 < cols; j0 += Group)
-            Transpose16x16Avx512.StoreColumnsToRows(tile + j0 * Group, y + j0, cols, rows, SoftmaxRowKernelsAvx512.TailMask(Math.Min(Group, cols - j0)));
-    }
-
-    /// <summary>Per-row maximum of the tile (lane r = max of row r), never NaN (see <see cref="SoftmaxRowKernelsAvx512"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector512<float> ColumnMax(float* tile, int cols)
-    {
-        Vector512<float> m0 = Vector512.Create(float.NegativeInfinity), m1 = m0;
-        int j = 0;
-        for (; j + 1 < cols; j += 2)
-        {
-            m0 = Avx512F.Max(Vector512.Load(tile + j * Group), m0);
-            m1 = Avx512F.Max(Vector512.Load(tile + (j + 1) * Group), m1);
-        }
-        if (j < cols) m0 = Avx512F.Max(Vector512.Load(tile + j * Group), m0);
-        return Avx512F.Max(m0, m1);
-    }
-
-    /// <summary>Per-row Σ exp(x − max), overwriting each column with its exponentials.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector512<float> StoreExpMinusMax(float* tile, int cols, Vector512<float> max) => ExpMinusMax(tile, cols, max, store: true);
-
-    /// <summary>Per-row Σ exp(x − max); the tile is left as it is.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Vector512<float> SumExpMinusMax(float* tile, int cols, Vector512<float> max) => ExpMinusMax(tile, cols, max, store: false);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpMinusMax(float* tile, int cols, Vector512<float> max, bool store)
-    {
-        Vector512<float> s0 = Vector512<float>.Zero, s1 = s0;
-        int j = 0;
-        for (; j + 1 < cols; j += 2)
-        {
-            float* c = tile + j * Group;
-            Vector512<float> e0 = ExpRr2P5.Exp(Vector512.Load(c) - max);
-            Vector512<float> e1 = ExpRr2P5.Exp(Vector512.Load(c + Group) - max);
-            if (store) { e0.Store(c); e1.Store(c + Group); }
-            s0 += e0; s1 += e1;
-        }
-        if (j < cols)
-        {
-            float* c = tile + j * Group;
-            Vector512<float> e = ExpRr2P5.Exp(Vector512.Load(c) - max);
-            if (store) e.Store(c);
-            s0 += e;
-        }
-        return s0 + s1;
+            Transpose16x16Avx512.StoreColumnsToRows(tile + j0 * Group, y + j0, cols, rows, TailMask.Of512(Math.Min(Group, cols - j0)));
     }
 }

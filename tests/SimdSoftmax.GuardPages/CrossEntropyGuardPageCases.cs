@@ -4,9 +4,9 @@ namespace SimdSoftmax.GuardPages;
 /// SoftmaxCrossEntropy.Loss and LossAndGradient (separate output and in place) on guarded spans: classes 1..70 ×
 /// rows 1..9, one row of 1..256 classes, 0..256 rows of 10 classes; logits and labels read-only, both placements.
 /// </summary>
-internal static class CrossEntropySweep
+internal static class CrossEntropyGuardPageCases
 {
-    public static void Run(Sweep s)
+    public static void Run(GuardPageRun s)
     {
         using var rl = new GuardedRegion(257 * 10 + 64);
         using var ry = new GuardedRegion(257 + 64);
@@ -18,7 +18,7 @@ internal static class CrossEntropySweep
         for (int rows = 0; rows <= 256; rows++) Each(s, rl, ry, rg, rows, 10);
     }
 
-    private static void Each(Sweep s, GuardedRegion rl, GuardedRegion ry, GuardedRegion rg, int rows, int classes)
+    private static void Each(GuardPageRun s, GuardedRegion rl, GuardedRegion ry, GuardedRegion rg, int rows, int classes)
     {
         foreach (int mode in new[] { 0, 1, 2 })
             foreach (bool tail in new[] { true, false })
@@ -26,12 +26,12 @@ internal static class CrossEntropySweep
     }
 
     /// <param name="mode">0: Loss; 1: LossAndGradient into a separate buffer; 2: LossAndGradient in place.</param>
-    private static void Case(Sweep s, GuardedRegion rl, GuardedRegion ry, GuardedRegion rg, int rows, int classes, int mode, bool tail)
+    private static void Case(GuardPageRun s, GuardedRegion rl, GuardedRegion ry, GuardedRegion rg, int rows, int classes, int mode, bool tail)
     {
         int len = rows * classes;
         float spread = s.Cases % 5 == 4 ? 60f : 8f;
         string entry = mode switch { 0 => "Loss", 1 => "LossAndGradient", _ => "LossAndGradient in place" };
-        rl.All.Fill(Sweep.Canary); rg.All.Fill(Sweep.Canary); ry.AllInts.Fill(Sweep.CanaryInt);
+        rl.All.Fill(Canary.Value); rg.All.Fill(Canary.Value); ry.AllInts.Fill(Canary.Int);
         int sl = rl.Start(len, tail), sy = ry.Start(rows, tail), sg = rg.Start(len, tail);
         s.FillRandom(rl.All.Slice(sl, len), -spread, spread);
         string specials = s.InjectSpecials(rl.All.Slice(sl, len), rows, classes);
@@ -80,6 +80,6 @@ internal static class CrossEntropySweep
     }
 
     // (p − onehot)/N: relative error of p, plus an absolute eps/N where p ≈ 1 cancels against the one.
-    private static void Check(Sweep s, float[] expected, ReadOnlySpan<float> got, int rows) =>
+    private static void Check(GuardPageRun s, float[] expected, ReadOnlySpan<float> got, int rows) =>
         s.Compare(expected, got, i => 4e-6 * Math.Abs(expected[i]) + 2.4e-7 / rows + 1e-37, "dLogits");
 }

@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: the shuffle network of a transpose is specific to the register width.
 /// 16×16 float transposes between rows in memory and a column-major tile, in zmm registers: unpack ps, unpack pd,
 /// then two rounds of 128-bit block shuffles (64 shuffles). Rows are read and written with k-masked accesses of
 /// their real width, so nothing past a row (or past the last valid row) is touched.

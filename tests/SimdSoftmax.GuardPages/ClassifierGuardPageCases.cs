@@ -5,14 +5,14 @@ namespace SimdSoftmax.GuardPages;
 /// W, b, X, y read-only; the workspace exactly <see cref="SoftmaxLoss.WorkspaceLength"/> long, so a kernel
 /// using more than it asked for faults.
 /// </summary>
-internal static class ClassifierSweep
+internal static class ClassifierGuardPageCases
 {
     private static readonly int[] s_n = [0, 1, 2, 3, 5, 8, 9, 16, 17, 33];
     private static readonly int[] s_d = [0, 1, 2, 3, 7, 8, 9, 16, 17, 33];
     private static readonly int[] s_c = [1, 2, 3, 7, 8, 9, 10, 15, 16, 17, 33];
     private const int Capacity = 64 * 64;
 
-    public static void Run(Sweep s)
+    public static void Run(GuardPageRun s)
     {
         using var rw = new GuardedRegion(Capacity);
         using var rb = new GuardedRegion(Capacity);
@@ -40,7 +40,7 @@ internal static class ClassifierSweep
         finally { all[6].Dispose(); }
     }
 
-    private static void Case(Sweep s, GuardedRegion[] r, int n, int d, int c, bool bias, bool tail, SoftmaxLossForm form, int threads)
+    private static void Case(GuardPageRun s, GuardedRegion[] r, int n, int d, int c, bool bias, bool tail, SoftmaxLossForm form, int threads)
     {
         // The workspace is exactly what this form asks for: a kernel using more faults at the tail.
         int ws = SoftmaxLoss.WorkspaceLength(n, d, c, form);
@@ -48,7 +48,7 @@ internal static class ClassifierSweep
         GuardedRegion rw = r[0], rb = r[1], rx = r[2], ry = r[3], rdw = r[4], rdb = r[5], rws = r[6];
         float reg = s.Cases % 3 == 0 ? 0f : 1e-2f;
         s.Begin($"SoftmaxLoss.LossAndGradient{(bias ? " with bias" : "")} n={n} d={d} c={c} reg={reg}{variant} at {(tail ? "tail" : "head")}");
-        foreach (GuardedRegion g in r) g.All.Fill(Sweep.Canary);
+        foreach (GuardedRegion g in r) g.All.Fill(Canary.Value);
         int sw = rw.Start(d * c, tail), sb = rb.Start(c, tail), sx = rx.Start(n * d, tail), sy = ry.Start(n, tail);
         int sdw = rdw.Start(d * c, tail), sdb = rdb.Start(c, tail), sws = rws.Start(ws, tail);
         s.FillRandom(rw.All.Slice(sw, d * c), -0.5f, 0.5f);

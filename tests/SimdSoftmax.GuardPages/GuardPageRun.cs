@@ -5,18 +5,13 @@ using System.Text;
 namespace SimdSoftmax.GuardPages;
 
 /// <summary>
-/// State of one sweep (one kernel family on one path): case counter, failures, skips, the worst error seen,
+/// State of one guard-page run (one kernel family on one path): case counter, failures, skips, the worst error seen,
 /// and the breadcrumb — the current case written to a shared file mapping, which survives this process dying.
 /// </summary>
 internal sealed class FamilySkippedException(string reason) : Exception(reason);
 
-internal sealed class Sweep : IDisposable
+internal sealed class GuardPageRun : IDisposable
 {
-    /// <summary>A quiet NaN with a payload no arithmetic produces: any change to a canary element is a write.</summary>
-    public const uint CanaryBits = 0x7FC0DEADu;
-    public static readonly float Canary = BitConverter.UInt32BitsToSingle(CanaryBits);
-    public const int CanaryInt = unchecked((int)0xDEADBEEF);
-
     private const int MaxReportedFailures = 25;
     private readonly MemoryMappedFile? _crumbFile;
     private readonly MemoryMappedViewAccessor? _crumb;
@@ -33,7 +28,7 @@ internal sealed class Sweep : IDisposable
     public double MaxError { get; private set; }
     public string MaxErrorCase { get; private set; } = "";
 
-    public Sweep(string name, KernelPath path, string? breadcrumbPath)
+    public GuardPageRun(string name, KernelPath path, string? breadcrumbPath)
     {
         Name = name;
         Path = path;
@@ -134,9 +129,9 @@ internal sealed class Sweep : IDisposable
     public void CheckOutside(GuardedRegion region, int start, int length, string what)
     {
         ReadOnlySpan<uint> all = MemoryMarshal.Cast<float, uint>(region.All);
-        int before = all[..start].IndexOfAnyExcept(CanaryBits);
+        int before = all[..start].IndexOfAnyExcept(Canary.Bits);
         if (before >= 0) Fail($"{what}: element {before - start} (before the span) was written: {BitConverter.UInt32BitsToSingle(all[before])}");
-        int after = all[(start + length)..].IndexOfAnyExcept(CanaryBits);
+        int after = all[(start + length)..].IndexOfAnyExcept(Canary.Bits);
         if (after >= 0) Fail($"{what}: element {length + after} (past the end of the span) was written");
     }
 
@@ -147,7 +142,7 @@ internal sealed class Sweep : IDisposable
         ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(span);
         for (int i = 0; i + 1 < rows; i++)
         {
-            int g = bits.Slice(i * ld + cols, ld - cols).IndexOfAnyExcept(CanaryBits);
+            int g = bits.Slice(i * ld + cols, ld - cols).IndexOfAnyExcept(Canary.Bits);
             if (g >= 0) { Fail($"{what}: padding [{i},{cols + g}] between rows was written"); return; }
         }
     }
@@ -188,6 +183,6 @@ internal sealed class Sweep : IDisposable
     }
 
     public string Summary() =>
-        $"RESULT sweep={Name} path={Path} cases={Cases} failures={Failures} skipped={Skipped} maxErrOverTol={MaxError:F3}"
+        $"RESULT family={Name} path={Path} cases={Cases} failures={Failures} skipped={Skipped} maxErrOverTol={MaxError:F3}"
         + (MaxError > 0 ? $" worst=[{MaxErrorCase}]" : "");
 }

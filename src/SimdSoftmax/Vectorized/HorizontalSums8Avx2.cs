@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: the shuffle network of a transposed reduction is specific to the register width.
 /// The horizontal sums of 8 consecutive Vector256 partials in one tree (4 + 2 + 1 vector adds, 14 shuffles, one
 /// permute into order), the Avx2 counterpart of <see cref="HorizontalSums16Avx512"/>.
 /// </summary>

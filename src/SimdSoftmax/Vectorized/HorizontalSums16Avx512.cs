@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
+/// Per ISA: the shuffle network of a transposed reduction is specific to the register width.
 /// The horizontal sums of 16 consecutive Vector512 partials in one tree: 8 + 4 + 2 + 1 vector adds and 30 in-register
 /// shuffles, then one permute into order, instead of 16 separate reductions (the forward pass of the fused classifier ends
 /// every row pair with one such reduction per class).

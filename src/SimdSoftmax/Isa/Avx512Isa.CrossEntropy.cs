@@ -1,0 +1,24 @@
+using System.Runtime.CompilerServices;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// Cross-entropy on AVX-512: rows of at most 16 classes, all of them, sixteen at a time in zmm registers
+/// (<see cref="CrossEntropyShortRowRegistersAvx512"/>); 17..64 classes through the 8-row AVX2 tile
+/// (<see cref="CrossEntropyShortRowTileAvx2"/>), deliberately 256-bit: a 16-row variant through a stack tile on
+/// <see cref="Transpose16x16Avx512"/> measured about 2× slower than it (Zen 4, softmax-sweep short, 64 KB batches),
+/// and against the per-row kernel the AVX2 tile measured up to 2× faster at 17..64 (rows of 17: 0.42 → 0.96 G el/s).
+/// </summary>
+internal readonly unsafe partial struct Avx512Isa : ICrossEntropyIsa
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CrossEntropyShortRows(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale, ref double total)
+    {
+        if (c <= CrossEntropyShortRowRegistersAvx512.MaxClasses)
+        {
+            total = CrossEntropyShortRowRegistersAvx512.Run(s, labels, rows, c, ld, g, ldg, scale);
+            return rows;
+        }
+        return Avx2Isa.CrossEntropyShortRows(s, labels, rows, c, ld, g, ldg, scale, ref total);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Runtime.Intrinsics;
+
+namespace SimdSoftmax.Tests;
+
+/// <summary>
+/// One softmax row kernel as the tester sees it: softmax (or log-softmax) of <c>rows</c> rows of <c>cols</c> floats,
+/// x → y (y may be x), for cols ≤ MaxCols and rows ≥ MinRows.
+/// </summary>
+public sealed unsafe class SoftmaxRowKernel(string name, KernelPath isa, int maxCols, int group,
+    delegate*<float*, float*, int, int, bool, void> run, int minRows = 1)
+{
+    public string Name { get; } = name;
+    public KernelPath Isa { get; } = isa;
+    public int MaxCols { get; } = maxCols;
+    public int Group { get; } = group;
+    public int MinRows { get; } = minRows;
+    public void Run(float* x, float* y, int rows, int cols, bool log) => run(x, y, rows, cols, log);
+    public override string ToString() => Name;
+}
+
+/// <summary>One cross-entropy row kernel: Σ row losses of <c>rows</c> rows of <c>c</c> logits (stride c), gradient·scale into g when not null.</summary>
+public sealed unsafe class CrossEntropyRowKernel(string name, KernelPath isa, int maxClasses, int group,
+    delegate*<float*, int*, int, int, int, float*, int, float, double> run, int rowMultiple = 1)
+{
+    public string Name { get; } = name;
+    public KernelPath Isa { get; } = isa;
+    public int MaxClasses { get; } = maxClasses;
+    public int Group { get; } = group;
+    public int RowMultiple { get; } = rowMultiple;
+    public double Run(float* s, int* labels, int rows, int c, float* g, float scale) => run(s, labels, rows, c, c, g, c, scale);
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Every row kernel of the softmax and cross-entropy families, listed once: the tester
+/// (<see cref="RowKernelTests"/>) runs each one directly at its edges. A new kernel is one line here.
+/// </summary>
+public static unsafe class RowKernelRegistry
+{
+    public static readonly SoftmaxRowKernel[] Softmax =
+    [
+        new("SoftmaxShortRowTileAvx2", KernelPath.Avx2, SoftmaxShortRowTileAvx2.MaxCols, SoftmaxShortRowTileAvx2.Group, &SoftmaxShortRowTileAvx2.Rows),
+        new("SoftmaxShortRowTileAvx512", KernelPath.Avx512, SoftmaxShortRowTileAvx512.MaxCols, SoftmaxShortRowTileAvx512.Group, &SoftmaxShortRowTileAvx512.Rows),
+        new("SoftmaxShortRowRegistersAvx512", KernelPath.Avx512, SoftmaxShortRowRegistersAvx512.MaxCols, SoftmaxShortRowRegistersAvx512.Group, &SoftmaxShortRowRegistersAvx512.Rows),
+        new("SoftmaxRowPipeline<Avx2>", KernelPath.Avx2, SoftmaxRowPipeline.MaxCols, 1, &PipelineAvx2, minRows: 2),
+        new("SoftmaxRowPipeline<Avx512>", KernelPath.Avx512, SoftmaxRowPipeline.MaxCols, 1, &PipelineAvx512, minRows: 2),
+        new("SoftmaxLongRowKernels<Avx2> per row", KernelPath.Avx2, int.MaxValue, 1, &PerRowAvx2),
+        new("SoftmaxLongRowKernels<Avx512> per row", KernelPath.Avx512, int.MaxValue, 1, &PerRowAvx512),
+    ];
+
+    public static readonly CrossEntropyRowKernel[] CrossEntropy =
+    [
+        new("CrossEntropyShortRowTileAvx2", KernelPath.Avx2, CrossEntropyShortRowTileAvx2.MaxClasses, CrossEntropyShortRowTileAvx2.Group, &TileAvx2, rowMultiple: CrossEntropyShortRowTileAvx2.Group),
+        new("CrossEntropyShortRowRegistersAvx512", KernelPath.Avx512, CrossEntropyShortRowRegistersAvx512.MaxClasses, CrossEntropyShortRowRegistersAvx512.Group, &RegistersAvx512),
+        new("CrossEntropyLongRow<Avx2>", KernelPath.Avx2, int.MaxValue, 1, &LongRowAvx2),
+        new("CrossEntropyLongRow<Avx512>", KernelPath.Avx512, int.MaxValue, 1, &LongRowAvx512),
+    ];
+
+    private static void PipelineAvx2(float* x, float* y, int rows, int cols, bool log) =>
+        SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<Avx2Isa, Vector256<float>>>(x, y, rows, cols, log);
+
+    private static void PipelineAvx512(float* x, float* y, int rows, int cols, bool log) =>
+        SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<Avx512Isa, Vector512<float>>>(x, y, rows, cols, log);
+
+    private static void PerRowAvx2(float* x, float* y, int rows, int cols, bool log)
+    {
+        for (int r = 0; r < rows; r++) SoftmaxRows<Avx2Isa, Vector256<float>>.Row(x + (nint)r * cols, y + (nint)r * cols, cols, log);
+    }
+
+    private static void PerRowAvx512(float* x, float* y, int rows, int cols, bool log)
+    {
+        for (int r = 0; r < rows; r++) SoftmaxRows<Avx512Isa, Vector512<float>>.Row(x + (nint)r * cols, y + (nint)r * cols, cols, log);
+    }
+
+    private static double TileAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        CrossEntropyShortRowTileAvx2.Run(s, labels, rows, c, ld, g, ldg, scale);
+
+    private static double RegistersAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        CrossEntropyShortRowRegistersAvx512.Run(s, labels, rows, c, ld, g, ldg, scale);
+
+    private static double LongRowAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
+    {
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+            total += CrossEntropyLongRow<Avx2Isa, Vector256<float>>.Row(s + (nint)r * ld, labels[r], c, g == null ? null : g + (nint)r * ldg, scale);
+        return total;
+    }
+
+    private static double LongRowAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
+    {
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+            total += CrossEntropyLongRow<Avx512Isa, Vector512<float>>.Row(s + (nint)r * ld, labels[r], c, g == null ? null : g + (nint)r * ldg, scale);
+        return total;
+    }
+}
