@@ -129,7 +129,7 @@ public class ClassifierProperties
         double w2 = 0;
         foreach (float v in c.W) w2 += (double)v * v;
         double expectedLoss = (n == 0 ? 0 : total / n) + 0.5 * c.Reg * w2;
-        double lossBound = 8 * Expect.U * Math.Abs(expectedLoss) + (n == 0 ? 0 : lossSlack / n) + 4 * Expect.U * 0.5 * c.Reg * w2;
+        double lossBound = 8 * Expect.U * Math.Abs(expectedLoss) + (n == 0 ? 0 : lossSlack / n) + 4 * Expect.U * 0.5 * c.Reg * w2 + Expect.Eta;
         Expect.Near($"loss on {path}/{form}", 0, loss, expectedLoss, lossBound);
 
         var infColumn = new bool[d];

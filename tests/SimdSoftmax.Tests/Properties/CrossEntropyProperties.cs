@@ -82,7 +82,7 @@ public class CrossEntropyProperties
             }
         }
         double loss = n == 0 ? 0 : total / n;
-        double bound = n == 0 ? 0 : 8 * Expect.U * Math.Abs(loss) + rowBounds / n;
+        double bound = n == 0 ? 0 : 8 * Expect.U * Math.Abs(loss) + rowBounds / n + Expect.Eta;
         // Any loss from FLT_MAX/N up to +∞ is right there: expect the midpoint with a bound that covers the range.
         if (huge && !double.IsNaN(loss)) return (double.MaxValue / 2, double.MaxValue / 2 - float.MaxValue / n * 0.999, g, gb);
         return (loss, bound, g, gb);
