@@ -36,9 +36,12 @@ public static partial class PropertyRunner
     /// Samples <paramref name="gen"/> for the time budget (or replays <see cref="Seed"/>), calling <paramref name="check"/>
     /// on each case. <paramref name="testName"/> is the fully qualified test method the replay command filters on.
     /// </summary>
-    public static long Run<T>(string testName, string pathLabel, Gen<T> gen, Action<T> check, int? seconds = null, string? seed = null)
+    /// <param name="seed">A seed to replay instead of sampling; null means <see cref="Seed"/> when <paramref name="environment"/> is true.</param>
+    /// <param name="environment">Whether <see cref="SeedVariable"/> applies (false for the runner's own self-test).</param>
+    public static long Run<T>(string testName, string pathLabel, Gen<T> gen, Action<T> check, int? seconds = null, string? seed = null,
+        bool environment = true)
     {
-        seed ??= Seed;
+        if (environment) seed ??= Seed;
         long cases = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
