@@ -4,6 +4,8 @@ namespace SimdSoftmax;
 /// The composed classifier (<see cref="SoftmaxLossForm.Composed"/>): GEMM <c>S = X·W (+ b)</c> into the workspace,
 /// fused cross-entropy in place (<c>S → dS = (P − onehot)/N</c>), GEMM <c>dW = Xᵀ·dS + reg·W</c> (W copied into dW,
 /// then beta = reg). Reads X twice and keeps N×C scores; wins when C is large and the GEMMs are compute-bound.
+/// <c>reg·W</c> is IEEE arithmetic like the scalar and fused forms (docs/guarantees.md): with reg = 0 the GEMM's
+/// beta = 0 would never read dW, so 0·W is added after it and a non-finite W still gives NaN.
 /// </summary>
 internal static unsafe class SoftmaxLossComposed
 {
@@ -42,8 +44,16 @@ internal static unsafe class SoftmaxLossComposed
             }
         }
         double reg2 = SumOfSquares(w);
-        w.CopyTo(dW);
-        Gemm.Run(gemmPath, true, false, d, c, n, 1f, x, Math.Max(1, d), s, Math.Max(1, c), reg, dW, Math.Max(1, c), threads);
+        if (reg != 0f)
+        {
+            w.CopyTo(dW);
+            Gemm.Run(gemmPath, true, false, d, c, n, 1f, x, Math.Max(1, d), s, Math.Max(1, c), reg, dW, Math.Max(1, c), threads);
+        }
+        else
+        {
+            Gemm.Run(gemmPath, true, false, d, c, n, 1f, x, Math.Max(1, d), s, Math.Max(1, c), 0f, dW, Math.Max(1, c), threads);
+            for (int k = 0; k < dW.Length; k++) dW[k] += reg * w[k];
+        }
         return (float)(total / n + 0.5 * reg * reg2);
     }
 

@@ -3,6 +3,8 @@ namespace SimdSoftmax;
 /// <summary>
 /// The reference softmax: three plain passes per row (max; exponentials stored
 /// and summed in double; scale). Works in place because element j is read before it is written.
+/// Exponentials below the SIMD cutoff are +0 (<see cref="ScalarExp.Flushed"/>), as on every SIMD path, so a
+/// probability below FLT_MIN is 0 on every path rather than a subnormal here only.
 /// </summary>
 internal static class SoftmaxScalar
 {
@@ -17,7 +19,7 @@ internal static class SoftmaxScalar
             double sum = 0;
             if (log)
             {
-                for (int j = 0; j < cols; j++) sum += MathF.Exp(xr[j] - max);
+                for (int j = 0; j < cols; j++) sum += ScalarExp.Flushed(xr[j] - max);
                 double logSum = Math.Log(sum);
                 for (int j = 0; j < cols; j++) yr[j] = (float)((double)xr[j] - max - logSum);
             }
@@ -25,7 +27,7 @@ internal static class SoftmaxScalar
             {
                 for (int j = 0; j < cols; j++)
                 {
-                    float e = MathF.Exp(xr[j] - max);
+                    float e = ScalarExp.Flushed(xr[j] - max);
                     yr[j] = e;
                     sum += e;
                 }
