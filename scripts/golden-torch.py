@@ -19,6 +19,8 @@ reduced over counted rows (mean: ÷ the count of non-ignored rows, N for soft ta
 Every case has: loss_mean, loss_sum, loss_none (per row), grad_mean, grad_sum (the gradient of loss_sum, which
 is also each row's gradient of its own loss_none entry), lse and argmax per row, and "denominator" (the mean's
 divisor of the cross-entropy term: Σ w[y_i] over non-ignored rows, or their count, or N for soft targets).
+Where that divisor is 0 PyTorch's mean is NaN; such cases also carry simdsoftmax_loss_mean and simdsoftmax_grad_mean,
+the library's documented definition (cross-entropy term 0, z-loss term kept), computed by torch.
 """
 import json
 import math
@@ -95,6 +97,13 @@ def ce_terms(s, labels, targets, weight, ignore_index, eps, z, reduction):
     return ce + (zrow.sum() / cnt if cnt > 0 else zrow.sum() * float("nan")) if z != 0 else ce
 
 
+def mean_divisor_is_zero(labels, weight, ignore_index, targets):
+    if targets is not None:
+        return False
+    counted = [int(v) for v in labels if ignore_index is None or int(v) != ignore_index]
+    return sum(float(np.float32(weight[v])) for v in counted) == 0 if weight is not None else len(counted) == 0
+
+
 def ce_case(name, logits, labels=None, targets=None, weight=None, ignore_index=None, eps=0.0, z=0.0):
     n, c = logits.shape
     w64 = None if weight is None else torch.tensor(np.asarray(weight, np.float32), dtype=torch.float64)
@@ -116,6 +125,17 @@ def ce_case(name, logits, labels=None, targets=None, weight=None, ignore_index=N
             loss.backward()
             case[f"loss_{red}"] = num(loss)
             case[f"grad_{red}"] = dlist(s.grad)
+    if mean_divisor_is_zero(labels, weight, ignore_index, targets):
+        # PyTorch's mean is 0/0 = NaN here; SimdSoftmax defines the cross-entropy term as 0 (zero gradient) and keeps
+        # the z-loss term: its documented values, computed here so that the test does not re-derive them.
+        s = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+        lse = torch.logsumexp(s, dim=1)
+        counted = torch.tensor([ignore_index is None or int(v) != ignore_index for v in labels])
+        cnt = int(counted.sum())
+        loss = (torch.where(counted, z * lse * lse, torch.zeros_like(lse)).sum() / cnt) if cnt > 0 and z != 0 else (s * 0).sum()
+        loss.backward()
+        case["simdsoftmax_loss_mean"] = num(loss)
+        case["simdsoftmax_grad_mean"] = dlist(s.grad)
     s = torch.tensor(logits, dtype=torch.float64)
     case["lse"] = dlist(torch.logsumexp(s, dim=1))
     case["argmax"] = [int(v) for v in torch.argmax(s, dim=1).tolist()] if c > 0 else []
