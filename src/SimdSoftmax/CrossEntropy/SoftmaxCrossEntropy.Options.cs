@@ -136,7 +136,8 @@ public static partial class SoftmaxCrossEntropy
 
     /// <summary>
     /// Reductions, ignore index, class weights and per-row losses on the fused SIMD kernels: runs of counted rows go
-    /// through <see cref="Rows"/> with the reduction's scale; with class weights or per-row losses each row is its own
+    /// through <see cref="Rows"/> with the reduction's scale (rows of up to <see cref="CompactMaxClasses"/> with ignored
+    /// rows among them through <see cref="CompactCountedRows"/>); with class weights or per-row losses each row is its own
     /// call with scale <c>w[y_i]·(1/divisor)</c> and its loss is multiplied by <c>w[y_i]</c> (the nll term of the formula,
     /// ε = λ = 0). Ignored rows get a zero gradient row.
     /// </summary>
@@ -152,6 +153,8 @@ public static partial class SoftmaxCrossEntropy
         fixed (int* y = labels)
         fixed (float* g = dLogits)
         {
+            if (!perRow && classes <= CompactMaxClasses && plan.CeDivisor != n)
+                return (float)plan.Reduce(CompactCountedRows(path, s, y, n, classes, plan, gradient ? g : null, (float)plan.CeScale), 0);
             int i = 0;
             while (i < n)
             {
@@ -176,6 +179,53 @@ public static partial class SoftmaxCrossEntropy
             }
         }
         return (float)plan.Reduce(total, 0);
+    }
+
+    /// <summary>Rows up to which ignored rows are skipped by compacting the counted rows (see <see cref="CompactCountedRows"/>).</summary>
+    private const int CompactMaxClasses = 64;
+
+    /// <summary>
+    /// Counted rows gathered per kernel call when compacting. Measured at C = 10, every 10th row ignored, Avx512:
+    /// 64-row blocks 2.7× the plain time, 409-row blocks (16 KB) 9× — as slow as the runs between ignored rows.
+    /// </summary>
+    private const int CompactRows = 64;
+
+    /// <summary>
+    /// Ignored rows among short rows: the kernels take rows 8 or 16 at a time and a call costs hundreds of nanoseconds,
+    /// so calling them on the runs between ignored rows (every 10th row ignored at C = 10: 9.6× the plain time) wastes
+    /// them. Instead the counted rows are gathered, <see cref="CompactRows"/> at a time, into a stack block with their
+    /// labels, the kernel runs on the block in place and the gradient rows are scattered back; ignored rows get zeros.
+    /// In place (g = s) is safe: a block's rows are read before any of them is written, and only they are written.
+    /// </summary>
+    private static unsafe double CompactCountedRows(KernelPath path, float* s, int* y, int n, int classes, in OptionPlan plan, float* g, float scale)
+    {
+        float* block = stackalloc float[CompactRows * classes];
+        int* blockLabels = stackalloc int[CompactRows];
+        int* blockRows = stackalloc int[CompactRows];
+        double total = 0;
+        int m = 0;
+        for (int i = 0; i <= n; i++)
+        {
+            if (i < n)
+            {
+                if (plan.Ignored(y[i]))
+                {
+                    if (g != null) new Span<float>(g + (nint)i * classes, classes).Clear();
+                    continue;
+                }
+                new ReadOnlySpan<float>(s + (nint)i * classes, classes).CopyTo(new Span<float>(block + m * classes, classes));
+                blockLabels[m] = y[i];
+                blockRows[m++] = i;
+                if (m < CompactRows) continue;
+            }
+            if (m == 0) continue;
+            total += Rows(path, block, blockLabels, m, classes, classes, g == null ? null : block, classes, scale);
+            if (g != null)
+                for (int r = 0; r < m; r++)
+                    new ReadOnlySpan<float>(block + r * classes, classes).CopyTo(new Span<float>(g + (nint)blockRows[r] * classes, classes));
+            m = 0;
+        }
+        return total;
     }
 
     private static int SoftRows(ReadOnlySpan<float> logits, int classes)

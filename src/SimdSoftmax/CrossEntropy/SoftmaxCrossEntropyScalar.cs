@@ -102,7 +102,7 @@ internal readonly ref struct OptionPlan
     /// <summary>The plan for a batch: the mean's divisors are Σ w[y_i] (or the count) over counted rows, N for soft targets.</summary>
     public static OptionPlan Create(ReadOnlySpan<int> labels, bool soft, int n, int classes, in CrossEntropyOptions o, ReadOnlySpan<float> weights)
     {
-        if (soft) return new OptionPlan(o, weights, classes, n, n);
+        if (soft || o.IgnoreIndex is null && weights.IsEmpty) return new OptionPlan(o, weights, classes, n, n);
         double wsum = 0;
         int count = 0;
         for (int i = 0; i < n; i++)
