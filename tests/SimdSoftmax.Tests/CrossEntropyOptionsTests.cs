@@ -87,7 +87,7 @@ public class CrossEntropyOptionsTests
                         Assert.Equal(r.Lse, s.Lse);
                         Assert.Equal(r.Argmax, s.Argmax);
                     }
-                    if (n == 17 && outputs == 1)
+                    if (n == 17 && outputs <= 1)
                     {
                         Result inPlace = Run(path, logits, y, soft ? targets : null, n, c, o, w, outputs, inPlace: true);
                         Assert.Equal(s.Loss, inPlace.Loss);

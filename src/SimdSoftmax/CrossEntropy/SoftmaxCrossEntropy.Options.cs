@@ -137,7 +137,7 @@ public static partial class SoftmaxCrossEntropy
     /// <summary>
     /// Reductions, ignore index, class weights and per-row losses on the fused SIMD kernels: runs of counted rows go
     /// through <see cref="Rows"/> with the reduction's scale (rows of up to <see cref="CompactMaxClasses"/> with ignored
-    /// rows among them through <see cref="CompactCountedRows"/>); with class weights or per-row losses each row is its own
+    /// rows or class weights through <see cref="CompactCountedRows"/>); otherwise with class weights or per-row losses each row is its own
     /// call with scale <c>w[y_i]·(1/divisor)</c> and its loss is multiplied by <c>w[y_i]</c> (the nll term of the formula,
     /// ε = λ = 0). Ignored rows get a zero gradient row.
     /// </summary>
@@ -153,8 +153,8 @@ public static partial class SoftmaxCrossEntropy
         fixed (int* y = labels)
         fixed (float* g = dLogits)
         {
-            if (!perRow && classes <= CompactMaxClasses && plan.CeDivisor != n)
-                return (float)plan.Reduce(CompactCountedRows(path, s, y, n, classes, plan, gradient ? g : null, (float)plan.CeScale), 0);
+            if (losses.IsEmpty && classes <= CompactMaxClasses && (!classWeights.IsEmpty || plan.CeDivisor != n))
+                return (float)plan.Reduce(CompactCountedRows(path, s, y, n, classes, plan, classWeights, gradient ? g : null), 0);
             int i = 0;
             while (i < n)
             {
@@ -181,7 +181,7 @@ public static partial class SoftmaxCrossEntropy
         return (float)plan.Reduce(total, 0);
     }
 
-    /// <summary>Rows up to which ignored rows are skipped by compacting the counted rows (see <see cref="CompactCountedRows"/>).</summary>
+    /// <summary>Rows up to which ignored rows and class weights go through <see cref="CompactCountedRows"/>.</summary>
     private const int CompactMaxClasses = 64;
 
     /// <summary>
@@ -191,17 +191,23 @@ public static partial class SoftmaxCrossEntropy
     private const int CompactRows = 64;
 
     /// <summary>
-    /// Ignored rows among short rows: the kernels take rows 8 or 16 at a time and a call costs hundreds of nanoseconds,
-    /// so calling them on the runs between ignored rows (every 10th row ignored at C = 10: 9.6× the plain time) wastes
-    /// them. Instead the counted rows are gathered, <see cref="CompactRows"/> at a time, into a stack block with their
-    /// labels, the kernel runs on the block in place and the gradient rows are scattered back; ignored rows get zeros.
-    /// In place (g = s) is safe: a block's rows are read before any of them is written, and only they are written.
+    /// Ignored rows or class weights among short rows: the kernels take rows 8 or 16 at a time and a call costs hundreds
+    /// of nanoseconds, so calling them on the runs between ignored rows (every 10th row ignored at C = 10: 9.6× the plain
+    /// time) or row by row for weights wastes them. Instead the counted rows are gathered, <see cref="CompactRows"/> at a
+    /// time, into a stack block with their labels — with weights sorted by label (a counting sort), so that each label's
+    /// rows are one call with scale <c>w_k/divisor</c> and loss <c>w_k·Σ rows</c> — the kernel runs on the block in
+    /// place and the gradient rows are scattered back; ignored rows get zeros. In place (g = s) is safe: a block's rows
+    /// are read before any of them is written, and only they are written.
     /// </summary>
-    private static unsafe double CompactCountedRows(KernelPath path, float* s, int* y, int n, int classes, in OptionPlan plan, float* g, float scale)
+    private static unsafe double CompactCountedRows(KernelPath path, float* s, int* y, int n, int classes, in OptionPlan plan,
+        ReadOnlySpan<float> weights, float* g)
     {
         float* block = stackalloc float[CompactRows * classes];
-        int* blockLabels = stackalloc int[CompactRows];
-        int* blockRows = stackalloc int[CompactRows];
+        int* rows = stackalloc int[CompactRows];
+        int* sortedRows = stackalloc int[CompactRows];
+        int* sortedLabels = stackalloc int[CompactRows];
+        int* start = stackalloc int[CompactMaxClasses + 1];
+        bool weighted = !weights.IsEmpty;
         double total = 0;
         int m = 0;
         for (int i = 0; i <= n; i++)
@@ -213,16 +219,40 @@ public static partial class SoftmaxCrossEntropy
                     if (g != null) new Span<float>(g + (nint)i * classes, classes).Clear();
                     continue;
                 }
-                new ReadOnlySpan<float>(s + (nint)i * classes, classes).CopyTo(new Span<float>(block + m * classes, classes));
-                blockLabels[m] = y[i];
-                blockRows[m++] = i;
+                rows[m++] = i;
                 if (m < CompactRows) continue;
             }
             if (m == 0) continue;
-            total += Rows(path, block, blockLabels, m, classes, classes, g == null ? null : block, classes, scale);
+            if (weighted)
+            {
+                new Span<int>(start, classes + 1).Clear();
+                for (int r = 0; r < m; r++) start[y[rows[r]] + 1]++;
+                for (int k = 0; k < classes; k++) start[k + 1] += start[k];
+                for (int r = 0; r < m; r++) sortedRows[start[y[rows[r]]]++] = rows[r]; // start[k] ends as the end of label k
+            }
+            else new Span<int>(rows, m).CopyTo(new Span<int>(sortedRows, m));
+            for (int r = 0; r < m; r++)
+            {
+                sortedLabels[r] = y[sortedRows[r]];
+                new ReadOnlySpan<float>(s + (nint)sortedRows[r] * classes, classes).CopyTo(new Span<float>(block + r * classes, classes));
+            }
+            for (int a = 0; a < m;)
+            {
+                int b = weighted ? a + 1 : m;
+                while (b < m && sortedLabels[b] == sortedLabels[a]) b++;
+                double w = weighted ? weights[sortedLabels[a]] : 1.0;
+                float* gb = g == null ? null : block + a * classes;
+                double sum = Rows(path, block + a * classes, sortedLabels + a, b - a, classes, classes, gb, classes, (float)(plan.CeScale * w));
+                total += weighted ? w * sum : sum;
+                a = b;
+            }
             if (g != null)
                 for (int r = 0; r < m; r++)
-                    new ReadOnlySpan<float>(block + r * classes, classes).CopyTo(new Span<float>(g + (nint)blockRows[r] * classes, classes));
+                {
+                    var dst = new Span<float>(g + (nint)sortedRows[r] * classes, classes);
+                    if (plan.CeScale == 0) dst.Clear(); // a zero mean divisor: a zero gradient, as the reference
+                    else new ReadOnlySpan<float>(block + r * classes, classes).CopyTo(dst);
+                }
             m = 0;
         }
         return total;
