@@ -1,6 +1,9 @@
 namespace SimdSoftmax;
 
-/// <summary>The reference cross-entropy on logits: per row, max, Σexp in double, then loss term and gradient.</summary>
+/// <summary>
+/// The reference cross-entropy on logits: per row, max, Σexp in double, then loss term and gradient. The exponential
+/// is <see cref="ScalarExp.Flushed"/>, so a probability below FLT_MIN is +0 here as on every SIMD path.
+/// </summary>
 internal static class SoftmaxCrossEntropyScalar
 {
     public static float Run(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, Span<float> dLogits, bool gradient)
@@ -25,16 +28,193 @@ internal static class SoftmaxCrossEntropyScalar
     {
         float max = SoftmaxScalar.RowMax(s);
         double sum = 0;
-        for (int j = 0; j < s.Length; j++) sum += MathF.Exp(s[j] - max);
+        for (int j = 0; j < s.Length; j++) sum += ScalarExp.Flushed(s[j] - max);
         double loss = Math.Log(sum) - ((double)s[label] - max);
         if (!grad.IsEmpty)
         {
             for (int j = 0; j < s.Length; j++)
             {
-                double p = MathF.Exp(s[j] - max) / sum;
+                double p = ScalarExp.Flushed(s[j] - max) / sum;
                 grad[j] = (float)((p - (j == label ? 1.0 : 0.0)) * scale);
             }
         }
         return loss;
+    }
+
+    /// <summary>
+    /// The reference of every option (<see cref="CrossEntropyOptions"/> documents the formulas) on validated arguments:
+    /// integer <paramref name="labels"/>, or soft <paramref name="targets"/> (N×C) when <paramref name="soft"/>.
+    /// Writes the gradient when <paramref name="dLogits"/> is not empty (it may be <paramref name="logits"/>) and the
+    /// requested per-row outputs; returns the reduced loss.
+    /// </summary>
+    public static float RunOptions(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, bool soft,
+        int n, int classes, in CrossEntropyOptions options, ReadOnlySpan<float> weights, Span<float> dLogits, CrossEntropyRowOutputs outputs)
+    {
+        if (n == 0) return 0f;
+        var plan = OptionPlan.Create(labels, soft, n, classes, options, weights);
+        double ce = 0, z = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var (ceRow, zRow) = plan.Row(logits.Slice(i * classes, classes), soft ? -1 : labels[i],
+                soft ? targets.Slice(i * classes, classes) : default,
+                dLogits.IsEmpty ? default : dLogits.Slice(i * classes, classes), out float lse, out int argmax);
+            ce += ceRow;
+            z += zRow;
+            if (!outputs.Losses.IsEmpty) outputs.Losses[i] = (float)(ceRow + zRow);
+            if (!outputs.LogSumExp.IsEmpty) outputs.LogSumExp[i] = lse;
+            if (!outputs.Argmax.IsEmpty) outputs.Argmax[i] = argmax;
+        }
+        return (float)plan.Reduce(ce, z);
+    }
+}
+
+/// <summary>
+/// What every row of one option call shares: ε, λ, the class weights and their sum, and the gradient scales of the
+/// cross-entropy and z-loss terms (1 for sum/none; 1/divisor for the mean, 0 when the divisor is 0).
+/// </summary>
+internal readonly ref struct OptionPlan
+{
+    public readonly CrossEntropyReduction Reduction;
+    public readonly int? IgnoreIndex;
+    public readonly double Epsilon, ZLoss, WeightSum, CeDivisor, ZDivisor, CeScale, ZScale;
+    public readonly ReadOnlySpan<float> Weights;
+    public readonly int Classes;
+
+    private OptionPlan(in CrossEntropyOptions o, ReadOnlySpan<float> weights, int classes, double ceDivisor, double zDivisor)
+    {
+        Reduction = o.Reduction;
+        IgnoreIndex = o.IgnoreIndex;
+        Epsilon = o.LabelSmoothing;
+        ZLoss = o.ZLoss;
+        Weights = weights;
+        Classes = classes;
+        double ws = 0;
+        if (weights.IsEmpty) ws = classes;
+        else foreach (float w in weights) ws += w;
+        WeightSum = ws;
+        CeDivisor = ceDivisor;
+        ZDivisor = zDivisor;
+        bool mean = o.Reduction == CrossEntropyReduction.Mean;
+        CeScale = !mean ? 1 : ceDivisor == 0 ? 0 : 1 / ceDivisor;
+        ZScale = !mean ? 1 : zDivisor == 0 ? 0 : 1 / zDivisor;
+    }
+
+    /// <summary>The plan for a batch: the mean's divisors are Σ w[y_i] (or the count) over counted rows, N for soft targets.</summary>
+    public static OptionPlan Create(ReadOnlySpan<int> labels, bool soft, int n, int classes, in CrossEntropyOptions o, ReadOnlySpan<float> weights)
+    {
+        if (soft || o.IgnoreIndex is null && weights.IsEmpty) return new OptionPlan(o, weights, classes, n, n);
+        double wsum = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (labels[i] == o.IgnoreIndex) continue;
+            count++;
+            wsum += weights.IsEmpty ? 1.0 : weights[labels[i]];
+        }
+        return new OptionPlan(o, weights, classes, wsum, count);
+    }
+
+    public bool Ignored(int label) => label == IgnoreIndex;
+
+    private double W(int j) => Weights.IsEmpty ? 1.0 : Weights[j];
+
+    /// <summary>The reduced loss from Σ of the rows' cross-entropy terms and Σ of their z-terms.</summary>
+    public double Reduce(double ce, double z)
+    {
+        if (Reduction != CrossEntropyReduction.Mean) return ce + z;
+        double loss = CeDivisor == 0 ? 0 : ce / CeDivisor;
+        if (ZLoss != 0) loss += ZDivisor == 0 ? 0 : z / ZDivisor;
+        return loss;
+    }
+
+    /// <summary>
+    /// One row: returns its cross-entropy term and z-term (both 0 for an ignored row) and its lse and argmax; writes
+    /// ∂L/∂s into <paramref name="grad"/> when it is not empty (it may be <paramref name="s"/>: every read of s_j
+    /// precedes the write of g_j). <paramref name="target"/> is the soft-target row, or empty for the integer <paramref name="label"/>.
+    /// </summary>
+    public (double Ce, double Z) Row(ReadOnlySpan<float> s, int label, ReadOnlySpan<float> target, Span<float> grad,
+        out float lse, out int argmax)
+    {
+        bool soft = !target.IsEmpty;
+        float max = SoftmaxScalar.RowMax(s);
+        argmax = Argmax(s);
+        double sum = 0;
+        for (int j = 0; j < s.Length; j++) sum += Exp(s[j], max);
+        double logSum = Math.Log(sum);
+        double lseD = max + logSum;
+        lse = (float)lseD;
+        if (!soft && Ignored(label))
+        {
+            grad.Clear();
+            return (0, 0);
+        }
+        int c = s.Length;
+        double eps = Epsilon, uniform = eps / c;
+        double ce, coefP; // the gradient is ceScale·(coefP·p_j − own_j) + zScale·2λ·lse·p_j
+        if (soft)
+        {
+            ce = 0;
+            coefP = 0;
+            for (int j = 0; j < c; j++)
+            {
+                double tw = W(j) * T(target[j]);
+                ce += tw * (logSum - ((double)s[j] - max));
+                coefP += tw;
+            }
+        }
+        else
+        {
+            double wy = W(label);
+            ce = (1 - eps) * wy * (logSum - ((double)s[label] - max));
+            coefP = (1 - eps) * wy;
+            if (eps != 0)
+            {
+                double smooth = 0;
+                for (int j = 0; j < c; j++) smooth += W(j) * (logSum - ((double)s[j] - max));
+                ce += uniform * smooth;
+                coefP += uniform * WeightSum;
+            }
+        }
+        double zTerm = ZLoss != 0 ? ZLoss * lseD * lseD : 0;
+        if (!grad.IsEmpty)
+        {
+            double a = CeScale, zc = ZLoss != 0 ? ZScale * 2 * ZLoss * lseD : 0;
+            for (int j = 0; j < c; j++)
+            {
+                double p = Exp(s[j], max) / sum;
+                double own = soft ? W(j) * T(target[j])
+                    : (j == label ? (1 - eps) * W(j) : 0) + (eps != 0 ? uniform * W(j) : 0);
+                double g = a == 0 ? 0 : a * (coefP * p - own);
+                if (zc != 0) g += zc * p;
+                grad[j] = (float)g;
+            }
+        }
+        return (ce, zTerm);
+    }
+
+    /// <summary>
+    /// exp(s − max) in double, +0 below the SIMD exponential's cutoff (<see cref="ScalarExp.Cutoff"/>) as everywhere.
+    /// Double rather than <see cref="ScalarExp.Flushed"/>'s float: with weights, smoothing or soft targets a gradient
+    /// entry is a difference of O(1) terms (<c>T·p_j − w_j·t'_j</c>), and a float p would leave only its float error.
+    /// </summary>
+    private static double Exp(float s, float max)
+    {
+        double x = (double)s - max;
+        return x < ScalarExp.Cutoff ? 0 : Math.Exp(x);
+    }
+
+    /// <summary>The smoothed soft target <c>(1−ε)·t + ε/C</c> (t itself when ε = 0).</summary>
+    private double T(float t) => Epsilon == 0 ? t : (1 - Epsilon) * t + Epsilon / Classes;
+
+    /// <summary>The first index of the largest value; the first NaN if there is one (as torch.argmax).</summary>
+    public static int Argmax(ReadOnlySpan<float> s)
+    {
+        int best = 0;
+        for (int j = 1; j < s.Length; j++)
+        {
+            if (float.IsNaN(s[best])) break;
+            if (s[j] > s[best] || float.IsNaN(s[j])) best = j;
+        }
+        return best;
     }
 }

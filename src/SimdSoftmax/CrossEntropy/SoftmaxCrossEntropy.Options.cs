@@ -1,0 +1,350 @@
+namespace SimdSoftmax;
+
+public static partial class SoftmaxCrossEntropy
+{
+    /// <summary>
+    /// Cross-entropy with <see cref="CrossEntropyOptions"/> (reduction, ignore index, label smoothing, z-loss), optional
+    /// class weights and optional per-row outputs, on integer labels. The formulas are in <see cref="CrossEntropyOptions"/>.
+    /// </summary>
+    /// <param name="logits">N×C scores, row-major, N = labels.Length.</param>
+    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
+    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
+    /// <param name="options">The options; <c>default</c> computes what <see cref="Loss(ReadOnlySpan{float}, ReadOnlySpan{int}, int, KernelPath)"/> does, bit for bit.</param>
+    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0 (PyTorch's <c>weight</c>).</param>
+    /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty; none may overlap an input or another output.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one. Which option combinations have SIMD kernels: see <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, CrossEntropyOptions, ReadOnlySpan{float}, CrossEntropyRowOutputs, KernelPath)"/>.</param>
+    /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), a label is outside [0, C) and not the ignore index, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A length does not fit, an output overlaps another buffer, or <see cref="CrossEntropyReduction.None"/> without <see cref="CrossEntropyRowOutputs.Losses"/>.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, CrossEntropyOptions options,
+        ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
+    {
+        ValidateOptions(logits, labels, default, soft: false, labels.Length, classes, options, classWeights, default, gradient: false, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, labels, default, soft: false, labels.Length, classes, options, classWeights, default, rowOutputs);
+    }
+
+    /// <summary>
+    /// Cross-entropy with options, class weights and per-row outputs on integer labels, and its gradient with respect
+    /// to the logits (<c>∂L/∂s</c>, formulas in <see cref="CrossEntropyOptions"/>; an ignored row's gradient is 0).
+    /// </summary>
+    /// <param name="logits">N×C scores, row-major, N = labels.Length.</param>
+    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
+    /// <param name="dLogits">Output N×C gradient. May be <paramref name="logits"/> itself (in place); must not otherwise overlap it, nor overlap any other argument.</param>
+    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
+    /// <param name="options">The options; <c>default</c> computes what <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, KernelPath)"/> does, bit for bit.</param>
+    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0 (PyTorch's <c>weight</c>).</param>
+    /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty; none may overlap an input or another output.</param>
+    /// <param name="path">
+    /// Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one. On <see cref="KernelPath.Avx2"/> and
+    /// <see cref="KernelPath.Avx512"/> the fused SIMD kernels run every reduction, ignore index and class weights
+    /// (weights or per-row losses call the kernel one row at a time); label smoothing, z-loss, the log-sum-exp and
+    /// argmax outputs and soft targets do not have SIMD kernels yet and run the scalar reference for the whole call
+    /// (an explicit, tested fallback: the result is the reference's, bit for bit).
+    /// </param>
+    /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), a label is outside [0, C) and not the ignore index, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A length does not fit, an output overlaps another buffer, or <see cref="CrossEntropyReduction.None"/> without <see cref="CrossEntropyRowOutputs.Losses"/>.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dLogits, int classes,
+        CrossEntropyOptions options, ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default,
+        KernelPath path = KernelPath.Auto)
+    {
+        ValidateOptions(logits, labels, default, soft: false, labels.Length, classes, options, classWeights, dLogits, gradient: true, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, labels, default, soft: false, labels.Length, classes, options, classWeights, dLogits, rowOutputs);
+    }
+
+    /// <summary>
+    /// Cross-entropy against soft (probability) targets, N×C, with options, class weights and per-row outputs
+    /// (PyTorch's <c>cross_entropy</c> with a float target; rows need not sum to 1; formulas in <see cref="CrossEntropyOptions"/>).
+    /// <see cref="CrossEntropyOptions.IgnoreIndex"/> does not apply; the mean divides by N.
+    /// </summary>
+    /// <param name="logits">N×C scores, row-major (N = logits.Length / C; 0 when C = 0).</param>
+    /// <param name="targets">N×C finite target weights, row-major.</param>
+    /// <param name="classes">C, the number of classes (row length).</param>
+    /// <param name="options">The options.</param>
+    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
+    /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty.</param>
+    /// <param name="path">Which implementation runs. Soft targets have no SIMD kernel yet: every path runs the scalar reference.</param>
+    /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">classes is negative, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A length does not fit (logits not a whole number of rows, targets not the shape of logits), a target is not finite, or an output overlaps another buffer.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int classes, CrossEntropyOptions options,
+        ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
+    {
+        int n = SoftRows(logits, classes);
+        ValidateOptions(logits, default, targets, soft: true, n, classes, options, classWeights, default, gradient: false, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, default, targets, soft: true, n, classes, options, classWeights, default, rowOutputs);
+    }
+
+    /// <summary>Cross-entropy against soft targets (see <see cref="Loss(ReadOnlySpan{float}, ReadOnlySpan{float}, int, CrossEntropyOptions, ReadOnlySpan{float}, CrossEntropyRowOutputs, KernelPath)"/>) and its gradient with respect to the logits.</summary>
+    /// <param name="logits">N×C scores, row-major (N = logits.Length / C; 0 when C = 0).</param>
+    /// <param name="targets">N×C finite target weights, row-major.</param>
+    /// <param name="dLogits">Output N×C gradient. May be <paramref name="logits"/> itself; must not otherwise overlap it, nor overlap any other argument.</param>
+    /// <param name="classes">C, the number of classes (row length).</param>
+    /// <param name="options">The options.</param>
+    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
+    /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty.</param>
+    /// <param name="path">Which implementation runs. Soft targets have no SIMD kernel yet: every path runs the scalar reference.</param>
+    /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">classes is negative, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A length does not fit, a target is not finite, or an output overlaps another buffer.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> dLogits, int classes,
+        CrossEntropyOptions options, ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default,
+        KernelPath path = KernelPath.Auto)
+    {
+        int n = SoftRows(logits, classes);
+        ValidateOptions(logits, default, targets, soft: true, n, classes, options, classWeights, dLogits, gradient: true, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, default, targets, soft: true, n, classes, options, classWeights, dLogits, rowOutputs);
+    }
+
+    /// <summary>
+    /// Whether a SIMD path runs these options with the fused SIMD kernels (true) or through <see cref="OptionsScalarFallback"/>
+    /// (false). The SIMD option kernels for smoothing, z-loss, lse/argmax and soft targets are the next step.
+    /// </summary>
+    internal static bool HasSimdKernel(in CrossEntropyOptions options, bool soft, CrossEntropyRowOutputs rowOutputs) =>
+        !soft && options.LabelSmoothing == 0f && options.ZLoss == 0f && rowOutputs.LogSumExp.IsEmpty && rowOutputs.Argmax.IsEmpty;
+
+    /// <summary>Runs validated option arguments on a resolved path; <paramref name="dLogits"/> empty = no gradient.</summary>
+    internal static float Dispatch(KernelPath path, ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets,
+        bool soft, int n, int classes, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights, Span<float> dLogits,
+        CrossEntropyRowOutputs rowOutputs)
+    {
+        bool gradient = !dLogits.IsEmpty;
+        if (!soft && options.IsDefault && classWeights.IsEmpty && !rowOutputs.Any)
+        {
+            // Today's computation, through the plain entry points: bit for bit what they return.
+            return gradient ? LossAndGradient(logits, labels, dLogits, classes, path) : Loss(logits, labels, classes, path);
+        }
+        if (path == KernelPath.Scalar)
+            return SoftmaxCrossEntropyScalar.RunOptions(logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
+        if (!HasSimdKernel(options, soft, rowOutputs))
+            return OptionsScalarFallback(logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
+        return SimdOptions(path, logits, labels, n, classes, options, classWeights, dLogits, rowOutputs.Losses);
+    }
+
+    /// <summary>
+    /// The option combinations without SIMD kernels (see <see cref="HasSimdKernel"/>) on <see cref="KernelPath.Avx2"/> and
+    /// <see cref="KernelPath.Avx512"/>: the scalar reference, for the whole call. Named so that it is never mistaken for a SIMD path.
+    /// </summary>
+    internal static float OptionsScalarFallback(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets,
+        bool soft, int n, int classes, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights, Span<float> dLogits,
+        CrossEntropyRowOutputs rowOutputs) =>
+        SoftmaxCrossEntropyScalar.RunOptions(logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
+
+    /// <summary>
+    /// Reductions, ignore index, class weights and per-row losses on the fused SIMD kernels: runs of counted rows go
+    /// through <see cref="Rows"/> with the reduction's scale (rows of up to <see cref="CompactMaxClasses"/> with ignored
+    /// rows or class weights through <see cref="CompactCountedRows"/>); otherwise with class weights or per-row losses each row is its own
+    /// call with scale <c>w[y_i]·(1/divisor)</c> and its loss is multiplied by <c>w[y_i]</c> (the nll term of the formula,
+    /// ε = λ = 0). Ignored rows get a zero gradient row.
+    /// </summary>
+    private static unsafe float SimdOptions(KernelPath path, ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int classes,
+        in CrossEntropyOptions options, ReadOnlySpan<float> classWeights, Span<float> dLogits, Span<float> losses)
+    {
+        if (n == 0) return 0f;
+        var plan = OptionPlan.Create(labels, soft: false, n, classes, options, classWeights);
+        bool gradient = !dLogits.IsEmpty;
+        bool perRow = !classWeights.IsEmpty || !losses.IsEmpty;
+        double total = 0;
+        fixed (float* s = logits)
+        fixed (int* y = labels)
+        fixed (float* g = dLogits)
+        {
+            if (losses.IsEmpty && classes <= CompactMaxClasses && (!classWeights.IsEmpty || plan.CeDivisor != n))
+                return (float)plan.Reduce(CompactCountedRows(path, s, y, n, classes, plan, classWeights, gradient ? g : null), 0);
+            int i = 0;
+            while (i < n)
+            {
+                if (plan.Ignored(y[i]))
+                {
+                    if (gradient) dLogits.Slice(i * classes, classes).Clear();
+                    if (!losses.IsEmpty) losses[i] = 0f;
+                    i++;
+                    continue;
+                }
+                int end = i + 1;
+                if (!perRow) while (end < n && !plan.Ignored(y[end])) end++;
+                double w = classWeights.IsEmpty ? 1.0 : classWeights[y[i]];
+                float scale = (float)(plan.CeScale * w);
+                float* gi = gradient ? g + (nint)i * classes : null;
+                double rows = Rows(path, s + (nint)i * classes, y + i, end - i, classes, classes, gi, classes, scale);
+                if (gradient && plan.CeScale == 0) dLogits.Slice(i * classes, (end - i) * classes).Clear();
+                double loss = perRow ? w * rows : rows;
+                if (!losses.IsEmpty) losses[i] = (float)loss;
+                total += loss;
+                i = end;
+            }
+        }
+        return (float)plan.Reduce(total, 0);
+    }
+
+    /// <summary>Rows up to which ignored rows and class weights go through <see cref="CompactCountedRows"/>.</summary>
+    private const int CompactMaxClasses = 64;
+
+    /// <summary>
+    /// Counted rows gathered per kernel call when compacting. Measured at C = 10, every 10th row ignored, Avx512:
+    /// 64-row blocks 2.7× the plain time, 409-row blocks (16 KB) 9× — as slow as the runs between ignored rows.
+    /// </summary>
+    private const int CompactRows = 64;
+
+    /// <summary>
+    /// Ignored rows or class weights among short rows: the kernels take rows 8 or 16 at a time and a call costs hundreds
+    /// of nanoseconds, so calling them on the runs between ignored rows (every 10th row ignored at C = 10: 9.6× the plain
+    /// time) or row by row for weights wastes them. Instead the counted rows are gathered, <see cref="CompactRows"/> at a
+    /// time, into a stack block with their labels — with weights sorted by label (a counting sort), so that each label's
+    /// rows are one call with scale <c>w_k/divisor</c> and loss <c>w_k·Σ rows</c> — the kernel runs on the block in
+    /// place and the gradient rows are scattered back; ignored rows get zeros. In place (g = s) is safe: a block's rows
+    /// are read before any of them is written, and only they are written.
+    /// </summary>
+    private static unsafe double CompactCountedRows(KernelPath path, float* s, int* y, int n, int classes, in OptionPlan plan,
+        ReadOnlySpan<float> weights, float* g)
+    {
+        float* block = stackalloc float[CompactRows * classes];
+        int* rows = stackalloc int[CompactRows];
+        int* sortedRows = stackalloc int[CompactRows];
+        int* sortedLabels = stackalloc int[CompactRows];
+        int* start = stackalloc int[CompactMaxClasses + 1];
+        bool weighted = !weights.IsEmpty;
+        double total = 0;
+        int m = 0;
+        for (int i = 0; i <= n; i++)
+        {
+            if (i < n)
+            {
+                if (plan.Ignored(y[i]))
+                {
+                    if (g != null) new Span<float>(g + (nint)i * classes, classes).Clear();
+                    continue;
+                }
+                rows[m++] = i;
+                if (m < CompactRows) continue;
+            }
+            if (m == 0) continue;
+            if (weighted)
+            {
+                new Span<int>(start, classes + 1).Clear();
+                for (int r = 0; r < m; r++) start[y[rows[r]] + 1]++;
+                for (int k = 0; k < classes; k++) start[k + 1] += start[k];
+                for (int r = 0; r < m; r++) sortedRows[start[y[rows[r]]]++] = rows[r]; // start[k] ends as the end of label k
+            }
+            else new Span<int>(rows, m).CopyTo(new Span<int>(sortedRows, m));
+            for (int r = 0; r < m; r++)
+            {
+                sortedLabels[r] = y[sortedRows[r]];
+                new ReadOnlySpan<float>(s + (nint)sortedRows[r] * classes, classes).CopyTo(new Span<float>(block + r * classes, classes));
+            }
+            for (int a = 0; a < m;)
+            {
+                int b = weighted ? a + 1 : m;
+                while (b < m && sortedLabels[b] == sortedLabels[a]) b++;
+                double w = weighted ? weights[sortedLabels[a]] : 1.0;
+                float* gb = g == null ? null : block + a * classes;
+                double sum = Rows(path, block + a * classes, sortedLabels + a, b - a, classes, classes, gb, classes, (float)(plan.CeScale * w));
+                total += weighted ? w * sum : sum;
+                a = b;
+            }
+            if (g != null)
+                for (int r = 0; r < m; r++)
+                {
+                    var dst = new Span<float>(g + (nint)sortedRows[r] * classes, classes);
+                    if (plan.CeScale == 0) dst.Clear(); // a zero mean divisor: a zero gradient, as the reference
+                    else new ReadOnlySpan<float>(block + r * classes, classes).CopyTo(dst);
+                }
+            m = 0;
+        }
+        return total;
+    }
+
+    private static int SoftRows(ReadOnlySpan<float> logits, int classes)
+    {
+        Require.NonNegative(classes);
+        if (classes == 0)
+        {
+            Require.Length(logits.Length, 0, nameof(logits));
+            return 0;
+        }
+        if (logits.Length % classes != 0)
+            throw new ArgumentException($"logits holds {logits.Length} elements, not a whole number of rows of {classes}.", nameof(logits));
+        return logits.Length / classes;
+    }
+
+    /// <summary>Every check of the option overloads, before anything is written.</summary>
+    internal static void ValidateOptions(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, bool soft,
+        int n, int classes, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights, Span<float> dLogits, bool gradient,
+        CrossEntropyRowOutputs rowOutputs, string logitsName = "logits", string labelsName = "labels", string dLogitsName = "dLogits")
+    {
+        options.Validate(nameof(options));
+        Require.NonNegative(classes);
+        if (classes == 0 && n > 0)
+            throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
+        int nc = Require.Product(n, classes, nameof(classes));
+        Require.Length(logits.Length, nc, logitsName);
+        if (soft)
+        {
+            Require.Length(targets.Length, nc, nameof(targets));
+            for (int k = 0; k < targets.Length; k++)
+                if (!float.IsFinite(targets[k]))
+                    throw new ArgumentException($"targets[{k}] = {targets[k]} is not finite.", nameof(targets));
+        }
+        ValidateWeights(classWeights, classes);
+        ValidateRowOutputs(rowOutputs, n, options);
+        if (gradient)
+        {
+            Require.Length(dLogits.Length, nc, dLogitsName);
+            Require.SameOrNoOverlap(logits, dLogits, logitsName, dLogitsName);
+            Require.NoOverlap(labels, dLogits, labelsName, dLogitsName); // writing row i would clobber labels not yet read
+            Require.NoOverlap(targets, dLogits, nameof(targets), dLogitsName);
+            Require.NoOverlap(classWeights, dLogits, nameof(classWeights), dLogitsName);
+        }
+        RequireOutputApart(rowOutputs.Losses, "rowOutputs.Losses", logits, labels, targets, classWeights, dLogits, logitsName, labelsName, dLogitsName);
+        RequireOutputApart(rowOutputs.LogSumExp, "rowOutputs.LogSumExp", logits, labels, targets, classWeights, dLogits, logitsName, labelsName, dLogitsName);
+        RequireOutputApart(rowOutputs.Argmax, "rowOutputs.Argmax", logits, labels, targets, classWeights, dLogits, logitsName, labelsName, dLogitsName);
+        Require.NoOverlap<float, float>(rowOutputs.Losses, rowOutputs.LogSumExp, "rowOutputs.Losses", "rowOutputs.LogSumExp");
+        Require.NoOverlap<float, int>(rowOutputs.Losses, rowOutputs.Argmax, "rowOutputs.Losses", "rowOutputs.Argmax");
+        Require.NoOverlap<float, int>(rowOutputs.LogSumExp, rowOutputs.Argmax, "rowOutputs.LogSumExp", "rowOutputs.Argmax");
+        if (!soft) ValidateLabels(labels, classes, options.IgnoreIndex, labelsName);
+    }
+
+    internal static void ValidateWeights(ReadOnlySpan<float> classWeights, int classes)
+    {
+        if (classWeights.IsEmpty) return;
+        Require.Length(classWeights.Length, classes, nameof(classWeights));
+        for (int j = 0; j < classWeights.Length; j++)
+            if (!float.IsFinite(classWeights[j]) || classWeights[j] < 0)
+                throw new ArgumentOutOfRangeException(nameof(classWeights), classWeights[j], $"classWeights[{j}] must be a finite number ≥ 0.");
+    }
+
+    internal static void ValidateRowOutputs(CrossEntropyRowOutputs rowOutputs, int n, in CrossEntropyOptions options)
+    {
+        if (!rowOutputs.Losses.IsEmpty) Require.Length(rowOutputs.Losses.Length, n, "rowOutputs.Losses");
+        if (!rowOutputs.LogSumExp.IsEmpty) Require.Length(rowOutputs.LogSumExp.Length, n, "rowOutputs.LogSumExp");
+        if (!rowOutputs.Argmax.IsEmpty) Require.Length(rowOutputs.Argmax.Length, n, "rowOutputs.Argmax");
+        if (options.Reduction == CrossEntropyReduction.None && rowOutputs.Losses.IsEmpty && n > 0)
+            throw new ArgumentException("Reduction None needs rowOutputs.Losses (N floats) for the per-row losses.", "rowOutputs");
+    }
+
+    internal static void ValidateLabels(ReadOnlySpan<int> labels, int classes, int? ignoreIndex, string name)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int y = labels[i];
+            if ((uint)y >= (uint)classes && y != ignoreIndex)
+                throw new ArgumentOutOfRangeException(name, y,
+                    $"{name}[{i}] = {y} is outside [0, {classes})" + (ignoreIndex is int ii ? $" and is not the ignore index {ii}." : " (no ignore index is set)."));
+        }
+    }
+
+    private static void RequireOutputApart<T>(Span<T> output, string name, ReadOnlySpan<float> logits, ReadOnlySpan<int> labels,
+        ReadOnlySpan<float> targets, ReadOnlySpan<float> classWeights, Span<float> dLogits, string logitsName, string labelsName, string dLogitsName)
+    {
+        ReadOnlySpan<T> o = output;
+        Require.NoOverlap(logits, o, logitsName, name);
+        Require.NoOverlap(labels, o, labelsName, name);
+        Require.NoOverlap(targets, o, nameof(targets), name);
+        Require.NoOverlap(classWeights, o, nameof(classWeights), name);
+        Require.NoOverlap((ReadOnlySpan<float>)dLogits, o, dLogitsName, name);
+    }
+}
