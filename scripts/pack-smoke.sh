@@ -65,7 +65,7 @@ app=""
 aot=0
 if dotnet publish src/SimdSoftmax.Cli -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet=native --artifacts-path "$out/aot-artifacts" -o "$out/aot" >"$out/aot.log" 2>&1; then
   aot=1
-  app="$out/aot/SimdSoftmax.Cli"
+  app="$out/aot/simdsoftmax"
   echo "NativeAOT publish ok: $(du -h "$app" | cut -f1)"
 else
   echo "NativeAOT publish failed (log: $out/aot.log):"
@@ -77,7 +77,7 @@ else
   dotnet publish src/SimdSoftmax.Cli -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true \
     -p:EnableTrimAnalyzer=true -p:EnableAotAnalyzer=true -p:TrimmerSingleWarn=false -p:TreatWarningsAsErrors=true \
     --artifacts-path "$out/trim-artifacts" -o "$out/trimmed"
-  app="$out/trimmed/SimdSoftmax.Cli"
+  app="$out/trimmed/simdsoftmax"
   echo "trimmed publish ok: $(du -sh "$out/trimmed" | cut -f1) total"
 fi
 
