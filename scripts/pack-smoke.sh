@@ -41,7 +41,7 @@ for pid in ["SimdSoftmax", "SimdSoftmax.Training"]:
     print(f"{pid}: {len(names)} entries, {members} documented members, MIT, own README, System.Numerics.Tensors {tensors.group(1) if tensors else '?'}")
 tool = zipfile.ZipFile(f"{feed}/SimdSoftmax.Cli.{version}.nupkg")
 settings = [n for n in tool.namelist() if n.endswith("DotnetToolSettings.xml")]
-if not settings or 'CommandName="simdsoftmax"' not in tool.read(settings[0]).decode(): problems.append("SimdSoftmax.Cli: not a tool with the command simdsoftmax")
+if not settings or 'Command Name="simdsoftmax"' not in tool.read(settings[0]).decode(): problems.append("SimdSoftmax.Cli: not a tool with the command simdsoftmax")
 if problems: sys.exit("package problems: " + "; ".join(problems))
 PY2
 
