@@ -2,47 +2,104 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax.Anchors;
 
 /// <summary>
-/// What this machine can do, measured here and now (single thread): the FMA peak per vector width and the memory
-/// bandwidths, timed with the thread's CPU clock (<see cref="ThreadCpuClock"/>). Kernels are reported as a fraction of these. Each measurement takes well under a second; the best of a few
-/// repetitions is kept, since a shared machine only ever makes a run slower.
+/// What this machine can do, measured here and now on 1 or N threads: the FMA peak per vector width and the memory
+/// bandwidths. One thread is timed with its CPU clock (<see cref="ThreadCpuClock"/>), N threads in wall time from a
+/// common start to the last one's end, as the kernels are. Kernels are reported as a fraction of these. Each
+/// measurement takes well under a second; the best of a few repetitions is kept, since a shared machine only ever
+/// makes a run slower.
 /// </summary>
 public static class MachineLimits
 {
-    /// <summary>Peak single-precision GFLOPS of 256-bit FMAs (12 independent chains, 2 flops per lane), or 0 when not accelerated.</summary>
-    public static double FmaPeakGflops256() => Vector256.IsHardwareAccelerated ? BestOf(5, () => FmaChains256(4_000_000, Seed)) : 0;
+    /// <summary>Peak single-precision GFLOPS of 256-bit FMAs (12 independent chains per thread, 2 flops per lane), or 0 when not accelerated.</summary>
+    public static double FmaPeakGflops256(int threads = 1) => Vector256.IsHardwareAccelerated
+        ? BestOf(5, () => 12.0 * 2 * Vector256<float>.Count * 4_000_000 * threads / Seconds(threads, _ => s_sink = FmaLoop256(4_000_000, Seed)) / 1e9)
+        : 0;
 
-    /// <summary>Peak single-precision GFLOPS of 512-bit FMAs (12 independent chains), or 0 when not accelerated.</summary>
-    public static double FmaPeakGflops512() => Vector512.IsHardwareAccelerated ? BestOf(5, () => FmaChains512(2_000_000, Seed)) : 0;
+    /// <summary>Peak single-precision GFLOPS of 512-bit FMAs (12 independent chains per thread), or 0 when not accelerated.</summary>
+    public static double FmaPeakGflops512(int threads = 1) => Vector512.IsHardwareAccelerated
+        ? BestOf(5, () => 12.0 * 2 * Vector512<float>.Count * 2_000_000 * threads / Seconds(threads, _ => s_sink = FmaLoop512(2_000_000, Seed)) / 1e9)
+        : 0;
 
-    /// <summary>Read bandwidth in GB/s: a vector sum over a 128 MiB buffer.</summary>
-    public static double ReadBandwidthGBs()
+    /// <summary>Read bandwidth in GB/s: a vector sum over a 128 MiB buffer (each thread its own slice).</summary>
+    public static double ReadBandwidthGBs(int threads = 1)
     {
         float[] buffer = Buffer(128);
-        return BestOf(3, () =>
-        {
-            double start = ThreadCpuClock.Seconds();
-            float sink = SumVectors(buffer);
-            double s = ThreadCpuClock.Seconds() - start;
-            s_sink = sink;
-            return buffer.Length * 4.0 / s / 1e9;
-        });
+        int slice = buffer.Length / threads;
+        return BestOf(3, () => (double)slice * threads * 4 / Seconds(threads, t => s_sink = SumVectors(buffer.AsSpan(t * slice, slice))) / 1e9);
     }
 
-    /// <summary>Copy bandwidth in GB/s (bytes read + bytes written per second) between two 64 MiB buffers.</summary>
-    public static double CopyBandwidthGBs()
+    /// <summary>Copy bandwidth in GB/s (bytes read + bytes written per second) of <see cref="Span{T}.CopyTo"/> between two 64 MiB buffers.</summary>
+    public static double CopyBandwidthGBs(int threads = 1)
     {
         float[] src = Buffer(64), dst = Buffer(64);
-        return BestOf(3, () =>
+        int slice = src.Length / threads;
+        return BestOf(3, () => 2.0 * slice * threads * 4 / Seconds(threads, t => src.AsSpan(t * slice, slice).CopyTo(dst.AsSpan(t * slice, slice))) / 1e9);
+    }
+
+    /// <summary>
+    /// Copy bandwidth in GB/s of a copy that writes with non-temporal (streaming) stores, or 0 without AVX. A streaming
+    /// store writes a whole line to memory without first reading it into the cache (no read-for-ownership), so a large
+    /// copy moves 2 bytes per byte copied instead of 3. Softmax writes its large outputs this way; where the runtime's
+    /// <see cref="Span{T}.CopyTo"/> does not, this is the faster copy and the limit such kernels are measured against.
+    /// </summary>
+    public static unsafe double CopyNonTemporalGBs(int threads = 1)
+    {
+        if (!Avx.IsSupported) return 0;
+        const int bytes = 64 << 20;
+        float* src = (float*)NativeMemory.AlignedAlloc(bytes, 64), dst = (float*)NativeMemory.AlignedAlloc(bytes, 64);
+        try
+        {
+            int count = bytes / 4, slice = count / threads / 32 * 32;
+            new Span<float>(src, count).Fill(1f);
+            new Span<float>(dst, count).Fill(1f);
+            return BestOf(3, () => 2.0 * slice * threads * 4 / Seconds(threads, t => CopyStreaming(src + (nint)t * slice, dst + (nint)t * slice, slice)) / 1e9);
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(src);
+            NativeMemory.AlignedFree(dst);
+        }
+    }
+
+    /// <summary>Seconds <paramref name="work"/> takes: on this thread's CPU clock for 1 thread, else in wall time on N threads started together.</summary>
+    private static double Seconds(int threads, Action<int> work)
+    {
+        if (threads <= 1)
         {
             double start = ThreadCpuClock.Seconds();
-            src.AsSpan().CopyTo(dst);
-            double s = ThreadCpuClock.Seconds() - start;
-            return 2.0 * src.Length * 4.0 / s / 1e9;
-        });
+            work(0);
+            return ThreadCpuClock.Seconds() - start;
+        }
+        using var ready = new Barrier(threads + 1);
+        var workers = new Thread[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            int id = t;
+            workers[t] = new Thread(() => { ready.SignalAndWait(); work(id); });
+            workers[t].Start();
+        }
+        ready.SignalAndWait();
+        long begin = Stopwatch.GetTimestamp();
+        foreach (Thread w in workers) w.Join();
+        return Stopwatch.GetElapsedTime(begin).TotalSeconds;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void CopyStreaming(float* src, float* dst, int count)
+    {
+        for (int i = 0; i < count; i += 32)
+        {
+            Avx.StoreAlignedNonTemporal(dst + i, Avx.LoadAlignedVector256(src + i));
+            Avx.StoreAlignedNonTemporal(dst + i + 8, Avx.LoadAlignedVector256(src + i + 8));
+            Avx.StoreAlignedNonTemporal(dst + i + 16, Avx.LoadAlignedVector256(src + i + 16));
+            Avx.StoreAlignedNonTemporal(dst + i + 24, Avx.LoadAlignedVector256(src + i + 24));
+        }
+        Sse.StoreFence();
     }
 
     // Not readonly: a static readonly float would be a JIT-time constant.
@@ -61,15 +118,6 @@ public static class MachineLimits
         double best = 0;
         for (int r = 0; r < repetitions; r++) best = Math.Max(best, measure());
         return best;
-    }
-
-    // The timer calls stay outside the loop's method: vectors live across a call are kept on the stack, not in registers.
-    private static double FmaChains256(int iterations, float seed)
-    {
-        double start = ThreadCpuClock.Seconds();
-        s_sink = FmaLoop256(iterations, seed); // observable, so the chains are not dead code
-        double s = ThreadCpuClock.Seconds() - start;
-        return 12.0 * 2 * Vector256<float>.Count * iterations / s / 1e9;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -93,15 +141,6 @@ public static class MachineLimits
         }
         Vector256<float> sum = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
         return sum.ToScalar();
-    }
-
-    // The timer calls stay outside the loop's method: vectors live across a call are kept on the stack, not in registers.
-    private static double FmaChains512(int iterations, float seed)
-    {
-        double start = ThreadCpuClock.Seconds();
-        s_sink = FmaLoop512(iterations, seed); // observable, so the chains are not dead code
-        double s = ThreadCpuClock.Seconds() - start;
-        return 12.0 * 2 * Vector512<float>.Count * iterations / s / 1e9;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -128,9 +167,9 @@ public static class MachineLimits
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float SumVectors(float[] buffer)
+    private static float SumVectors(ReadOnlySpan<float> buffer)
     {
-        ref float p = ref MemoryMarshal.GetArrayDataReference(buffer);
+        ref float p = ref MemoryMarshal.GetReference(buffer);
         int n = buffer.Length - buffer.Length % 32;
         Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         for (int i = 0; i < n; i += 32)

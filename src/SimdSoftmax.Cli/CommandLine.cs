@@ -1,132 +1,188 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
 namespace SimdSoftmax.Cli;
 
-/// <summary>Dispatches <c>simdsoftmax COMMAND [options]</c>.</summary>
+/// <summary>
+/// <c>simdsoftmax COMMAND [options]</c> on System.CommandLine: every command declares typed options (shown by
+/// <c>simdsoftmax COMMAND --help</c>); a bad option, an unwritable output path or a bad value found while running is
+/// one line on stderr and exit code 2.
+/// </summary>
 internal static class CommandLine
 {
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("SimdSoftmax: AVX2 / AVX-512 kernels timed and verified against their scalar reference, and the softmax classifier trained on them.")
+        {
+            InfoCommand.Create(),
+            Compare.CompareCommand.Create(),
+            TrainCommand.Create(),
+            SweepCommand.Create(),
+            GradcheckCommand.Create(),
+        };
+        root.SetAction(r =>
+        {
+            r.RootCommandResult.Command.Parse(["--help"]).Invoke(r.InvocationConfiguration);
+            return 1;
+        });
+        return root;
+    }
+
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        RootCommand root = Build();
+        var invocation = new InvocationConfiguration { Output = Console.Out, Error = Console.Error, EnableDefaultExceptionHandler = false };
+        ParseResult parse = root.Parse(args);
+        string who = parse.CommandResult.Command is RootCommand ? "simdsoftmax" : $"simdsoftmax {parse.CommandResult.Command.Name}";
+        if (parse.Errors.Count > 0)
         {
-            PrintUsage(Console.Out);
-            return args.Length == 0 ? 1 : 0;
+            Console.Error.WriteLine($"{who}: {parse.Errors[0].Message} (see {who} --help)");
+            return 2;
         }
         try
         {
-            var options = Options.Parse(args.AsSpan(1));
-            return args[0] switch
-            {
-                "info" => InfoCommand.Run(options),
-                "compare" => Compare.CompareCommand.Run(options),
-                "train" => TrainCommand.Run(options),
-                "sweep" => SweepCommand.Run(options),
-                "gradcheck" => GradcheckCommand.Run(options),
-                _ => Unknown(args[0]),
-            };
+            return parse.Invoke(invocation);
         }
         catch (OptionException e)
         {
-            Console.Error.WriteLine($"simdsoftmax {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"{who}: {e.Message}");
             return 2;
         }
     }
-
-    private static int Unknown(string command)
-    {
-        Console.Error.WriteLine($"simdsoftmax: unknown command '{command}'.");
-        PrintUsage(Console.Error);
-        return 2;
-    }
-
-    private static void PrintUsage(TextWriter w)
-    {
-        w.WriteLine("usage: simdsoftmax <command> [options]");
-        w.WriteLine();
-        w.WriteLine("  info       CPU ISA support, available kernel paths, vector widths");
-        w.WriteLine("  compare    time every kernel on every path against the scalar reference and verify the results");
-        w.WriteLine("  train      train the softmax classifier on MNIST (SGD), print accuracy, time per step and speedup over scalar");
-        w.WriteLine("             [--path P] [--lr F] [--reg F] [--batch N] [--iters N | --epochs F] [--decay F] [--seed N] [--no-shuffle]");
-        w.WriteLine("             [--threads N] [--data DIR] [--center] [--weights-image FILE.png] [--speedup-iters N]");
-        w.WriteLine("  sweep      grid search of learning rates × regularization strengths on a validation split");
-        w.WriteLine("             [--lrs F,F,..] [--regs F,F,..] [--val N] + the train options");
-        w.WriteLine("  gradcheck  numerical gradient check of the classifier loss on random data (analytic vs numeric)");
-        w.WriteLine("             [--path P] [--n N] [--d N] [--c N] [--checks N] [--reg F] [--seed N]");
-    }
 }
 
-/// <summary>A bad command-line option: reported as one line, exit code 2, no stack trace.</summary>
+/// <summary>A bad command-line value found while running (a data directory, a validation split): one line, exit code 2.</summary>
 internal sealed class OptionException(string message) : Exception(message);
 
-/// <summary><c>--name value</c> and <c>--flag</c> options.</summary>
-internal sealed class Options
+/// <summary>Typed options with range checks whose messages name the option and the accepted range.</summary>
+internal static class Opt
 {
-    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
-
-    public static Options Parse(ReadOnlySpan<string> args)
+    public static Option<int> Int(string name, string description, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
     {
-        var o = new Options();
-        for (int i = 0; i < args.Length; i++)
+        return new Option<int>(name)
         {
-            string a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || a.Length == 2) throw new OptionException($"unexpected argument '{a}'.");
-            string name = a[2..];
-            string? value = null;
-            int eq = name.IndexOf('=');
-            if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
-            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
-            o._values[name] = value;
-        }
+            Description = description,
+            HelpName = "N",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string s = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
+                    r.AddError($"{name} must be a whole number in [{min}, {max}], not '{s}'.");
+                return v;
+            },
+        };
+    }
+
+    /// <summary>A finite float in the given range (<paramref name="minExclusive"/> makes the lower bound open).</summary>
+    public static Option<float> Float(string name, string description, float defaultValue, float min = float.MinValue, float max = float.MaxValue, bool minExclusive = false)
+    {
+        return new Option<float>(name)
+        {
+            Description = description,
+            HelpName = "F",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string s = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (!float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v)
+                    || v < min || v > max || (minExclusive && v == min))
+                {
+                    string range = (minExclusive ? "> " : "≥ ") + min.ToString(CultureInfo.InvariantCulture)
+                        + (max < float.MaxValue ? " and ≤ " + max.ToString(CultureInfo.InvariantCulture) : "");
+                    r.AddError($"{name} must be a finite number {range}, not '{s}'.");
+                }
+                return v;
+            },
+        };
+    }
+
+    /// <summary>A comma-separated list of finite numbers ≥ 0.</summary>
+    public static Option<float[]> FloatList(string name, string description, float[] defaultValue)
+    {
+        return new Option<float[]>(name)
+        {
+            Description = description,
+            HelpName = "F,F,..",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string s = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                var values = new List<float>();
+                foreach (string part in s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v) || v < 0)
+                    {
+                        r.AddError($"{name} must be a comma-separated list of finite numbers ≥ 0, not '{s}'.");
+                        return [];
+                    }
+                    values.Add(v);
+                }
+                if (values.Count == 0) r.AddError($"{name} needs at least one value.");
+                return values.ToArray();
+            },
+        };
+    }
+
+    /// <summary><c>--path</c>: a kernel path this process can run.</summary>
+    public static Option<KernelPath> Path()
+    {
+        var o = new Option<KernelPath>("--path")
+        {
+            Description = "kernel path: auto (the best this CPU has), scalar (the reference), avx2, avx512",
+            DefaultValueFactory = _ => KernelPath.Auto,
+            HelpName = "auto|scalar|avx2|avx512",
+            CustomParser = r =>
+            {
+                string s = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (!Enum.TryParse(s, ignoreCase: true, out KernelPath p) || !Enum.IsDefined(p) || int.TryParse(s, out _))
+                {
+                    r.AddError($"--path must be one of auto, scalar, avx2, avx512, not '{s}'.");
+                    return KernelPath.Auto;
+                }
+                if (!KernelPaths.IsSupported(p))
+                    r.AddError($"--path {s}: this CPU (or the runtime's configuration) cannot run it. Available: {string.Join(", ", KernelPaths.Available)}.");
+                return p;
+            },
+        };
         return o;
     }
 
-    public bool Flag(string name)
+    /// <summary>
+    /// A file the command writes at the end of its run, checked when the command line is parsed: its directory must exist
+    /// and the file must be creatable there, so a long run never ends in an I/O error.
+    /// </summary>
+    public static Option<string?> OutputFile(string name, string description, string helpName = "FILE")
     {
-        _used.Add(name);
-        if (!_values.TryGetValue(name, out string? v)) return false;
-        if (v is not null) throw new OptionException($"--{name} takes no value.");
-        return true;
+        var o = new Option<string?>(name) { Description = description, HelpName = helpName };
+        o.Validators.Add(r =>
+        {
+            string? path = r.GetValueOrDefault<string?>();
+            if (path is not null && CheckWritable(path) is string problem) r.AddError($"{name} {path}: {problem}");
+        });
+        return o;
     }
 
-    public string? String(string name)
+    /// <summary>Why <paramref name="path"/> cannot be written, or null when it can (probed by opening it for writing).</summary>
+    internal static string? CheckWritable(string path)
     {
-        _used.Add(name);
-        if (!_values.TryGetValue(name, out string? v)) return null;
-        return v ?? throw new OptionException($"--{name} needs a value.");
-    }
-
-    public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
-    {
-        string? s = String(name);
-        if (s is null) return fallback;
-        if (!int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out int v) || v < min || v > max)
-            throw new OptionException($"--{name} must be a whole number in [{min}, {max}], not '{s}'.");
-        return v;
-    }
-
-    public float Float(string name, float fallback)
-    {
-        string? s = String(name);
-        if (s is null) return fallback;
-        if (!float.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
-            throw new OptionException($"--{name} must be a finite number, not '{s}'.");
-        return v;
-    }
-
-    public KernelPath Path(string name = "path")
-    {
-        string? s = String(name);
-        if (s is null) return KernelPath.Auto;
-        if (!Enum.TryParse(s, ignoreCase: true, out KernelPath p) || !Enum.IsDefined(p))
-            throw new OptionException($"--{name} must be one of auto, scalar, avx2, avx512, not '{s}'.");
-        if (!KernelPaths.IsSupported(p))
-            throw new OptionException($"--{name} {s}: this CPU (or the runtime's configuration) cannot run it. Available: {string.Join(", ", KernelPaths.Available)}.");
-        return p;
-    }
-
-    /// <summary>Call after reading every option a command knows: anything left is a typo.</summary>
-    public void RejectUnknown()
-    {
-        foreach (string k in _values.Keys)
-            if (!_used.Contains(k)) throw new OptionException($"unknown option --{k}.");
+        string full;
+        try { full = System.IO.Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return "not a valid file path."; }
+        if (path.Length == 0 || Directory.Exists(full)) return "is a directory, not a file.";
+        string? dir = System.IO.Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir)) return $"the directory {dir} does not exist.";
+        bool existed = File.Exists(full);
+        try
+        {
+            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
+            if (!existed) File.Delete(full);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be written ({e.Message})";
+        }
     }
 }

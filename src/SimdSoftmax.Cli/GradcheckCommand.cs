@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace SimdSoftmax.Cli;
 
 /// <summary>
@@ -10,19 +12,26 @@ internal static class GradcheckCommand
     /// <summary>Relative errors above this fail the check (single precision: the loss itself is a float).</summary>
     public const double Tolerance = 1e-2;
 
-    public static int Run(Options options)
+    public static Command Create()
     {
-        KernelPath path = options.Path();
-        int n = options.Int("n", 100, 1, 100_000);
-        int d = options.Int("d", 50, 1, 100_000);
-        int c = options.Int("c", 10, 1, 10_000);
-        int checks = options.Int("checks", 10, 1, 100_000);
-        float reg = options.Float("reg", 5f);
-        if (reg < 0) throw new OptionException($"--reg must be ≥ 0, not {reg}.");
-        float h = options.Float("h", 1e-2f);
-        if (h <= 0) throw new OptionException($"--h must be > 0, not {h}.");
-        int seed = options.Int("seed", 0);
-        options.RejectUnknown();
+        var path = Opt.Path();
+        var n = Opt.Int("--n", "N, samples", 100, 1, 100_000);
+        var d = Opt.Int("--d", "D, features", 50, 1, 100_000);
+        var c = Opt.Int("--c", "C, classes", 10, 1, 10_000);
+        var checks = Opt.Int("--checks", "entries checked per regularization setting", 10, 1, 100_000);
+        var reg = Opt.Float("--reg", "regularization strength of the second round (the first has none)", 5f, 0f);
+        var h = Opt.Float("--h", "step of the centered difference", 1e-2f, 0f, minExclusive: true);
+        var seed = Opt.Int("--seed", "seed of the random data and of the entries checked", 0);
+        var command = new Command("gradcheck", "numerical gradient check of the classifier loss on random data (analytic vs numeric)")
+        {
+            path, n, d, c, checks, reg, h, seed,
+        };
+        command.SetAction(r => Run(r.GetValue(path), r.GetValue(n), r.GetValue(d), r.GetValue(c), r.GetValue(checks), r.GetValue(reg), r.GetValue(h), r.GetValue(seed)));
+        return command;
+    }
+
+    public static int Run(KernelPath path, int n, int d, int c, int checks, float reg, float h, int seed)
+    {
 
         var rng = new Random(seed);
         float[] x = new float[n * d], w = new float[d * c], b = new float[c];

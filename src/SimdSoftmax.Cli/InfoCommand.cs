@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
@@ -6,9 +7,15 @@ namespace SimdSoftmax.Cli;
 
 internal static class InfoCommand
 {
-    public static int Run(Options options)
+    public static Command Create()
     {
-        options.RejectUnknown();
+        var command = new Command("info", "CPU ISA support, the kernel paths this process can run, vector widths");
+        command.SetAction(_ => Run());
+        return command;
+    }
+
+    public static int Run()
+    {
         Console.WriteLine($"CPU:        {CpuModel()}");
         Console.WriteLine($"Runtime:    .NET {Environment.Version} {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} logical cores");
         Console.WriteLine($"ISA:        {KernelPaths.IsaSummary()}");

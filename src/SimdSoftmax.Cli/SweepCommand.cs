@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace SimdSoftmax.Cli;
@@ -9,17 +10,23 @@ namespace SimdSoftmax.Cli;
 /// </summary>
 internal static class SweepCommand
 {
-    public static int Run(Options options)
+    public static Command Create()
     {
-        string? dataOption = options.String("data");
-        float[] lrs = FloatList(options, "lrs", [0.05f, 0.2f, 0.5f, 1f]);
-        float[] regs = FloatList(options, "regs", [0f, 1e-4f, 1e-3f, 1e-2f]);
-        int validation = options.Int("val", 1000, 1, int.MaxValue);
-        bool center = options.Flag("center");
-        TrainingOptions baseOptions = TrainCommand.ReadTrainingOptions(options);
-        if (options.String("iters") is null && baseOptions.Epochs == 0) baseOptions = baseOptions with { Iterations = 500 };
-        options.RejectUnknown();
+        var set = new TrainingOptionSet(defaultIterations: 500);
+        var lrs = Opt.FloatList("--lrs", "learning rates to try", [0.05f, 0.2f, 0.5f, 1f]);
+        var regs = Opt.FloatList("--regs", "regularization strengths to try", [0f, 1e-4f, 1e-3f, 1e-2f]);
+        var validation = Opt.Int("--val", "images carved from the training set for validation", 1000, 1, int.MaxValue);
+        var command = new Command("sweep", "grid search of learning rates × regularization strengths on a validation split") { lrs, regs, validation };
+        set.AddTo(command);
+        // --lr and --reg would be ignored (the grid sets both): leave them out rather than accept and drop them.
+        command.Options.Remove(set.LearningRate);
+        command.Options.Remove(set.Regularization);
+        command.SetAction(r => Run(r.GetValue(set.Data), r.GetValue(lrs)!, r.GetValue(regs)!, r.GetValue(validation), r.GetValue(set.Center), set.Read(r)));
+        return command;
+    }
 
+    public static int Run(string? dataOption, float[] lrs, float[] regs, int validation, bool center, TrainingOptions baseOptions)
+    {
         MnistSplit data = MnistSource.Load(MnistSource.FindDirectory(dataOption));
         if (validation >= data.Train.Count) throw new OptionException($"--val {validation} leaves no training images (the training set has {data.Train.Count}).");
         var (train, val) = data.Train.Split(data.Train.Count - validation, MnistSource.BuiltInSplitSeed + 1);
@@ -28,7 +35,7 @@ internal static class SweepCommand
         KernelPath path = KernelPaths.Resolve(baseOptions.Path);
         Console.WriteLine($"data:    {data.Description}");
         Console.WriteLine($"sweep:   {lrs.Length} learning rates × {regs.Length} regularization strengths; training on {train.Count:N0}, validating on {val.Count:N0} carved from the training set");
-        Console.WriteLine($"SGD:     {TrainCommand.Describe(baseOptions, train.Count)}; path {path}");
+        Console.WriteLine($"SGD:     {TrainCommand.Describe(baseOptions, train.Count, withRates: false)}; path {path}");
         Console.WriteLine();
         bool live = !Console.IsOutputRedirected;
         int total = lrs.Length * regs.Length;
@@ -69,20 +76,5 @@ internal static class SweepCommand
         }
         Console.WriteLine($"best:    --lr {rows[best].Lr.ToString("G4", CultureInfo.InvariantCulture)} --reg {rows[best].Reg.ToString("G4", CultureInfo.InvariantCulture)}: validation accuracy {bestVal:P2}");
         return 0;
-    }
-
-    private static float[] FloatList(Options options, string name, float[] fallback)
-    {
-        string? s = options.String(name);
-        if (s is null) return fallback;
-        var values = new List<float>();
-        foreach (string part in s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v) || v < 0)
-                throw new OptionException($"--{name} must be a comma-separated list of finite numbers ≥ 0, not '{s}'.");
-            values.Add(v);
-        }
-        if (values.Count == 0) throw new OptionException($"--{name} needs at least one value.");
-        return values.ToArray();
     }
 }

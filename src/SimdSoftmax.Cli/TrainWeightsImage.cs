@@ -69,7 +69,10 @@ internal static class ClassTemplateImage
         for (int i = 0; i < 4; i++) typeBytes[i] = (byte)type[i];
         s.Write(typeBytes);
         s.Write(data);
-        uint crc = Crc32.Update(Crc32.Update(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu;
+        var crc32 = new System.IO.Hashing.Crc32();
+        crc32.Append(typeBytes);
+        crc32.Append(data);
+        uint crc = crc32.GetCurrentHashAsUInt32();
         BinaryPrimitives.WriteUInt32BigEndian(buf, crc);
         s.Write(buf);
     }

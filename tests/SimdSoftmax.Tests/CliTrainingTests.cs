@@ -34,7 +34,7 @@ public sealed class CliTrainingTests : IDisposable
         IdxFormat.WriteLabels(Path.Combine(_dir, $"{prefix}-labels-idx1-ubyte.gz"), labels);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         TextWriter oldOut = Console.Out, oldErr = Console.Error;
         var o = new StringWriter();
@@ -88,7 +88,7 @@ public sealed class CliTrainingTests : IDisposable
         var (code, output, err) = Run("train", "--data", _dir, "--path", path.ToString(), "--iters", "10", "--batch", "20", "--speedup-iters", "3");
         Assert.True(code == 0, output + err);
         Assert.Contains("on the scalar reference", output);
-        Assert.Contains("faster", output);
+        Assert.Matches($@"→ {path} is \d+\.\d× (faster|slower) than scalar", output);
     }
 
     [Fact]
@@ -98,6 +98,7 @@ public sealed class CliTrainingTests : IDisposable
         var (code, output, err) = Run("sweep", "--data", _dir, "--path", "scalar", "--lrs", "0.01,0.5", "--regs", "0,1e-3", "--iters", "20", "--batch", "20", "--val", "40");
         Assert.True(code == 0, output + err);
         Assert.Contains("2 learning rates × 2 regularization strengths; training on 120, validating on 40", output);
+        Assert.Contains("SGD:     batch 20, 20 steps", output); // the grid's rates, not the unused defaults
         Assert.Single(output.Split('\n'), l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains("← best"));
         Assert.Contains("best:    --lr ", output);
     }

@@ -110,6 +110,7 @@ internal static class CompareCases
         return new KernelCase
         {
             Family = log ? "log-softmax" : "softmax",
+            UsesThreads = false,
             Name = $"{(log ? "log-softmax" : "softmax")} {shape} ({rows} rows)",
             Elements = x.Length,
             Bytes = 8.0 * x.Length,
@@ -132,6 +133,7 @@ internal static class CompareCases
         return new KernelCase
         {
             Family = "cross-entropy",
+            UsesThreads = false,
             Name = $"cross-entropy loss+grad {n}×{c}",
             Elements = logits.Length,
             Bytes = 8.0 * logits.Length + 4.0 * n,

@@ -5,7 +5,9 @@ using System.Text.Json;
 namespace SimdSoftmax.Cli.Compare;
 
 /// <summary>Collects the compare rows, prints them as they come, and writes the JSON and Markdown forms.</summary>
-internal sealed class CompareReport(MachineHeader machine, TextWriter console)
+/// <param name="machine">The limits on one thread: of the scalar reference and of kernels that run on the calling thread.</param>
+/// <param name="threaded">With <c>--threads</c> N &gt; 1, the limits measured on N threads, for the kernels that use them.</param>
+internal sealed class CompareReport(MachineHeader machine, TextWriter console, MachineHeader? threaded = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly List<CompareRow> _rows = [];
@@ -19,8 +21,11 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         console.WriteLine($"SimdSoftmax compare — {machine.Cpu}; {machine.Runtime}; {machine.Date}");
         console.WriteLine($"ISA: {machine.Isa}; paths: {string.Join(", ", machine.Paths)}");
         if (InfoCommand.AheadOfTimeIsaNote() is string note) console.WriteLine($"Note: {note}");
-        console.WriteLine(string.Create(Inv,
-            $"Measured limits (1 thread): FMA peak {machine.FmaPeak256:F0} GFLOPS (256-bit), {machine.FmaPeak512:F0} GFLOPS (512-bit); read {machine.ReadBandwidth:F1} GB/s, copy {machine.CopyBandwidth:F1} GB/s"));
+        foreach (MachineHeader m in threaded is null ? [machine] : new[] { machine, threaded })
+            console.WriteLine(string.Create(Inv,
+                $"Measured limits ({m.ThreadsLabel}): FMA peak {m.FmaPeak256:F0} GFLOPS (256-bit), {m.FmaPeak512:F0} GFLOPS (512-bit); read {m.ReadBandwidth:F1} GB/s, {m.CopyText}"));
+        if (threaded is not null)
+            console.WriteLine($"The {threaded.ThreadsLabel} limits apply to the kernels that use the threads (GEMM, classifier); softmax, cross-entropy and the scalar reference run on one.");
         console.WriteLine($"OpenBLAS: {machine.OpenBlas ?? "not found (apt-get install libopenblas0-pthread to add the native anchor)"}");
         console.WriteLine();
     }
@@ -39,6 +44,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
 
     public void Add(KernelCase c, string implementation, bool isAnchor, Timing t, double scalarSeconds, double err, bool verified, int vectorBits)
     {
+        MachineHeader limits = threaded is not null && c.UsesThreads && implementation != "Scalar" ? threaded : machine;
         double s = t.MedianSeconds;
         double gflops = c.Flops > 0 ? c.Flops / s / 1e9 : double.NaN;
         double gelems = c.Elements > 0 ? c.Elements / s / 1e9 : double.NaN;
@@ -48,15 +54,15 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         switch (c.Limit)
         {
             case LimitKind.FmaPeak:
-                pct = 100 * gflops / machine.PeakFor(vectorBits);
+                pct = 100 * gflops / limits.PeakFor(vectorBits);
                 limitLabel = vectorBits == 32 ? "scalar FMA peak" : $"{vectorBits}-bit FMA peak";
                 break;
             case LimitKind.CopyBandwidth:
-                pct = 100 * gbytes / machine.CopyBandwidth;
+                pct = 100 * gbytes / limits.CopyLimit;
                 limitLabel = "copy bandwidth";
                 break;
             case LimitKind.Roofline:
-                double bound = Math.Max(c.Bytes / (machine.ReadBandwidth * 1e9), c.Flops / (machine.PeakFor(vectorBits) * 1e9));
+                double bound = Math.Max(c.Bytes / (limits.ReadBandwidth * 1e9), c.Flops / (limits.PeakFor(vectorBits) * 1e9));
                 pct = 100 * bound / s;
                 limitLabel = "roofline";
                 break;
@@ -77,7 +83,9 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         console.WriteLine("vector width (GEMM), of copy bandwidth at 8 bytes per element (softmax, cross-entropy), or of the roofline");
         console.WriteLine("max(read X once, flops at peak) (classifier). max rel err: normwise, against the scalar reference.");
         console.WriteLine("median: of at least 5 samples of ≥ 1 ms each, in the calling thread's CPU time for single-threaded runs (wall time with");
-        console.WriteLine("--threads other than 1); IQR: the interquartile range of the samples as a percentage of the median.");
+        console.WriteLine("--threads other than 1); IQR: the interquartile range of the samples as a percentage of the median. The limits are");
+        console.WriteLine("measured with as many threads as the kernels run on. Copy: the faster of Span.CopyTo and a copy with non-temporal");
+        console.WriteLine("stores, which write lines to memory without reading them into the cache first (softmax writes large outputs so).");
         int anchorsOff = _rows.Count(r => r.IsAnchor && !r.Verified);
         if (anchorsOff > 0)
             console.WriteLine($"{anchorsOff} anchor result(s) disagree with the reference (shown as 'differs'); they are outside code and do not fail the run.");
@@ -132,6 +140,9 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
         Number(w, "fmaPeakGflops512", machine.FmaPeak512);
         Number(w, "readBandwidthGBs", machine.ReadBandwidth);
         Number(w, "copyBandwidthGBs", machine.CopyBandwidth);
+        Number(w, "copyNonTemporalGBs", machine.CopyNonTemporal);
+        w.WriteNumber("threads", (threaded ?? machine).Threads);
+        w.WriteString("commit", machine.Commit);
         if (machine.OpenBlas is null) w.WriteNull("openblas"); else w.WriteString("openblas", machine.OpenBlas);
         w.WriteString("date", machine.Date);
         w.WriteEndObject();
@@ -168,8 +179,10 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console)
     public void WriteMarkdown(string path)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(Inv, $"Measured on {machine.Cpu}, {machine.Runtime}, {machine.Date}; ISA {machine.Isa}.");
-        sb.AppendLine(Inv, $"Limits (1 thread): FMA peak {machine.FmaPeak256:F0} GFLOPS (256-bit) / {machine.FmaPeak512:F0} GFLOPS (512-bit); read {machine.ReadBandwidth:F1} GB/s; copy {machine.CopyBandwidth:F1} GB/s. OpenBLAS: {machine.OpenBlas ?? "absent"}.");
+        sb.AppendLine(Inv, $"Measured on {machine.Cpu}, {machine.Runtime}, {machine.Date}, {(threaded ?? machine).ThreadsLabel}, built from {(machine.Commit.Length > 0 ? "commit " + machine.Commit : "an unknown commit")}; ISA {machine.Isa}.");
+        foreach (MachineHeader m in threaded is null ? [machine] : new[] { machine, threaded })
+            sb.AppendLine(Inv, $"Limits ({m.ThreadsLabel}): FMA peak {m.FmaPeak256:F0} GFLOPS (256-bit) / {m.FmaPeak512:F0} GFLOPS (512-bit); read {m.ReadBandwidth:F1} GB/s; {m.CopyText}.");
+        sb.AppendLine(Inv, $"OpenBLAS: {machine.OpenBlas ?? "absent"}.");
         sb.AppendLine();
         sb.AppendLine("| kernel | path / anchor | median | IQR | rate | vs scalar | % of limit | max rel err |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");

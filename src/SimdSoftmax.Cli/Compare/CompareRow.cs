@@ -28,8 +28,22 @@ internal sealed record MachineHeader(
     double ReadBandwidth,
     double CopyBandwidth,
     string? OpenBlas,
-    string Date)
+    string Date,
+    int Threads = 1,
+    double CopyNonTemporal = 0,
+    string Commit = "")
 {
+    /// <summary>The copy limit: the faster of <see cref="Span{T}.CopyTo"/> and a copy with non-temporal stores.</summary>
+    public double CopyLimit => Math.Max(CopyBandwidth, CopyNonTemporal);
+
+    /// <summary>"1 thread" or "N threads": what the limits were measured with.</summary>
+    public string ThreadsLabel => Threads == 1 ? "1 thread" : $"{Threads} threads";
+
+    /// <summary>Both copy figures, e.g. "copy 12.9 GB/s (Span.CopyTo) / 15.2 GB/s (non-temporal stores)".</summary>
+    public string CopyText => CopyNonTemporal > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"copy {CopyBandwidth:F1} GB/s (Span.CopyTo) / {CopyNonTemporal:F1} GB/s (non-temporal stores)")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"copy {CopyBandwidth:F1} GB/s");
+
     /// <summary>FMA peak for code of a vector width (scalar code: a 256-bit peak over 8 lanes).</summary>
     public double PeakFor(int vectorBits) => vectorBits switch
     {

@@ -29,6 +29,8 @@ internal sealed class KernelCase
     /// <summary>Bytes a call must move at least (inputs read once, outputs written once).</summary>
     public double Bytes { get; init; }
     public LimitKind Limit { get; init; }
+    /// <summary>Whether the kernel spreads over <c>--threads</c> (its limit is then the N-thread one); false: it runs on the calling thread.</summary>
+    public bool UsesThreads { get; init; } = true;
     /// <summary>Largest accepted normwise relative difference from the scalar reference.</summary>
     public double Tolerance { get; init; } = 1e-5;
     /// <summary>Skip timing the scalar path (it would take seconds); it still runs once to verify the others.</summary>

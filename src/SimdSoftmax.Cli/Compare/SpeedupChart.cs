@@ -54,7 +54,7 @@ internal static class SpeedupChart
         svg.AppendLine(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">");
         svg.AppendLine(Inv, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
         Text(svg, 20, 28, $"SimdSoftmax compare — {machine.Cpu}, {machine.Runtime}, {machine.Date}", 16, "bold");
-        Text(svg, 20, 48, $"ISA {machine.Isa}. FMA peak {machine.FmaPeak256:F0} / {machine.FmaPeak512:F0} GFLOPS (256/512-bit), copy {machine.CopyBandwidth:F1} GB/s, 1 thread.", 12);
+        Text(svg, 20, 48, $"ISA {machine.Isa}. FMA peak {machine.FmaPeak256:F0} / {machine.FmaPeak512:F0} GFLOPS (256/512-bit), {machine.CopyText}, {machine.ThreadsLabel}.", 12);
 
         // Panel 1: speedup over scalar, log10 axis from 0.5× to the largest speedup.
         Text(svg, 20, top + 15, "Speedup over the scalar reference (log scale)", 14, "bold");

@@ -125,7 +125,7 @@ public static class IdxFormat
         {
             throw Invalid(path, $"is a corrupt gzip stream ({e.Message}).", e);
         }
-        if (read != data.Length || longer || crc != Crc32.Compute(data))
+        if (read != data.Length || longer || crc != System.IO.Hashing.Crc32.HashToUInt32(data))
             throw Invalid(path, "is a truncated or corrupt gzip stream: its trailer's length or CRC-32 does not match the data.");
         return data;
     }
