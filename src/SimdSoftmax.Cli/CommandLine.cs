@@ -43,13 +43,14 @@ internal static class CommandLine
         w.WriteLine();
         w.WriteLine("  info       CPU ISA support, available kernel paths, vector widths");
         w.WriteLine("  compare    time every kernel on every path against the scalar reference and verify the results");
-        w.WriteLine("  train      train the softmax classifier on MNIST (SGD), print accuracy, time per step and speedup over scalar");
+        w.WriteLine("  train      train a linear classifier (softmax or SVM) on MNIST, Fashion-MNIST or CIFAR-10 (SGD), print accuracy, time per step and speedup over scalar");
         w.WriteLine("             [--path P] [--lr F] [--reg F] [--batch N] [--iters N | --epochs F] [--decay F] [--seed N] [--no-shuffle]");
         w.WriteLine("             [--threads N] [--data DIR] [--center] [--weights-image FILE.png] [--speedup-iters N]");
+        w.WriteLine("             [--dataset mnist|fashion-mnist|cifar10] [--loss softmax|svm]");
         w.WriteLine("  sweep      grid search of learning rates × regularization strengths on a validation split");
         w.WriteLine("             [--lrs F,F,..] [--regs F,F,..] [--val N] + the train options");
         w.WriteLine("  gradcheck  numerical gradient check of the classifier loss on random data (analytic vs numeric)");
-        w.WriteLine("             [--path P] [--n N] [--d N] [--c N] [--checks N] [--reg F] [--seed N]");
+        w.WriteLine("             [--path P] [--n N] [--d N] [--c N] [--checks N] [--reg F] [--seed N] [--loss softmax|svm]");
     }
 }
 

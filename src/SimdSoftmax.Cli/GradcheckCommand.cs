@@ -22,6 +22,7 @@ internal static class GradcheckCommand
         float h = options.Float("h", 1e-2f);
         if (h <= 0) throw new OptionException($"--h must be > 0, not {h}.");
         int seed = options.Int("seed", 0);
+        ClassifierLoss loss = LossOption.Read(options);
         options.RejectUnknown();
 
         var rng = new Random(seed);
@@ -32,15 +33,15 @@ internal static class GradcheckCommand
         for (int i = 0; i < b.Length; i++) b[i] = (float)(0.01 * Gaussian(rng));
         for (int i = 0; i < n; i++) y[i] = rng.Next(c);
         float[] dW = new float[w.Length], db = new float[c];
-        float[] workspace = new float[ClassifierLossCall.WorkspaceLength(n, d, c, threads: 1)];
+        float[] workspace = new float[ClassifierLossCall.WorkspaceLength(n, d, c, threads: 1, loss)];
         KernelPath resolved = KernelPaths.Resolve(path);
 
-        Console.WriteLine($"gradcheck: softmax classifier loss on random data, N={n} D={d} C={c}, path {resolved}, h={h:G3}");
+        Console.WriteLine($"gradcheck: {LossOption.Describe(loss)} classifier loss on random data, N={n} D={d} C={c}, path {resolved}, h={h:G3}");
         Console.WriteLine("relative error = |numerical − analytic| / max(|numerical| + |analytic|, 1e-4)");
         double worst = 0;
         foreach (float r in new[] { 0f, reg })
         {
-            float Loss() => ClassifierLossCall.LossAndGradient(w, b, x, y, n, d, c, r, dW, db, workspace, resolved, 1);
+            float Loss() => ClassifierLossCall.LossAndGradient(w, b, x, y, n, d, c, r, dW, db, workspace, resolved, 1, loss);
             Loss();
             float[] analyticW = (float[])dW.Clone(), analyticB = (float[])db.Clone();
             Console.WriteLine();

@@ -12,21 +12,26 @@ internal static class SweepCommand
     public static int Run(Options options)
     {
         string? dataOption = options.String("data");
-        float[] lrs = FloatList(options, "lrs", [0.05f, 0.2f, 0.5f, 1f]);
-        float[] regs = FloatList(options, "regs", [0f, 1e-4f, 1e-3f, 1e-2f]);
+        string dataset = TrainDataSource.ReadName(options);
+        bool cifar = dataset == TrainDataSource.Cifar;
+        // CIFAR-10: the seed's grid (softmax.ipynb: lr 1e-7, 5e-7 × reg 2.5e4, 5e4 in its reg·ΣW² convention), with reg
+        // doubled for ours (½·reg·ΣW², gradient reg·W): the same models.
+        float[] lrs = FloatList(options, "lrs", cifar ? [1e-7f, 5e-7f] : [0.05f, 0.2f, 0.5f, 1f]);
+        float[] regs = FloatList(options, "regs", cifar ? [5e4f, 1e5f] : [0f, 1e-4f, 1e-3f, 1e-2f]);
         int validation = options.Int("val", 1000, 1, int.MaxValue);
         bool center = options.Flag("center");
-        TrainingOptions baseOptions = TrainCommand.ReadTrainingOptions(options);
-        if (options.String("iters") is null && baseOptions.Epochs == 0) baseOptions = baseOptions with { Iterations = 500 };
+        TrainingOptions baseOptions = TrainCommand.ReadTrainingOptions(options, TrainDataSource.Defaults(dataset, LossOption.Read(options)));
+        if (!cifar && options.String("iters") is null && baseOptions.Epochs == 0) baseOptions = baseOptions with { Iterations = 500 };
         options.RejectUnknown();
 
-        MnistSplit data = MnistSource.Load(MnistSource.FindDirectory(dataOption));
+        TrainData data = TrainDataSource.Load(dataset, dataOption, center: false);
         if (validation >= data.Train.Count) throw new OptionException($"--val {validation} leaves no training images (the training set has {data.Train.Count}).");
         var (train, val) = data.Train.Split(data.Train.Count - validation, MnistSource.BuiltInSplitSeed + 1);
         if (center) TrainCommand.CenterOnTrainingMean(train, val);
-        const int classes = 10;
+        int classes = data.Classes;
         KernelPath path = KernelPaths.Resolve(baseOptions.Path);
-        Console.WriteLine($"data:    {data.Description}");
+        Console.WriteLine($"data:    {data.Description}; {data.Preprocessing}");
+        Console.WriteLine($"model:   {LossOption.Describe(baseOptions.Loss)} linear classifier; regularization ½·reg·ΣW² (gradient reg·W): the course's reg·ΣW² is ours with reg doubled");
         Console.WriteLine($"sweep:   {lrs.Length} learning rates × {regs.Length} regularization strengths; training on {train.Count:N0}, validating on {val.Count:N0} carved from the training set");
         Console.WriteLine($"SGD:     {TrainCommand.Describe(baseOptions, train.Count)}; path {path}");
         Console.WriteLine();

@@ -12,21 +12,22 @@ internal static class TrainCommand
     public static int Run(Options options)
     {
         string? dataOption = options.String("data");
-        TrainingOptions training = ReadTrainingOptions(options);
+        string dataset = TrainDataSource.ReadName(options);
+        TrainingOptions training = ReadTrainingOptions(options, TrainDataSource.Defaults(dataset, LossOption.Read(options)));
         bool center = options.Flag("center");
         string? imagePath = options.String("weights-image");
         int speedupIterations = options.Int("speedup-iters", 50, 0, 100_000);
         options.RejectUnknown();
 
         long startup = Stopwatch.GetTimestamp();
-        MnistSplit data = MnistSource.Load(MnistSource.FindDirectory(dataOption));
+        TrainData data = TrainDataSource.Load(dataset, dataOption, center);
         LabeledImages train = data.Train, test = data.Test;
-        if (center) CenterOnTrainingMean(train, test);
-        const int classes = 10;
+        int classes = data.Classes;
         KernelPath path = KernelPaths.Resolve(training.Path);
         Console.WriteLine($"data:    {data.Description}");
-        Console.WriteLine($"         loaded in {Stopwatch.GetElapsedTime(startup).TotalMilliseconds:F0} ms; pixels in [0, 1]{(center ? ", training mean image subtracted" : "")}");
-        Console.WriteLine($"model:   softmax classifier, {train.FeatureCount} features × {classes} classes + bias");
+        Console.WriteLine($"         loaded in {Stopwatch.GetElapsedTime(startup).TotalMilliseconds:F0} ms; {data.Preprocessing}");
+        Console.WriteLine($"model:   {LossOption.Describe(training.Loss)} linear classifier, {train.FeatureCount} features × {classes} classes + bias");
+        Console.WriteLine($"classes: {string.Join(", ", data.ClassNames.Select((name, j) => $"{j} {name}"))}");
         Console.WriteLine($"SGD:     {Describe(training, train.Count)}; path {path}");
 
         var model = new SoftmaxClassifier(train.FeatureCount, classes, WeightInit.SmallGaussian, training.Seed);
@@ -44,6 +45,7 @@ internal static class TrainCommand
         double trainAccuracy = model.Accuracy(train.Features, train.Labels, train.Count, path);
         double testAccuracy = model.Accuracy(test.Features, test.Labels, test.Count, path);
         Console.WriteLine($"accuracy: train {trainAccuracy:P2} ({train.Count:N0} images), test {testAccuracy:P2} ({test.Count:N0} held-out images)");
+        Console.WriteLine($"per class (test): {PerClassAccuracy(model, test, data.ClassNames, path)}");
         double perStep = result.TimePerIteration.TotalSeconds;
         Console.WriteLine($"time:    {result.Iterations} steps in {result.Elapsed.TotalSeconds:F3} s, {FormatSeconds(perStep)} per step ({path}, {training.BatchSize} samples per step; process CPU time {cpu.TotalSeconds:F3} s)");
 
@@ -55,16 +57,16 @@ internal static class TrainCommand
 
         if (imagePath is not null)
         {
-            ClassTemplateImage.WritePng(imagePath, model.Weights, train.Rows, train.Columns, classes);
-            Console.WriteLine($"image:   class templates 0–9 written to {imagePath}");
+            ClassTemplateImage.WritePng(imagePath, model.Weights, train.Channels, train.Rows, train.Columns, data.ClassNames);
+            Console.WriteLine($"image:   class templates ({string.Join(", ", data.ClassNames)}) written to {imagePath}");
         }
         return 0;
     }
 
     /// <summary>The SGD options every training command shares: --path --lr --reg --batch --iters --epochs --decay --seed --threads --no-shuffle.</summary>
-    public static TrainingOptions ReadTrainingOptions(Options options)
+    public static TrainingOptions ReadTrainingOptions(Options options, TrainingOptions? datasetDefaults = null)
     {
-        var defaults = new TrainingOptions();
+        TrainingOptions defaults = datasetDefaults ?? new TrainingOptions();
         KernelPath path = options.Path();
         float lr = options.Float("lr", defaults.LearningRate);
         if (lr <= 0) throw new OptionException($"--lr must be > 0, not {lr}.");
@@ -85,6 +87,20 @@ internal static class TrainCommand
             Path = path, LearningRate = lr, Regularization = reg, BatchSize = batch, Iterations = iterations,
             Epochs = epochs, LearningRateDecay = decay, Seed = seed, Threads = threads,
         };
+    }
+
+    /// <summary>"name 97.1%, …": the test accuracy of each class, by name.</summary>
+    public static string PerClassAccuracy(SoftmaxClassifier model, LabeledImages set, IReadOnlyList<string> names, KernelPath path)
+    {
+        int[] predicted = model.Predict(set.Features, set.Count, path);
+        var right = new int[names.Count];
+        var total = new int[names.Count];
+        for (int i = 0; i < set.Count; i++)
+        {
+            total[set.Labels[i]]++;
+            if (predicted[i] == set.Labels[i]) right[set.Labels[i]]++;
+        }
+        return string.Join(", ", names.Select((n, j) => total[j] == 0 ? $"{n} –" : $"{n} {(double)right[j] / total[j]:P1}"));
     }
 
     public static void CenterOnTrainingMean(LabeledImages train, params LabeledImages[] others)
