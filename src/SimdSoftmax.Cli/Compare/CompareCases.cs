@@ -16,6 +16,7 @@ internal static class CompareCases
             yield return Softmax("rows of 100", 100, 5, log: true);
             yield return CrossEntropy(50, 10);
             yield return Classifier(20, 30, 10);
+            yield return SvmClassifier(20, 30, 10);
             yield break;
         }
         foreach (int size in quick ? new[] { 64, 256 } : [64, 256, 512, 1024])
@@ -39,6 +40,7 @@ internal static class CompareCases
         yield return CrossEntropy(quick ? 20_000 : 1_000_000, 10);
         if (!quick) yield return Classifier(100, 784, 10);
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
+        yield return SvmClassifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
     }
 
     private static float[] Uniform(int count, int seed, float scale = 1f)
@@ -177,6 +179,35 @@ internal static class CompareCases
             Run = Form(SoftmaxLossForm.Auto),
             Variants = [("composed", Form(SoftmaxLossForm.Composed)), ("fused", Form(SoftmaxLossForm.Fused))],
             Anchors = anchors,
+        };
+    }
+
+    /// <summary>
+    /// The multiclass SVM classifier, beside the softmax one on the same shape. W is small enough (scores within ±0.2)
+    /// that every margin is near 1, far from the hinge's kink, so float rounding cannot flip a margin between paths.
+    /// </summary>
+    private static KernelCase SvmClassifier(int n, int d, int c)
+    {
+        float[] x = Uniform(n * d, 6), w = Uniform(d * c, 7, 3e-3f), dW = new float[d * c];
+        float[] workspace = new float[SvmLoss.WorkspaceLength(n, d, c)];
+        int[] y = Labels(n, c, 8);
+        var result = new float[dW.Length + 1];
+        Func<KernelPath, int, float[]> Form(SvmLossForm form) => (path, threads) =>
+        {
+            result[^1] = SvmLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path, form, threads);
+            dW.CopyTo(result, 0);
+            return result;
+        };
+        return new KernelCase
+        {
+            Family = "svm-classifier",
+            Name = $"SVM classifier loss+grad {n}×{d}×{c}",
+            Flops = 4.0 * n * d * c,
+            Bytes = 4.0 * x.Length,
+            Limit = LimitKind.Roofline,
+            Tolerance = 1e-4,
+            Run = Form(SvmLossForm.Auto),
+            Variants = [("composed", Form(SvmLossForm.Composed)), ("fused", Form(SvmLossForm.Fused))],
         };
     }
 }

@@ -59,13 +59,31 @@ public static class Cifar10
     public static LabeledImages ReadBatch(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length == 0 || bytes.Length % RecordBytes != 0)
-            throw new InvalidDataException(
-                $"CIFAR-10 file '{path}' holds {bytes.Length:N0} bytes, not a whole number of {RecordBytes:N0}-byte records (1 label byte + 3×32×32 pixels){(bytes.Length > 0 ? $": truncated or not a CIFAR-10 binary batch ({bytes.Length / RecordBytes:N0} whole records and {bytes.Length % RecordBytes:N0} bytes more)" : "")}.");
-        int n = bytes.Length / RecordBytes;
+        int n = CheckedRecordCount(path, new FileInfo(path).Length);
         var x = new float[(long)n * ImageBytes];
         var y = new int[n];
+        ReadRecords(path, n, x, y);
+        return new LabeledImages(x, y, Side, Side, Channels);
+    }
+
+    /// <summary>The number of records in a file of <paramref name="length"/> bytes, or the error that names the file.</summary>
+    private static int CheckedRecordCount(string path, long length)
+    {
+        if (length == 0 || length % RecordBytes != 0 || length / RecordBytes > int.MaxValue / ImageBytes)
+            throw new InvalidDataException(
+                $"CIFAR-10 file '{path}' holds {length:N0} bytes, not a whole number of {RecordBytes:N0}-byte records (1 label byte + 3×32×32 pixels){(length > 0 ? $": truncated or not a CIFAR-10 binary batch ({length / RecordBytes:N0} whole records and {length % RecordBytes:N0} bytes more)" : "")}.");
+        return (int)(length / RecordBytes);
+    }
+
+    /// <summary>Reads <paramref name="n"/> records straight into <paramref name="x"/> and <paramref name="y"/> (no per-file copy of the floats).</summary>
+    private static void ReadRecords(string path, int n, Span<float> x, Span<int> y)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length != (long)n * RecordBytes) // the file changed after its size was checked
+        {
+            CheckedRecordCount(path, bytes.Length);
+            throw new InvalidDataException($"CIFAR-10 file '{path}' changed size while being read.");
+        }
         for (int i = 0; i < n; i++)
         {
             int offset = i * RecordBytes;
@@ -73,9 +91,8 @@ public static class Cifar10
             if (label >= ClassCount)
                 throw new InvalidDataException($"CIFAR-10 file '{path}': record {i} has label {label}, outside 0..9 (is this the CIFAR-100 format or another file?).");
             y[i] = label;
-            System.Numerics.Tensors.TensorPrimitives.ConvertChecked<byte, float>(bytes.AsSpan(offset + 1, ImageBytes), x.AsSpan(i * ImageBytes, ImageBytes));
+            System.Numerics.Tensors.TensorPrimitives.ConvertChecked<byte, float>(bytes.AsSpan(offset + 1, ImageBytes), x.Slice(i * ImageBytes, ImageBytes));
         }
-        return new LabeledImages(x, y, Side, Side, Channels);
     }
 
     /// <summary>The class names of <see cref="MetaFile"/> in <paramref name="directory"/> (its first ten non-empty lines), else <see cref="DefaultClassNames"/>.</summary>
@@ -110,18 +127,27 @@ public static class Cifar10
                 $"CIFAR-10 directory '{directory}' lacks {string.Join(", ", missing)}; it needs {string.Join(", ", TrainingFiles)} and {TestFile} (the binary version, cifar-10-binary.tar.gz).",
                 Path.Combine(directory, missing[0]));
         IReadOnlyList<string> names = ReadClassNames(directory);
-        LabeledImages[] batches = TrainingFiles.Select(f => ReadBatch(Path.Combine(directory, f))).ToArray();
-        LabeledImages test = ReadBatch(Path.Combine(directory, TestFile));
-        int n = batches.Sum(b => b.Count);
-        var x = new float[(long)n * ImageBytes];
-        var y = new int[n];
+        // Every size is checked before anything is read, and the five batches land straight in one array: a wrong file
+        // fails fast, and the 614 MB of training floats exist once.
+        string[] paths = TrainingFiles.Select(f => Path.Combine(directory, f)).ToArray();
+        int[] counts = paths.Select(p => CheckedRecordCount(p, new FileInfo(p).Length)).ToArray();
+        string testPath = Path.Combine(directory, TestFile);
+        int testCount = CheckedRecordCount(testPath, new FileInfo(testPath).Length);
+        long total = counts.Sum(c => (long)c);
+        if (total > int.MaxValue / ImageBytes)
+            throw new InvalidDataException($"CIFAR-10 directory '{directory}' holds {total:N0} training records, more than one array can hold.");
+        var x = new float[total * ImageBytes];
+        var y = new int[total];
         int at = 0;
-        foreach (LabeledImages b in batches)
+        for (int f = 0; f < paths.Length; f++)
         {
-            b.Features.CopyTo(x, (long)at * ImageBytes);
-            b.Labels.CopyTo(y, at);
-            at += b.Count;
+            ReadRecords(paths[f], counts[f], x.AsSpan(at * ImageBytes, counts[f] * ImageBytes), y.AsSpan(at, counts[f]));
+            at += counts[f];
         }
+        var testX = new float[(long)testCount * ImageBytes];
+        var testY = new int[testCount];
+        ReadRecords(testPath, testCount, testX, testY);
+        var test = new LabeledImages(testX, testY, Side, Side, Channels);
         var train = new LabeledImages(x, y, Side, Side, Channels);
         float[] mean = train.MeanImage();
         train.SubtractImage(mean);
