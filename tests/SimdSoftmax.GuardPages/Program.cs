@@ -40,8 +40,9 @@ switch (sweepName)
     case "softmax": SoftmaxSweep.Run(sweep); break;
     case "crossentropy": CrossEntropySweep.Run(sweep); break;
     case "classifier": ClassifierSweep.Run(sweep); break;
+    case "svm": SvmSweep.Run(sweep); break;
     case "all":
-        GemmSweep.Run(sweep, "all"); SoftmaxSweep.Run(sweep); CrossEntropySweep.Run(sweep); ClassifierSweep.Run(sweep);
+        GemmSweep.Run(sweep, "all"); SoftmaxSweep.Run(sweep); CrossEntropySweep.Run(sweep); ClassifierSweep.Run(sweep); SvmSweep.Run(sweep);
         break;
     default:
         Console.Error.WriteLine($"unknown sweep {sweepName}");

@@ -16,7 +16,7 @@ public class GuardPageTests(ITestOutputHelper output)
     public static TheoryData<string, KernelPath> Sweeps()
     {
         var d = new TheoryData<string, KernelPath>();
-        foreach (string sweep in new[] { "gemm-dense", "gemm-strided", "gemm-1d", "gemm-large", "softmax", "crossentropy", "classifier" })
+        foreach (string sweep in new[] { "gemm-dense", "gemm-strided", "gemm-1d", "gemm-large", "softmax", "crossentropy", "classifier", "svm" })
             foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Avx2, KernelPath.Avx512 })
                 d.Add(sweep, path);
         return d;
