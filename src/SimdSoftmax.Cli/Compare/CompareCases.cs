@@ -17,6 +17,7 @@ internal static class CompareCases
             yield return CrossEntropy(50, 10);
             yield return Classifier(20, 30, 10);
             yield return SvmClassifier(20, 30, 10);
+            yield return Hinge(50, 10);
             yield break;
         }
         foreach (int size in quick ? new[] { 64, 256 } : [64, 256, 512, 1024])
@@ -38,6 +39,7 @@ internal static class CompareCases
         yield return Softmax("rows of 1000", 1000, quick ? 64 : 10_000, log: false);
         yield return Softmax("rows of 1000", 1000, quick ? 64 : 10_000, log: true);
         yield return CrossEntropy(quick ? 20_000 : 1_000_000, 10);
+        yield return Hinge(quick ? 20_000 : 1_000_000, 10);
         if (!quick) yield return Classifier(100, 784, 10);
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
         yield return SvmClassifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
@@ -142,6 +144,29 @@ internal static class CompareCases
             Run = (path, threads) =>
             {
                 result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, path);
+                grad.CopyTo(result, 0);
+                return result;
+            },
+        };
+    }
+
+    /// <summary>The multiclass SVM on scores, beside cross-entropy on the same shape (the margins are computed in the same order on every path, so gradients agree bit for bit).</summary>
+    private static KernelCase Hinge(int n, int c)
+    {
+        float[] scores = Uniform(n * c, 4, 10f), grad = new float[n * c];
+        int[] labels = Labels(n, c, 5);
+        var result = new float[grad.Length + 1];
+        return new KernelCase
+        {
+            Family = "svm",
+            Name = $"SVM hinge loss+grad {n}×{c}",
+            Elements = scores.Length,
+            Bytes = 8.0 * scores.Length + 4.0 * n,
+            Limit = LimitKind.CopyBandwidth,
+            Tolerance = 1e-5,
+            Run = (path, threads) =>
+            {
+                result[^1] = MulticlassSvm.LossAndGradient(scores, labels, grad, c, path);
                 grad.CopyTo(result, 0);
                 return result;
             },

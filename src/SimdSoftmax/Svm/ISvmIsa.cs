@@ -29,10 +29,11 @@ internal unsafe interface ISvmIsa
     static abstract void SumAcrossWidth(float* v, float* dst);
 
     /// <summary>
-    /// One row of the hinge loss: returns <c>Σ_{j≠y} max(0, s_j − s_y + 1)</c> (NaN margins propagate) and, when
-    /// <paramref name="g"/> is not null, writes <c>scale</c> where the margin is &gt; 0, 0 elsewhere and
-    /// <c>−count·scale</c> at <paramref name="label"/>. <paramref name="g"/> may be <paramref name="s"/>. Only the
-    /// <paramref name="classes"/> floats of the row are read or written.
+    /// The hinge over <paramref name="rows"/> rows of <paramref name="classes"/> scores (row strides <paramref name="ld"/>,
+    /// <paramref name="ldg"/>): returns <c>Σ_rows Σ_{j≠y} max(0, s_j − s_y + 1)</c> (NaN margins propagate) and, when
+    /// <paramref name="g"/> is not null, writes <c>scale</c> where the margin is &gt; 0, 0 elsewhere and <c>−count·scale</c>
+    /// at the label. <paramref name="g"/> may be <paramref name="s"/>. Only the <paramref name="classes"/> floats of each
+    /// row are read or written.
     /// </summary>
-    static abstract float HingeRow(float* s, int label, int classes, float* g, float scale);
+    static abstract double HingeRows(float* s, int* labels, int rows, int classes, int ld, float* g, int ldg, float scale);
 }

@@ -78,13 +78,8 @@ public static class MulticlassSvm
     /// The classifier's drivers call this on their blocks of scores.
     /// </summary>
     internal static unsafe double Rows<TIsa>(float* s, int* labels, int rows, int classes, int ld, float* g, int ldg, float scale)
-        where TIsa : struct, ISvmIsa
-    {
-        double total = 0;
-        for (int r = 0; r < rows; r++)
-            total += TIsa.HingeRow(s + (nint)r * ld, labels[r], classes, g == null ? null : g + (nint)r * ldg, scale);
-        return total;
-    }
+        where TIsa : struct, ISvmIsa =>
+        TIsa.HingeRows(s, labels, rows, classes, ld, g, ldg, scale);
 
     private static void Validate(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, int classes)
     {
