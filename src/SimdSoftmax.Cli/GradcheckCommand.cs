@@ -22,17 +22,17 @@ internal static class GradcheckCommand
         var reg = Opt.Float("--reg", "regularization strength of the second round (the first has none)", 5f, 0f);
         var h = Opt.Float("--h", "step of the centered difference", 1e-2f, 0f, minExclusive: true);
         var seed = Opt.Int("--seed", "seed of the random data and of the entries checked", 0);
+        var loss = LossOption.Create();
         var command = new Command("gradcheck", "numerical gradient check of the classifier loss on random data (analytic vs numeric)")
         {
-            path, n, d, c, checks, reg, h, seed,
+            path, n, d, c, checks, reg, h, seed, loss,
         };
-        command.SetAction(r => Run(r.GetValue(path), r.GetValue(n), r.GetValue(d), r.GetValue(c), r.GetValue(checks), r.GetValue(reg), r.GetValue(h), r.GetValue(seed)));
+        command.SetAction(r => Run(r.GetValue(path), r.GetValue(n), r.GetValue(d), r.GetValue(c), r.GetValue(checks), r.GetValue(reg), r.GetValue(h), r.GetValue(seed), r.GetValue(loss)));
         return command;
     }
 
-    public static int Run(KernelPath path, int n, int d, int c, int checks, float reg, float h, int seed)
+    public static int Run(KernelPath path, int n, int d, int c, int checks, float reg, float h, int seed, ClassifierLoss loss)
     {
-
         var rng = new Random(seed);
         float[] x = new float[n * d], w = new float[d * c], b = new float[c];
         int[] y = new int[n];
@@ -41,15 +41,15 @@ internal static class GradcheckCommand
         for (int i = 0; i < b.Length; i++) b[i] = (float)(0.01 * Gaussian(rng));
         for (int i = 0; i < n; i++) y[i] = rng.Next(c);
         float[] dW = new float[w.Length], db = new float[c];
-        float[] workspace = new float[ClassifierLossCall.WorkspaceLength(n, d, c, threads: 1)];
+        float[] workspace = new float[ClassifierLossCall.WorkspaceLength(n, d, c, threads: 1, loss)];
         KernelPath resolved = KernelPaths.Resolve(path);
 
-        Console.WriteLine($"gradcheck: softmax classifier loss on random data, N={n} D={d} C={c}, path {resolved}, h={h:G3}");
+        Console.WriteLine($"gradcheck: {LossOption.Describe(loss)} classifier loss on random data, N={n} D={d} C={c}, path {resolved}, h={h:G3}");
         Console.WriteLine("relative error = |numerical − analytic| / max(|numerical| + |analytic|, 1e-4)");
         double worst = 0;
         foreach (float r in new[] { 0f, reg })
         {
-            float Loss() => ClassifierLossCall.LossAndGradient(w, b, x, y, n, d, c, r, dW, db, workspace, resolved, 1);
+            float Loss() => ClassifierLossCall.LossAndGradient(w, b, x, y, n, d, c, r, dW, db, workspace, resolved, 1, loss);
             Loss();
             float[] analyticW = (float[])dW.Clone(), analyticB = (float[])db.Clone();
             Console.WriteLine();

@@ -13,27 +13,36 @@ internal static class SweepCommand
     public static Command Create()
     {
         var set = new TrainingOptionSet(defaultIterations: 500);
-        var lrs = Opt.FloatList("--lrs", "learning rates to try", [0.05f, 0.2f, 0.5f, 1f]);
-        var regs = Opt.FloatList("--regs", "regularization strengths to try", [0f, 1e-4f, 1e-3f, 1e-2f]);
+        var lrs = Opt.FloatList("--lrs", "learning rates to try (CIFAR-10: the seed's 1e-7,5e-7)", [0.05f, 0.2f, 0.5f, 1f]);
+        var regs = Opt.FloatList("--regs", "regularization strengths to try (CIFAR-10: the seed's 5e4,1e5 in our ½·reg·ΣW² convention)", [0f, 1e-4f, 1e-3f, 1e-2f]);
         var validation = Opt.Int("--val", "images carved from the training set for validation", 1000, 1, int.MaxValue);
         var command = new Command("sweep", "grid search of learning rates × regularization strengths on a validation split") { lrs, regs, validation };
         set.AddTo(command);
         // --lr and --reg would be ignored (the grid sets both): leave them out rather than accept and drop them.
         command.Options.Remove(set.LearningRate);
         command.Options.Remove(set.Regularization);
-        command.SetAction(r => Run(r.GetValue(set.Data), r.GetValue(lrs)!, r.GetValue(regs)!, r.GetValue(validation), r.GetValue(set.Center), set.Read(r)));
+        command.SetAction(r =>
+        {
+            // CIFAR-10: the seed's grid (softmax.ipynb: lr 1e-7, 5e-7 × reg 2.5e4, 5e4 in its reg·ΣW² convention), with reg
+            // doubled for ours (½·reg·ΣW², gradient reg·W): the same models.
+            bool cifar = r.GetValue(set.Dataset) == TrainDataSource.Cifar;
+            float[] lrGrid = TrainingOptionSet.Given(r, lrs) || !cifar ? r.GetValue(lrs)! : [1e-7f, 5e-7f];
+            float[] regGrid = TrainingOptionSet.Given(r, regs) || !cifar ? r.GetValue(regs)! : [5e4f, 1e5f];
+            return Run(r.GetValue(set.Dataset)!, r.GetValue(set.Data), lrGrid, regGrid, r.GetValue(validation), r.GetValue(set.Center), set.Read(r));
+        });
         return command;
     }
 
-    public static int Run(string? dataOption, float[] lrs, float[] regs, int validation, bool center, TrainingOptions baseOptions)
+    public static int Run(string dataset, string? dataOption, float[] lrs, float[] regs, int validation, bool center, TrainingOptions baseOptions)
     {
-        MnistSplit data = MnistSource.Load(MnistSource.FindDirectory(dataOption));
+        TrainData data = TrainDataSource.Load(dataset, dataOption, center: false);
         if (validation >= data.Train.Count) throw new OptionException($"--val {validation} leaves no training images (the training set has {data.Train.Count}).");
         var (train, val) = data.Train.Split(data.Train.Count - validation, MnistSource.BuiltInSplitSeed + 1);
         if (center) TrainCommand.CenterOnTrainingMean(train, val);
-        const int classes = 10;
+        int classes = data.Classes;
         KernelPath path = KernelPaths.Resolve(baseOptions.Path);
-        Console.WriteLine($"data:    {data.Description}");
+        Console.WriteLine($"data:    {data.Description}; {data.Preprocessing}");
+        Console.WriteLine($"model:   {LossOption.Describe(baseOptions.Loss)} linear classifier; regularization ½·reg·ΣW² (gradient reg·W): the course's reg·ΣW² is ours with reg doubled");
         Console.WriteLine($"sweep:   {lrs.Length} learning rates × {regs.Length} regularization strengths; training on {train.Count:N0}, validating on {val.Count:N0} carved from the training set");
         Console.WriteLine($"SGD:     {TrainCommand.Describe(baseOptions, train.Count, withRates: false)}; path {path}");
         Console.WriteLine();

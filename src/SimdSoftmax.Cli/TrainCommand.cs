@@ -5,7 +5,7 @@ using System.Globalization;
 namespace SimdSoftmax.Cli;
 
 /// <summary>
-/// <c>simdsoftmax train</c>: trains the softmax classifier on MNIST with minibatch SGD, shows the loss live, prints
+/// <c>simdsoftmax train</c>: trains the softmax or SVM linear classifier on MNIST, Fashion-MNIST or CIFAR-10 with minibatch SGD, shows the loss live, prints
 /// train and test accuracy and the time per step, and times a few steps of the same run on the scalar reference path
 /// for the speedup.
 /// </summary>
@@ -13,26 +13,26 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var set = new TrainingOptionSet(new TrainingOptions().Iterations);
-        var image = Opt.OutputFile("--weights-image", "write the ten learned class templates as a PNG", "FILE.png");
+        var set = new TrainingOptionSet(defaultIterations: null);
+        var image = Opt.OutputFile("--weights-image", "write the learned class templates (with their names) as a PNG", "FILE.png");
         var speedupIterations = Opt.Int("--speedup-iters", "steps timed on the scalar reference and on the chosen path for the speedup (0 = skip)", 50, 0, 100_000);
-        var command = new Command("train", "train the softmax classifier on MNIST (SGD), print accuracy, time per step and speedup over scalar") { image, speedupIterations };
+        var command = new Command("train", "train a linear classifier (softmax or SVM) on MNIST, Fashion-MNIST or CIFAR-10 (SGD), print accuracy, time per step and speedup over scalar") { image, speedupIterations };
         set.AddTo(command);
-        command.SetAction(r => Run(r.GetValue(set.Data), set.Read(r), r.GetValue(set.Center), r.GetValue(image), r.GetValue(speedupIterations)));
+        command.SetAction(r => Run(r.GetValue(set.Dataset)!, r.GetValue(set.Data), set.Read(r), r.GetValue(set.Center), r.GetValue(image), r.GetValue(speedupIterations)));
         return command;
     }
 
-    public static int Run(string? dataOption, TrainingOptions training, bool center, string? imagePath, int speedupIterations)
+    public static int Run(string dataset, string? dataOption, TrainingOptions training, bool center, string? imagePath, int speedupIterations)
     {
         long startup = Stopwatch.GetTimestamp();
-        MnistSplit data = MnistSource.Load(MnistSource.FindDirectory(dataOption));
+        TrainData data = TrainDataSource.Load(dataset, dataOption, center);
         LabeledImages train = data.Train, test = data.Test;
-        if (center) CenterOnTrainingMean(train, test);
-        const int classes = 10;
+        int classes = data.Classes;
         KernelPath path = KernelPaths.Resolve(training.Path);
         Console.WriteLine($"data:    {data.Description}");
-        Console.WriteLine($"         loaded in {Stopwatch.GetElapsedTime(startup).TotalMilliseconds:F0} ms; pixels in [0, 1]{(center ? ", training mean image subtracted" : "")}");
-        Console.WriteLine($"model:   softmax classifier, {train.FeatureCount} features × {classes} classes + bias");
+        Console.WriteLine($"         loaded in {Stopwatch.GetElapsedTime(startup).TotalMilliseconds:F0} ms; {data.Preprocessing}");
+        Console.WriteLine($"model:   {LossOption.Describe(training.Loss)} linear classifier, {train.FeatureCount} features × {classes} classes + bias");
+        Console.WriteLine($"classes: {string.Join(", ", data.ClassNames.Select((name, j) => $"{j} {name}"))}");
         Console.WriteLine($"SGD:     {Describe(training, train.Count)}; path {path}");
 
         var model = new SoftmaxClassifier(train.FeatureCount, classes, WeightInit.SmallGaussian, training.Seed);
@@ -50,6 +50,7 @@ internal static class TrainCommand
         double trainAccuracy = model.Accuracy(train.Features, train.Labels, train.Count, path);
         double testAccuracy = model.Accuracy(test.Features, test.Labels, test.Count, path);
         Console.WriteLine($"accuracy: train {trainAccuracy:P2} ({train.Count:N0} images), test {testAccuracy:P2} ({test.Count:N0} held-out images)");
+        Console.WriteLine($"per class (test): {PerClassAccuracy(model, test, data.ClassNames, path)}");
         double perStep = result.TimePerIteration.TotalSeconds;
         Console.WriteLine($"time:    {result.Iterations} steps in {result.Elapsed.TotalSeconds:F3} s, {FormatSeconds(perStep)} per step ({path}, {training.BatchSize} samples per step; process CPU time {cpu.TotalSeconds:F3} s)");
 
@@ -64,8 +65,8 @@ internal static class TrainCommand
 
         if (imagePath is not null)
         {
-            ClassTemplateImage.WritePng(imagePath, model.Weights, train.Rows, train.Columns, classes);
-            Console.WriteLine($"image:   class templates 0–9 written to {imagePath}");
+            ClassTemplateImage.WritePng(imagePath, model.Weights, train.Channels, train.Rows, train.Columns, data.ClassNames);
+            Console.WriteLine($"image:   class templates ({string.Join(", ", data.ClassNames)}) written to {imagePath}");
         }
         return 0;
     }
@@ -77,6 +78,20 @@ internal static class TrainCommand
         return ratio >= 1
             ? string.Create(CultureInfo.InvariantCulture, $"{path} is {ratio:F1}× faster than scalar")
             : string.Create(CultureInfo.InvariantCulture, $"{path} is {1 / ratio:F1}× slower than scalar (at this size the per-step overhead outweighs the kernels; try a larger --batch)");
+    }
+
+    /// <summary>"name 97.1%, …": the test accuracy of each class, by name.</summary>
+    public static string PerClassAccuracy(SoftmaxClassifier model, LabeledImages set, IReadOnlyList<string> names, KernelPath path)
+    {
+        int[] predicted = model.Predict(set.Features, set.Count, path);
+        var right = new int[names.Count];
+        var total = new int[names.Count];
+        for (int i = 0; i < set.Count; i++)
+        {
+            total[set.Labels[i]]++;
+            if (predicted[i] == set.Labels[i]) right[set.Labels[i]]++;
+        }
+        return string.Join(", ", names.Select((n, j) => total[j] == 0 ? $"{n} –" : $"{n} {(double)right[j] / total[j]:P1}"));
     }
 
     public static void CenterOnTrainingMean(LabeledImages train, params LabeledImages[] others)
@@ -162,41 +177,58 @@ internal sealed class ProgressLine(string label, int total) : IDisposable
     }
 }
 
-/// <summary>The options <c>train</c> and <c>sweep</c> share: the data, the SGD settings and the kernel path.</summary>
-internal sealed class TrainingOptionSet(int defaultIterations)
+/// <summary>The options <c>train</c> and <c>sweep</c> share: the data, the loss, the SGD settings and the kernel path.</summary>
+/// <param name="defaultIterations">
+/// Steps when <c>--iters</c> is not given: null for the data set's own default (<see cref="TrainDataSource.Defaults"/>); a
+/// count (the sweep's shorter runs) for MNIST and Fashion-MNIST, while CIFAR-10 keeps the seed's 1500-step schedule.
+/// </param>
+internal sealed class TrainingOptionSet(int? defaultIterations)
 {
     private static readonly TrainingOptions Defaults = new();
 
-    public Option<string?> Data { get; } = new("--data") { Description = "directory with the MNIST IDX files (default: data/mnist above the current directory or the program)", HelpName = "DIR" };
-    public Option<bool> Center { get; } = new("--center") { Description = "subtract the training set's mean image from every image" };
+    public Option<string> Dataset { get; } = TrainDataSource.CreateOption();
+    public Option<ClassifierLoss> Loss { get; } = LossOption.Create();
+    public Option<string?> Data { get; } = new("--data") { Description = "directory with the data set's files (default: data/mnist or data/fashion-mnist above the current directory or the program; Fashion-MNIST also /usr/share/datasets/fashion-mnist; CIFAR-10 needs it)", HelpName = "DIR" };
+    public Option<bool> Center { get; } = new("--center") { Description = "subtract the training set's mean image from every image (CIFAR-10 always is)" };
     public Option<KernelPath> Path { get; } = Opt.Path();
-    public Option<float> LearningRate { get; } = Opt.Float("--lr", "learning rate", Defaults.LearningRate, 0f, minExclusive: true);
-    public Option<float> Regularization { get; } = Opt.Float("--reg", "L2 regularization strength (loss + ½·reg·ΣW²)", Defaults.Regularization, 0f);
+    public Option<float> LearningRate { get; } = Opt.Float("--lr", "learning rate (default per data set and loss)", Defaults.LearningRate, 0f, minExclusive: true);
+    public Option<float> Regularization { get; } = Opt.Float("--reg", "L2 regularization strength (loss + ½·reg·ΣW²; default per data set)", Defaults.Regularization, 0f);
     public Option<int> Batch { get; } = Opt.Int("--batch", "samples per SGD step", Defaults.BatchSize, 1, 1_000_000);
-    public Option<int> Iterations { get; } = Opt.Int("--iters", "SGD steps", defaultIterations, 0, 100_000_000);
+    public Option<int> Iterations { get; } = Opt.Int("--iters", "SGD steps (default per data set)", defaultIterations ?? Defaults.Iterations, 0, 100_000_000);
     public Option<float> Epochs { get; } = Opt.Float("--epochs", "passes over the training set; overrides --iters when > 0", 0f, 0f);
-    public Option<float> Decay { get; } = Opt.Float("--decay", "learning rate factor per epoch, in (0, 1]", Defaults.LearningRateDecay, 0f, 1f, minExclusive: true);
+    public Option<float> Decay { get; } = Opt.Float("--decay", "learning rate factor per epoch, in (0, 1] (default per data set)", Defaults.LearningRateDecay, 0f, 1f, minExclusive: true);
     public Option<int> Seed { get; } = Opt.Int("--seed", "seed of the starting weights and of the sample order", Defaults.Seed);
     public Option<int> Threads { get; } = Opt.Int("--threads", "threads of each step's loss kernel (results are the same for every count)", 1, 1, 1024);
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "take the samples in stored order instead of a fresh permutation every epoch" };
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Data, Center, Path, LearningRate, Regularization, Batch, Iterations, Epochs, Decay, Seed, Threads, NoShuffle })
+        foreach (Option o in new Option[] { Dataset, Loss, Data, Center, Path, LearningRate, Regularization, Batch, Iterations, Epochs, Decay, Seed, Threads, NoShuffle })
             command.Options.Add(o);
     }
 
-    public TrainingOptions Read(ParseResult r) => Defaults with
+    /// <summary>True when <paramref name="option"/> was written on the command line (not filled in by its default).</summary>
+    public static bool Given(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
+
+    /// <summary>The data set's defaults (<see cref="TrainDataSource.Defaults"/>) with every option the user gave on top.</summary>
+    public TrainingOptions Read(ParseResult r)
     {
-        Shuffle = !r.GetValue(NoShuffle),
-        Path = r.GetValue(Path),
-        LearningRate = r.GetResult(LearningRate) is null ? Defaults.LearningRate : r.GetValue(LearningRate),
-        Regularization = r.GetResult(Regularization) is null ? Defaults.Regularization : r.GetValue(Regularization),
-        BatchSize = r.GetValue(Batch),
-        Iterations = r.GetValue(Iterations),
-        Epochs = r.GetValue(Epochs),
-        LearningRateDecay = r.GetValue(Decay),
-        Seed = r.GetValue(Seed),
-        Threads = r.GetValue(Threads),
-    };
+        string dataset = r.GetValue(Dataset)!;
+        TrainingOptions d = TrainDataSource.Defaults(dataset, r.GetValue(Loss));
+        int iterations = Given(r, Iterations) ? r.GetValue(Iterations)
+            : defaultIterations is int count && dataset != TrainDataSource.Cifar ? count : d.Iterations;
+        return d with
+        {
+            Shuffle = !r.GetValue(NoShuffle),
+            Path = r.GetValue(Path),
+            LearningRate = Given(r, LearningRate) ? r.GetValue(LearningRate) : d.LearningRate,
+            Regularization = Given(r, Regularization) ? r.GetValue(Regularization) : d.Regularization,
+            BatchSize = r.GetValue(Batch),
+            Iterations = iterations,
+            Epochs = r.GetValue(Epochs),
+            LearningRateDecay = Given(r, Decay) ? r.GetValue(Decay) : d.LearningRateDecay,
+            Seed = r.GetValue(Seed),
+            Threads = r.GetValue(Threads),
+        };
+    }
 }

@@ -87,6 +87,10 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("sweep", "--lrs", "1,-1")]
     [InlineData("gradcheck", "--reg", "-1")]
     [InlineData("gradcheck", "--checks", "nan")]
+    [InlineData("gradcheck", "--loss", "logistic")]
+    [InlineData("train", "--dataset", "imagenet")]
+    [InlineData("train", "--loss", "hinge2")]
+    [InlineData("sweep", "--dataset", "mnist-2")]
     [InlineData("info", "--bogus")]
     public void Bad_values_name_the_option(string command, params string[] rest)
     {
@@ -108,7 +112,8 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("compare", "--filter", "--chart")]
     [InlineData("train", "--weights-image", "--speedup-iters")]
     [InlineData("sweep", "--lrs", "--val")]
-    [InlineData("gradcheck", "--checks", "--h")]
+    [InlineData("gradcheck", "--checks", "--loss")]
+    [InlineData("train", "--dataset", "--loss")]
     public void Every_command_has_its_own_help_with_the_option_list(string command, string option1, string option2)
     {
         var (code, output, _) = CliTrainingTests.Run(command, "--help");
@@ -116,6 +121,29 @@ public sealed class CliErrorTests : IDisposable
         Assert.Matches($@"Usage:\s+\S+ {command} \[options\]", output); // the root is named after the executable (testhost here)
         Assert.Contains(option1, output);
         Assert.Contains(option2, output);
+    }
+
+    [Theory]
+    [InlineData(null, "train", "mnist", "softmax", 1f, 2000, 0.8f)]
+    [InlineData(null, "train", "fashion-mnist", "svm", 0.5f, 3000, 0.8f)]
+    [InlineData(null, "train", "mnist", "svm", 0.3f, 2000, 0.8f)]
+    [InlineData(null, "train", "cifar10", "softmax", 1e-7f, 1500, 1f)]
+    [InlineData(500, "sweep", "fashion", "softmax", 0.5f, 500, 0.8f)]
+    [InlineData(500, "sweep", "cifar-10", "softmax", 1e-7f, 1500, 1f)]
+    public void Data_set_defaults_apply_unless_an_option_is_given(int? stepsOverride, string command, string dataset, string loss,
+        float lr, int iterations, float decay)
+    {
+        var set = new TrainingOptionSet(stepsOverride);
+        var cmd = new System.CommandLine.Command(command);
+        set.AddTo(cmd);
+        TrainingOptions o = set.Read(cmd.Parse(["--dataset", dataset, "--loss", loss]));
+        Assert.Equal(lr, o.LearningRate);
+        Assert.Equal(iterations, o.Iterations);
+        Assert.Equal(decay, o.LearningRateDecay);
+        Assert.Equal(loss == "svm" ? ClassifierLoss.Svm : ClassifierLoss.Softmax, o.Loss);
+        // Anything written on the command line wins over the data set's default, even when it equals the global default.
+        o = set.Read(cmd.Parse(["--dataset", dataset, "--loss", loss, "--lr", "1", "--iters", "2000", "--decay", "0.8", "--reg", "1e-4"]));
+        Assert.Equal((1f, 2000, 0.8f, 1e-4f), (o.LearningRate, o.Iterations, o.LearningRateDecay, o.Regularization));
     }
 
     [Theory]

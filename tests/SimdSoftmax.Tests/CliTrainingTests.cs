@@ -65,7 +65,8 @@ public sealed class CliTrainingTests : IDisposable
         Assert.Contains("per step (Scalar", output);
         Assert.Contains("loss", output);
         Assert.Matches(@"test 100[.,]00", output); // the synthetic digits are easy
-        AssertValidPng(File.ReadAllBytes(png), width: 10 * 28 * 4 + 11 * 2, height: 28 * 4 + 4);
+        // Ten 112-pixel tiles with 4-pixel gaps; under them the labels (2× font: 14 + 4) and the colour key (4 + 12 + 4 + 14 + 4).
+        AssertValidPng(File.ReadAllBytes(png), width: 10 * (28 * 4 + 4) + 4, height: 4 + 28 * 4 + 4 + 18 + 38 + 4);
     }
 
     [Fact]
@@ -175,6 +176,115 @@ public sealed class CliTrainingTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains(images, err);
         Assert.Contains("truncated", err);
+    }
+
+    [Fact]
+    public void Train_on_cifar10_format_data_prints_the_class_names_and_draws_colour_templates()
+    {
+        Cifar10Tests.WriteDataSet(_dir, perBatch: 20, testCount: 30);
+        string png = Path.Combine(_dir, "cifar.png");
+        var (code, output, err) = Run("train", "--dataset", "cifar10", "--data", _dir, "--iters", "20", "--batch", "25", "--speedup-iters", "0", "--weights-image", png);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("CIFAR-10: 100 training images, 30 test images, 32×32×3", output);
+        Assert.Contains("training mean image subtracted", output);
+        Assert.Contains("lr 1E-07, reg 5E+04, batch 25, 20 steps", output);
+        Assert.Contains("classes: 0 plane, 1 car, 2 bird", output);
+        Assert.Contains("per class (test): plane ", output);
+        Assert.Contains("3072 features × 10 classes", output);
+        // Ten 128-pixel tiles, names at 2× under them ("truck" is widest at 58 px), no colour key.
+        AssertValidPng(File.ReadAllBytes(png), width: 10 * (32 * 4 + 4) + 4, height: 4 + 32 * 4 + 4 + 18 + 4);
+    }
+
+    [Fact]
+    public void Train_with_the_svm_loss_learns_the_synthetic_digits()
+    {
+        WriteDigits("t10k", 250, 11);
+        var (code, output, err) = Run("train", "--data", _dir, "--loss", "svm", "--path", "scalar", "--iters", "40", "--batch", "25", "--speedup-iters", "0");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("multiclass SVM (hinge, Δ = 1) linear classifier", output);
+        Assert.Contains("lr 0.3,", output);
+        Assert.Matches(@"test 100[.,]00", output);
+    }
+
+    [Fact]
+    public void Fashion_mnist_from_a_directory_names_its_classes()
+    {
+        WriteDigits("t10k", 60, 12);
+        WriteDigits("train", 120, 13);
+        string png = Path.Combine(_dir, "fashion.png");
+        var (code, output, err) = Run("train", "--dataset", "fashion-mnist", "--data", _dir, "--iters", "10", "--batch", "20", "--speedup-iters", "0", "--weights-image", png);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("Fashion-MNIST (Zalando): 120 training images, 60 test images", output);
+        Assert.Contains("classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot", output);
+        Assert.Contains("lr 0.5,", output);
+        // "Ankle boot" does not fit a 112-pixel tile at 2×, so the names are drawn at 1× (7 + 4).
+        AssertValidPng(File.ReadAllBytes(png), width: 10 * (28 * 4 + 4) + 4, height: 4 + 28 * 4 + 4 + 11 + 38 + 4);
+    }
+
+    [SkippableFact]
+    public void Fashion_mnist_from_the_debian_package_reaches_84_percent()
+    {
+        Skip.IfNot(Cli.TrainDataSource.HasIdxSet(Cli.TrainDataSource.FashionMnistSystemDirectory),
+            "dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist).");
+        var (code, output, err) = Run("train", "--dataset", "fashion-mnist", "--data", Cli.TrainDataSource.FashionMnistSystemDirectory, "--speedup-iters", "0");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("60,000 training images, 10,000 test images", output);
+        var m = System.Text.RegularExpressions.Regex.Match(output, @"test (\d+)[.,](\d+) %");
+        Assert.True(m.Success, output);
+        double accuracy = double.Parse($"{m.Groups[1].Value}.{m.Groups[2].Value}", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 84.0, $"Fashion-MNIST test accuracy {accuracy}% < 84.0% with the default options\n{output}");
+    }
+
+    [Fact]
+    public void Fashion_mnist_missing_is_a_one_line_error()
+    {
+        var (code, _, err) = Run("train", "--dataset", "fashion-mnist", "--data", Path.Combine(_dir, "none"));
+        Assert.Equal(2, code);
+        Assert.Contains("Fashion-MNIST IDX files", err);
+    }
+
+    [Fact]
+    public void Sweep_on_cifar10_format_data_runs_the_seed_grid()
+    {
+        Cifar10Tests.WriteDataSet(_dir, perBatch: 20, testCount: 10);
+        var (code, output, err) = Run("sweep", "--dataset", "cifar10", "--data", _dir, "--iters", "5", "--batch", "20", "--val", "20");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("2 learning rates × 2 regularization strengths; training on 80, validating on 20", output);
+        Assert.Contains("the course's reg·ΣW² is ours with reg doubled", output);
+        foreach (string lr in new[] { "1E-07", "5E-07" })
+            foreach (string reg in new[] { "5E+04", "1E+05" })
+                Assert.Single(output.Split('\n'), l => l.Contains(lr) && l.Contains(reg) && l.Contains('%') && !l.StartsWith("best", StringComparison.Ordinal));
+        Assert.Contains("best:    --lr ", output);
+    }
+
+    [Fact]
+    public void Cifar10_errors_are_one_line()
+    {
+        var (code, _, err) = Run("train", "--dataset", "cifar10");
+        Assert.Equal(2, code);
+        Assert.Contains("needs --data DIR", err);
+        Cifar10Tests.WriteDataSet(_dir, perBatch: 2, testCount: 2);
+        File.WriteAllBytes(Path.Combine(_dir, "data_batch_2.bin"), new byte[3073 + 5]);
+        (code, _, err) = Run("train", "--dataset", "cifar10", "--data", _dir);
+        Assert.Equal(2, code);
+        Assert.Contains("data_batch_2.bin", err);
+        (code, _, err) = Run("train", "--dataset", "imagenet");
+        Assert.Equal(2, code);
+        Assert.Contains("--dataset must be one of", err);
+        (code, _, err) = Run("train", "--loss", "hinge2");
+        Assert.Equal(2, code);
+        Assert.Contains("--loss must be softmax or svm", err);
+    }
+
+    [Theory]
+    [InlineData("scalar")]
+    [InlineData("auto")]
+    public void Gradcheck_of_the_svm_loss_passes(string path)
+    {
+        var (code, output, err) = Run("gradcheck", "--loss", "svm", "--path", path, "--checks", "8");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("multiclass SVM", output);
+        Assert.Contains("PASS", output);
     }
 
     private static void AssertValidPng(byte[] png, int width, int height)

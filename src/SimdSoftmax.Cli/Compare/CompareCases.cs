@@ -16,6 +16,8 @@ internal static class CompareCases
             yield return Softmax("rows of 100", 100, 5, log: true);
             yield return CrossEntropy(50, 10);
             yield return Classifier(20, 30, 10);
+            yield return SvmClassifier(20, 30, 10);
+            yield return Hinge(50, 10);
             yield break;
         }
         foreach (int size in quick ? new[] { 64, 256 } : [64, 256, 512, 1024])
@@ -37,8 +39,10 @@ internal static class CompareCases
         yield return Softmax("rows of 1000", 1000, quick ? 64 : 10_000, log: false);
         yield return Softmax("rows of 1000", 1000, quick ? 64 : 10_000, log: true);
         yield return CrossEntropy(quick ? 20_000 : 1_000_000, 10);
+        yield return Hinge(quick ? 20_000 : 1_000_000, 10);
         if (!quick) yield return Classifier(100, 784, 10);
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
+        yield return SvmClassifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
     }
 
     private static float[] Uniform(int count, int seed, float scale = 1f)
@@ -148,6 +152,29 @@ internal static class CompareCases
         };
     }
 
+    /// <summary>The multiclass SVM on scores, beside cross-entropy on the same shape (the margins are computed in the same order on every path, so gradients agree bit for bit).</summary>
+    private static KernelCase Hinge(int n, int c)
+    {
+        float[] scores = Uniform(n * c, 4, 10f), grad = new float[n * c];
+        int[] labels = Labels(n, c, 5);
+        var result = new float[grad.Length + 1];
+        return new KernelCase
+        {
+            Family = "svm",
+            Name = $"SVM hinge loss+grad {n}×{c}",
+            Elements = scores.Length,
+            Bytes = 8.0 * scores.Length + 4.0 * n,
+            Limit = LimitKind.CopyBandwidth,
+            Tolerance = 1e-5,
+            Run = (path, threads) =>
+            {
+                result[^1] = MulticlassSvm.LossAndGradient(scores, labels, grad, c, path);
+                grad.CopyTo(result, 0);
+                return result;
+            },
+        };
+    }
+
     private static KernelCase Classifier(int n, int d, int c)
     {
         float[] x = Uniform(n * d, 6), w = Uniform(d * c, 7, 1e-2f), dW = new float[d * c];
@@ -179,6 +206,35 @@ internal static class CompareCases
             Run = Form(SoftmaxLossForm.Auto),
             Variants = [("composed", Form(SoftmaxLossForm.Composed)), ("fused", Form(SoftmaxLossForm.Fused))],
             Anchors = anchors,
+        };
+    }
+
+    /// <summary>
+    /// The multiclass SVM classifier, beside the softmax one on the same shape. W is small enough (scores within ±0.2)
+    /// that every margin is near 1, far from the hinge's kink, so float rounding cannot flip a margin between paths.
+    /// </summary>
+    private static KernelCase SvmClassifier(int n, int d, int c)
+    {
+        float[] x = Uniform(n * d, 6), w = Uniform(d * c, 7, 3e-3f), dW = new float[d * c];
+        float[] workspace = new float[SvmLoss.WorkspaceLength(n, d, c)];
+        int[] y = Labels(n, c, 8);
+        var result = new float[dW.Length + 1];
+        Func<KernelPath, int, float[]> Form(SvmLossForm form) => (path, threads) =>
+        {
+            result[^1] = SvmLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path, form, threads);
+            dW.CopyTo(result, 0);
+            return result;
+        };
+        return new KernelCase
+        {
+            Family = "svm-classifier",
+            Name = $"SVM classifier loss+grad {n}×{d}×{c}",
+            Flops = 4.0 * n * d * c,
+            Bytes = 4.0 * x.Length,
+            Limit = LimitKind.Roofline,
+            Tolerance = 1e-4,
+            Run = Form(SvmLossForm.Auto),
+            Variants = [("composed", Form(SvmLossForm.Composed)), ("fused", Form(SvmLossForm.Fused))],
         };
     }
 }

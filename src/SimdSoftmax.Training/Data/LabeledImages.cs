@@ -4,7 +4,7 @@ namespace SimdSoftmax;
 /// A labeled image data set ready for a classifier: <see cref="Count"/> rows of <see cref="FeatureCount"/> float features
 /// (pixels scaled to [0, 1] by <see cref="Load"/>) and one label per row.
 /// </summary>
-public sealed class LabeledImages
+public sealed partial class LabeledImages
 {
     /// <summary>Wraps features and labels (not copied).</summary>
     /// <param name="features">N×(rows·columns) floats, row-major.</param>
@@ -14,18 +14,8 @@ public sealed class LabeledImages
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range or a label is negative.</exception>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
     public LabeledImages(float[] features, int[] labels, int rows, int columns)
+        : this(features, labels, rows, columns, channels: 1, constantFeature: false)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(labels);
-        Require.Positive(rows);
-        Require.Positive(columns);
-        int d = Require.Product(rows, columns, nameof(columns));
-        Require.Length(features.Length, (long)labels.Length * d, nameof(features));
-        Require.Labels(labels, int.MaxValue, nameof(labels));
-        Features = features;
-        Labels = labels;
-        Rows = rows;
-        Columns = columns;
     }
 
     /// <summary>N×D features, row-major.</summary>
@@ -43,8 +33,8 @@ public sealed class LabeledImages
     /// <summary>Image columns.</summary>
     public int Columns { get; }
 
-    /// <summary>D = <see cref="Rows"/>·<see cref="Columns"/>, features per sample.</summary>
-    public int FeatureCount => Rows * Columns;
+    /// <summary>D = <see cref="Channels"/>·<see cref="Rows"/>·<see cref="Columns"/> (+ 1 with <see cref="HasConstantFeature"/>), features per sample.</summary>
+    public int FeatureCount => PixelCount + (HasConstantFeature ? 1 : 0);
 
     /// <summary>One more than the largest label (0 when empty): the class count C a classifier needs for these labels.</summary>
     public int ClassCount => Labels.Length == 0 ? 0 : Labels.Max() + 1;
@@ -81,7 +71,7 @@ public sealed class LabeledImages
             Features.AsSpan(k * d, d).CopyTo(x.AsSpan(i * d, d));
             y[i] = Labels[k];
         }
-        return new LabeledImages(x, y, Rows, Columns);
+        return new LabeledImages(x, y, Rows, Columns, Channels, HasConstantFeature);
     }
 
     /// <summary>

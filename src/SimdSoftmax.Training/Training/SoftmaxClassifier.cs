@@ -14,7 +14,8 @@ public enum WeightInit
 
 /// <summary>
 /// A softmax linear classifier: scores <c>S = X·W + b</c> with weights W (D×C) and bias b (C), trained by minibatch SGD
-/// on <see cref="SoftmaxLoss"/> (mean cross-entropy + ½·reg·ΣW²).
+/// on <see cref="SoftmaxLoss"/> (mean cross-entropy + ½·reg·ΣW²), or on <see cref="SvmLoss"/> (the multiclass SVM on the same
+/// linear scores) when <see cref="TrainingOptions.Loss"/> is <see cref="ClassifierLoss.Svm"/>.
 /// </summary>
 /// <remarks>
 /// Each step gathers a minibatch into a buffer allocated once per <see cref="Train"/> call, computes the loss and
@@ -103,7 +104,7 @@ public sealed class SoftmaxClassifier
         var batchY = new int[batch];
         var dW = new float[Weights.Length];
         var db = new float[c];
-        var workspace = new float[ClassifierLossCall.WorkspaceLength(batch, d, c, threads)];
+        var workspace = new float[ClassifierLossCall.WorkspaceLength(batch, d, c, threads, options.Loss)];
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         var rng = new Random(options.Seed);
@@ -142,7 +143,7 @@ public sealed class SoftmaxClassifier
                 }
             }
             if (next == n && !options.Shuffle) next = 0;
-            loss = ClassifierLossCall.LossAndGradient(Weights, Bias, stepX, stepY, batch, d, c, reg, dW, db, workspace, path, threads);
+            loss = ClassifierLossCall.LossAndGradient(Weights, Bias, stepX, stepY, batch, d, c, reg, dW, db, workspace, path, threads, options.Loss);
             done = it + 1;
             if (!float.IsFinite(loss))
             {

@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// The fused single-pass SVM classifier (<see cref="SvmLossForm.Fused"/>), the softmax classifier's fused pass with the
+/// hinge in place of the cross-entropy: X is walked once in blocks of <see cref="BlockRows"/> rows sized to stay in L2.
+/// Per block: scores <c>S_blk = X_blk·W (+ b)</c> by the ISA's forward tile over D in chunks whose packed Wᵀ stays in L1;
+/// the hinge turns S_blk into <c>dS_blk</c> in place; the backward tile adds <c>X_blkᵀ·dS_blk</c> into this lane's packed
+/// dWᵀ while X_blk is still in L2. The N×C scores are never materialized.
+/// </summary>
+/// <remarks>
+/// <para>Layouts, lanes and workspace are those of the softmax classifier's fused pass (same tiles, same packing):
+/// C padded to Cp with zero weights, D to Dp; packed Wᵀ element (class j, feature p) at
+/// <c>((j / CT)·(Dp / VW) + p / VW)·CT·VW + (j % CT)·VW + p % VW</c>. Padding classes keep score 0 and gradient 0,
+/// because the hinge reads and writes only the C real classes of a row.</para>
+/// <para>Rows are split into <see cref="Lanes"/> contiguous lanes (a number depending only on N), each with its own
+/// partials, reduced in lane order: any thread count gives bit-identical results.</para>
+/// </remarks>
+internal static unsafe class SvmLossFused
+{
+    /// <summary>Upper bound on lanes (and so on useful threads).</summary>
+    public const int MaxLanes = 4;
+    /// <summary>A lane gets at least this many rows, so small batches keep a single partial.</summary>
+    public const int RowsPerLane = 512;
+    private const int MaxClassTile = 10, MaxWidth = 16;
+    /// <summary>Bytes of X per row block: stays in the 1 MiB L2 next to packed Wᵀ and the dWᵀ partial.</summary>
+    private const int BlockBytes = 384 * 1024;
+    /// <summary>
+    /// Bytes of packed Wᵀ per forward chunk of D: stays in the 48 KiB L1 while the row pairs stream past it. 32 KiB holds
+    /// all of W for MNIST (C = 10, D = 784), so each row of X is then read in one sequential stream.
+    /// </summary>
+    private const int ChunkBytes = 32 * 1024;
+
+    public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
+
+    /// <summary>Rows per block (even, 8..64): as many rows of X as fit in <see cref="BlockBytes"/>.</summary>
+    public static int BlockRows(int d) => Math.Clamp(BlockBytes / (4 * Math.Max(1, d)), 8, 64) & ~1;
+
+    private static int RoundUp(int v, int m) => (v + m - 1) / m * m;
+
+    /// <summary>Workspace floats for either ISA (sized with the widest vector and tile).</summary>
+    public static long WorkspaceLength(int n, int d, int c)
+    {
+        if (n == 0) return 0;
+        long cp = RoundUp(c, MaxClassTile), dp = RoundUp(d, 2 * MaxWidth), b = BlockRows(d);
+        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp);
+    }
+
+    private struct Job
+    {
+        public float* W, Bias, X, Packed, Work;
+        public int* Y;
+        public double* LaneLoss;
+        public int N, D, C, Cp, Dp, NVec, NTiles, Block, KcVec, Lanes;
+        public long LaneStride;
+        public float Scale;
+        public bool HasBias;
+    }
+
+    public static float Run<K>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
+        where K : struct, ISvmIsa
+    {
+        if (n == 0) return SvmLossComposed.EmptyBatch(w, reg, dW, db, hasBias);
+        int vw = K.Width, ct = K.ClassTile;
+        int cp = RoundUp(c, ct), dp = RoundUp(d, 2 * vw), block = BlockRows(d), lanes = Lanes(n);
+        var job = new Job
+        {
+            N = n, D = d, C = c, Cp = cp, Dp = dp, NVec = dp / vw, NTiles = cp / ct, Block = block, Lanes = lanes,
+            KcVec = Math.Max(1, ChunkBytes / (4 * cp * vw)),
+            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp,
+            Scale = (float)(1.0 / n), HasBias = hasBias,
+        };
+        Debug.Assert((long)cp * dp + lanes * job.LaneStride <= workspace.Length);
+        double* laneLoss = stackalloc double[MaxLanes];
+        fixed (float* pw = w, pb = b, px = x, pws = workspace, pdW = dW, pdb = db)
+        fixed (int* py = y)
+        {
+            job.W = pw; job.Bias = pb; job.X = px; job.Y = py; job.Packed = pws; job.Work = pws + (long)cp * dp; job.LaneLoss = laneLoss;
+            PackWeights<K>(in job);
+            int t = threads == 0 ? AutoThreads(n, d, c) : threads;
+            t = Math.Min(t, lanes);
+            if (t <= 1)
+            {
+                for (int lane = 0; lane < lanes; lane++) RunLane<K>(in job, lane);
+            }
+            else
+            {
+                Job shared = job;
+                Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = t }, lane => RunLane<K>(in shared, lane));
+            }
+            return Finish<K>(in job, reg, pdW, pdb);
+        }
+    }
+
+    /// <summary>0 = auto: every core (up to the lanes) once the work is worth a thread hand-off (≥ ~50 MFLOP), else one.</summary>
+    private static int AutoThreads(int n, int d, int c) =>
+        4.0 * n * d * c >= 50e6 ? Environment.ProcessorCount : 1;
+
+    /// <summary>
+    /// W (D×C) → packed Wᵀ, zero in the padding: each packed vector is 8 features of one class, a stride-C gather
+    /// (masked past D, so nothing outside W is read).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackWeights<K>(in Job job) where K : struct, ISvmIsa
+    {
+        int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
+        float* dst = job.Packed;
+        Vector256<int> rowOffsets = Vector256<int>.Indices * c;
+        for (int t = 0; t < job.NTiles; t++)
+            for (int v = 0; v < job.NVec; v++)
+                for (int jj = 0; jj < ct; jj++)
+                {
+                    int j = t * ct + jj;
+                    for (int h = 0; h < vw; h += 8)
+                    {
+                        int p0 = v * vw + h;
+                        Vector256<float> g = Vector256<float>.Zero;
+                        if (j < c && p0 < d)
+                        {
+                            float* src = job.W + (nint)p0 * c + j;
+                            g = p0 + 8 <= d
+                                ? Avx2.GatherVector256(src, rowOffsets, 4)
+                                : Avx2.GatherMaskVector256(Vector256<float>.Zero, src, rowOffsets,
+                                    Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(d - p0)).AsSingle(), 4);
+                        }
+                        g.Store(dst + h);
+                    }
+                    dst += vw;
+                }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunLane<K>(in Job job, int lane) where K : struct, ISvmIsa
+    {
+        int vw = K.Width, ct = K.ClassTile;
+        int n = job.N, d = job.D, cp = job.Cp, nTiles = job.NTiles, nVec = job.NVec;
+        int start = (int)((long)lane * n / job.Lanes), end = (int)((long)(lane + 1) * n / job.Lanes);
+        float* dwt = job.Work + lane * job.LaneStride;
+        float* dbl = dwt + (long)cp * job.Dp;
+        float* part = dbl + cp;
+        float* s = part + (long)job.Block * cp * vw;
+        new Span<float>(dbl, cp).Clear();
+        double loss = 0;
+        bool firstBlock = true;
+        int tileVectors = 2 * ct;
+        for (int r0 = start; r0 < end; r0 += job.Block)
+        {
+            int rows = Math.Min(job.Block, end - r0);
+            float* xb = job.X + (long)r0 * d;
+
+            // Software prefetch of the next block into L2, one step of the stride per microkernel loop step, so the
+            // stream from memory is spread evenly over both passes of this block instead of stalling the forward pass.
+            int nextRows = Math.Min(job.Block, end - r0 - rows);
+            // The pointer never reaches pfEnd, so even a zero-stride prefetch stays on a row of X this lane reads.
+            byte* pf = (byte*)(xb + (long)rows * d), pfEnd = pf + (long)nextRows * d * 4;
+            if (nextRows <= 0 || d == 0) pf = pfEnd = (byte*)xb;
+            long steps = 0;
+            for (int k0 = 0; k0 < d; k0 += job.KcVec * vw) steps += Math.Min(job.KcVec * vw, d - k0) / vw;
+            steps = steps * ((rows + 1) / 2) * nTiles + (long)((nVec + 1) / 2) * rows * nTiles;
+            nint pfStep = steps == 0 || nextRows == 0 ? 0 : (nint)Math.Min(64, ((pfEnd - pf + steps - 1) / steps + 15) & ~15L);
+            // Forward: partial dot products per (row pair, class tile), chunk of D by chunk so packed Wᵀ stays in L1.
+            if (d > 0)
+            {
+                for (int kv0 = 0; kv0 * vw < d; kv0 += job.KcVec)
+                {
+                    int k0 = kv0 * vw;
+                    int count = Math.Min(job.KcVec * vw, d - k0);
+                    float* wChunk = job.Packed + (long)kv0 * ct * vw;
+                    for (int q = 0; q < rows; q += 2)
+                    {
+                        float* x0 = xb + (long)q * d + k0;
+                        float* x1 = q + 1 < rows ? x0 + d : x0; // odd last row: computed twice, second copy ignored
+                        float* pq = part + (long)(q / 2) * nTiles * tileVectors * vw;
+                        for (int t = 0; t < nTiles; t++)
+                        {
+                            nint callStep = pf + (long)(count / vw) * pfStep < pfEnd ? pfStep : 0;
+                            K.Scores(x0, x1, wChunk + (long)t * nVec * ct * vw, count, pq + (long)t * tileVectors * vw, kv0 == 0, pf, callStep);
+                            pf += (count / vw) * callStep;
+                        }
+                    }
+                }
+                ReduceScores<K>(part, s, rows, cp, nTiles);
+            }
+            else
+            {
+                new Span<float>(s, rows * cp).Clear();
+            }
+            if (job.HasBias)
+                for (int i = 0; i < rows; i++)
+                    for (int j = 0; j < job.C; j++) s[(long)i * cp + j] += job.Bias[j];
+
+            // Hinge in place: S_blk becomes dS_blk (padding classes keep their zero scores).
+            loss += MulticlassSvm.Rows<K>(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
+            if (job.HasBias)
+                for (int i = 0; i < rows; i++)
+                    for (int j = 0; j < job.C; j++) dbl[j] += s[(long)i * cp + j];
+
+            // Backward: dWᵀ += dS_blkᵀ·X_blk while X_blk is still in L2.
+            for (int v = 0; v < nVec; v += 2)
+            {
+                int count = d - v * vw;
+                for (int t = 0; t < nTiles; t++)
+                {
+                    nint callStep = pf + (long)rows * pfStep < pfEnd ? pfStep : 0;
+                    K.Gradient(xb + v * vw, d, rows, s + t * ct, cp, dwt + ((long)t * nVec + v) * ct * vw, count, firstBlock, pf, callStep);
+                    pf += rows * callStep;
+                }
+            }
+            firstBlock = false;
+        }
+        job.LaneLoss[lane] = loss;
+    }
+
+    /// <summary>
+    /// Turns the forward partials (vector order: row pair, class tile, row of the pair, class) into the block's scores
+    /// S_blk (row-major, stride <paramref name="cp"/>): <see cref="ISvmIsa.Width"/> vectors per reduction
+    /// tree. With one class tile the vector order is already S_blk's order, so the sums land in place; otherwise they
+    /// are written over the partials they came from (group g's sums overwrite vector g, already read) and then copied.
+    /// An odd last row's twin (a copy of the row) goes to row <paramref name="rows"/>, which exists because blocks are even.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReduceScores<K>(float* part, float* s, int rows, int cp, int nTiles) where K : struct, ISvmIsa
+    {
+        int vw = K.Width, ct = K.ClassTile, pairs = (rows + 1) / 2;
+        long vectors = (long)pairs * 2 * cp;
+        float* sums = nTiles == 1 ? s : part;
+        long e = 0;
+        for (; e + vw <= vectors; e += vw) K.SumAcrossWidth(part + e * vw, sums + e);
+        for (; e < vectors; e++) sums[e] = K.SumAcross(part + e * vw);
+        if (nTiles == 1) return;
+        for (int pair = 0; pair < pairs; pair++)
+            for (int t = 0; t < nTiles; t++)
+                for (int r = 0; r < 2; r++)
+                {
+                    float* src = part + (long)pair * 2 * cp + t * 2 * ct + r * ct;
+                    float* dst = s + (long)(2 * pair + r) * cp + t * ct;
+                    for (int jj = 0; jj < ct; jj++) dst[jj] = src[jj];
+                }
+    }
+
+    /// <summary>
+    /// Reduces the lanes in lane order into dW (+ reg·W) and db, and adds ½·reg·ΣW² to the mean loss. Each row of dW (the C
+    /// classes of one feature) is gathered from the packed layout, 8 classes per gather (masked past C).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Finish<K>(in Job job, float reg, float* dW, float* db) where K : struct, ISvmIsa
+    {
+        int vw = K.Width, ct = K.ClassTile, c = job.C, d = job.D;
+        long partial = (long)job.Cp * job.Dp;
+        float* first = job.Work;
+        for (int lane = 1; lane < job.Lanes; lane++)
+        {
+            float* other = job.Work + lane * job.LaneStride;
+            long k = 0;
+            for (; k + 8 <= partial + job.Cp; k += 8) (Vector256.Load(first + k) + Vector256.Load(other + k)).Store(first + k);
+            for (; k < partial + job.Cp; k++) first[k] += other[k];
+        }
+        // Offset of class j (feature 0) in the packed layout; feature p adds (p / VW)·CT·VW + p % VW.
+        int* classOffsets = stackalloc int[8];
+        Vector256<float> vreg = Vector256.Create(reg);
+        Vector256<double> sq = Vector256<double>.Zero;
+        for (int j0 = 0; j0 < c; j0 += 8)
+        {
+            int count = Math.Min(8, c - j0);
+            for (int l = 0; l < 8; l++)
+            {
+                int j = j0 + Math.Min(l, count - 1);
+                classOffsets[l] = (j / ct) * job.NVec * ct * vw + (j % ct) * vw;
+            }
+            Vector256<int> offsets = Vector256.Load(classOffsets);
+            Vector256<float> mask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+            for (int p = 0; p < d; p++)
+            {
+                float* src = first + (long)(p / vw) * ct * vw + p % vw;
+                float* wRow = job.W + (long)p * c + j0;
+                float* dRow = dW + (long)p * c + j0;
+                Vector256<float> g = Avx2.GatherVector256(src, offsets, 4);
+                Vector256<float> wv = count == 8 ? Vector256.Load(wRow) : Avx.MaskLoad(wRow, mask);
+                Vector256<float> r = g + vreg * wv;
+                if (count == 8) r.Store(dRow);
+                else Avx.MaskStore(dRow, mask, r);
+                sq += Avx.ConvertToVector256Double(wv.GetLower()) * Avx.ConvertToVector256Double(wv.GetLower())
+                    + Avx.ConvertToVector256Double(wv.GetUpper()) * Avx.ConvertToVector256Double(wv.GetUpper());
+            }
+        }
+        double reg2 = Vector256.Sum(sq);
+        if (job.HasBias)
+            for (int j = 0; j < c; j++) db[j] = first[partial + j];
+        double loss = 0;
+        for (int lane = 0; lane < job.Lanes; lane++) loss += job.LaneLoss[lane];
+        return (float)(loss / job.N + 0.5 * reg * reg2);
+    }
+}
