@@ -162,8 +162,8 @@ public static partial class SoftmaxLoss
         {
             KernelPath.Scalar => SoftmaxLossScalar.Run(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias),
             var p when !fused => SoftmaxLossComposed.Run(p, w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
-            KernelPath.Avx512 => SoftmaxLossFused.Run<Avx512Isa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
-            _ => SoftmaxLossFused.Run<Avx2Isa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            KernelPath.Avx512 => SoftmaxLossFused.Run<Avx512Isa, CrossEntropyRowLoss<Avx512Isa>>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
+            _ => SoftmaxLossFused.Run<Avx2Isa, CrossEntropyRowLoss<Avx2Isa>>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads),
         };
     }
 }

@@ -6,11 +6,14 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
-/// The fused single-pass classifier (<see cref="SoftmaxLossForm.Fused"/>): X is walked once, in blocks of
-/// <see cref="BlockRows"/> rows sized to stay in L2. Per block: scores <c>S_blk = X_blk·W (+ b)</c> by the forward
-/// microkernel over D in chunks whose packed Wᵀ stays in L1; the fused cross-entropy turns S_blk into
-/// <c>dS_blk = (P − onehot)/N</c> in place; the backward microkernel adds <c>X_blkᵀ·dS_blk</c> into this lane's
-/// packed dWᵀ while X_blk is still in L2. The N×C scores are never materialized.
+/// The fused single-pass linear classifier (<see cref="SoftmaxLossForm.Fused"/>, <see cref="SvmLossForm.Fused"/>): X is
+/// walked once, in blocks of <see cref="BlockRows"/> rows sized to stay in L2. Per block: scores <c>S_blk = X_blk·W (+ b)</c>
+/// by the forward microkernel over D in chunks whose packed Wᵀ stays in L1; the row loss <c>L</c>
+/// (<see cref="IClassifierRowLoss{K}"/>: cross-entropy, hinge) turns S_blk into <c>dS_blk</c> in place; the backward
+/// microkernel adds <c>X_blkᵀ·dS_blk</c> into this lane's packed dWᵀ while X_blk is still in L2. The N×C scores are never
+/// materialized. The softmax classifier is <c>Run&lt;K, CrossEntropyRowLoss&lt;K&gt;&gt;</c>, the SVM
+/// <c>Run&lt;K, HingeRowLoss&lt;K&gt;&gt;</c>: the same blocking, lanes and reduction order, so each keeps the results it
+/// had with a copy of its own.
 /// </summary>
 /// <remarks>
 /// <para>Layouts. C is padded to Cp (a multiple of the class tile) and D to Dp (a multiple of two vectors) with zero
@@ -59,10 +62,11 @@ internal static unsafe class SoftmaxLossFused
         public bool HasBias;
     }
 
-    /// <summary>The classifier on validated arguments, with the ISA's tiles <typeparamref name="K"/>.</summary>
-    public static float Run<K>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+    /// <summary>The classifier on validated arguments, with the ISA's tiles <typeparamref name="K"/> and the row loss <typeparamref name="L"/>.</summary>
+    public static float Run<K, L>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
         int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
         where K : struct, IFusedClassifierKernels
+        where L : struct, IClassifierRowLoss<K>
     {
         if (n == 0) return SoftmaxLossComposed.EmptyBatch(w, reg, dW, db, hasBias);
         int vw = K.Width, ct = K.ClassifierClassTile;
@@ -85,12 +89,12 @@ internal static unsafe class SoftmaxLossFused
             t = Math.Min(t, lanes);
             if (t <= 1)
             {
-                for (int lane = 0; lane < lanes; lane++) RunLane<K>(in job, lane);
+                for (int lane = 0; lane < lanes; lane++) RunLane<K, L>(in job, lane);
             }
             else
             {
                 Job shared = job;
-                Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = t }, lane => RunLane<K>(in shared, lane));
+                Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = t }, lane => RunLane<K, L>(in shared, lane));
             }
             return Finish<K>(in job, reg, pdW, pdb);
         }
@@ -134,7 +138,7 @@ internal static unsafe class SoftmaxLossFused
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunLane<K>(in Job job, int lane) where K : struct, IFusedClassifierKernels
+    private static void RunLane<K, L>(in Job job, int lane) where K : struct, IFusedClassifierKernels where L : struct, IClassifierRowLoss<K>
     {
         int vw = K.Width, ct = K.ClassifierClassTile;
         int n = job.N, d = job.D, cp = job.Cp, nTiles = job.NTiles, nVec = job.NVec;
@@ -193,8 +197,8 @@ internal static unsafe class SoftmaxLossFused
                 for (int i = 0; i < rows; i++)
                     for (int j = 0; j < job.C; j++) s[(long)i * cp + j] += job.Bias[j];
 
-            // Cross-entropy in place: S_blk becomes dS_blk = (P − onehot)/N (padding classes keep their zero scores).
-            loss += K.CrossEntropyRows(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
+            // The row loss in place: S_blk becomes dS_blk (padding classes keep their zero scores).
+            loss += L.Rows(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
             if (job.HasBias)
                 for (int i = 0; i < rows; i++)
                     for (int j = 0; j < job.C; j++) dbl[j] += s[(long)i * cp + j];

@@ -5,26 +5,10 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
-/// <summary>The multiclass SVM on 256-bit vectors: the softmax classifier's 2×5 / 5×16 tiles and a masked hinge row.</summary>
+/// <summary>The multiclass SVM on 256-bit vectors: a masked hinge row (the fused classifier uses the softmax classifier's tiles, <see cref="IFusedClassifierKernels"/>).</summary>
 internal readonly unsafe partial struct Avx2Isa : ISvmIsa
 {
     static KernelPath ISvmIsa.Path => KernelPath.Avx2;
-    static int ISvmIsa.Width => 8;
-    static int ISvmIsa.ClassTile => ScoresTile2x5Avx2.Classes;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void ISvmIsa.Scores(float* x0, float* x1, float* w, int count, float* p, bool first, byte* pf, nint pfStep) =>
-        ScoresTile2x5Avx2.Run(x0, x1, w, count, p, first, pf, pfStep);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void ISvmIsa.Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep) =>
-        GradientTile5x16Avx2.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static float ISvmIsa.SumAcross(float* v) => Vector256.Sum(Vector256.Load(v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void ISvmIsa.SumAcrossWidth(float* v, float* dst) => HorizontalSums8Avx2.Run(v, dst);
 
     /// <summary>
     /// Eight classes per step; the last step uses <c>vmaskmovps</c>, which neither reads nor writes the masked-off lanes. The hinge terms accumulate in one vector across rows (reduced to double every 64 rows) and each row's count of

@@ -5,26 +5,10 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
-/// <summary>The multiclass SVM on 512-bit vectors: the softmax classifier's 2×10 / 10×32 tiles and a k-masked hinge row.</summary>
+/// <summary>The multiclass SVM on 512-bit vectors: a k-masked hinge row (the fused classifier uses the softmax classifier's tiles, <see cref="IFusedClassifierKernels"/>).</summary>
 internal readonly unsafe partial struct Avx512Isa : ISvmIsa
 {
     static KernelPath ISvmIsa.Path => KernelPath.Avx512;
-    static int ISvmIsa.Width => 16;
-    static int ISvmIsa.ClassTile => ScoresTile2x10Avx512.Classes;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void ISvmIsa.Scores(float* x0, float* x1, float* w, int count, float* p, bool first, byte* pf, nint pfStep) =>
-        ScoresTile2x10Avx512.Run(x0, x1, w, count, p, first, pf, pfStep);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void ISvmIsa.Gradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep) =>
-        GradientTile10x32Avx512.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static float ISvmIsa.SumAcross(float* v) => Vector512.Sum(Vector512.Load(v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void ISvmIsa.SumAcrossWidth(float* v, float* dst) => HorizontalSums16Avx512.Run(v, dst);
 
     /// <summary>
     /// Sixteen classes per step; the last step is k-masked, so a row of C ≤ 16 (CIFAR, MNIST) is one load and one store. The hinge terms accumulate in one vector across rows (reduced to double every 64 rows) and each row's count of

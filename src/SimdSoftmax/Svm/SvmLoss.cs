@@ -39,7 +39,7 @@ public static class SvmLoss
         Require.NonNegative(c);
         RequireForm(form);
         long composed = (long)n * c;
-        long fused = SvmLossFused.WorkspaceLength(n, d, c);
+        long fused = SoftmaxLossFused.WorkspaceLength(n, d, c);
         long scalar = n == 0 ? 0 : c;
         long need = Math.Max(scalar, form switch
         {
@@ -161,8 +161,8 @@ public static class SvmLoss
 
     private static float Simd<TIsa>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
         int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, bool fused, int threads)
-        where TIsa : struct, ISvmIsa =>
+        where TIsa : struct, ISvmIsa, IFusedClassifierKernels =>
         fused
-            ? SvmLossFused.Run<TIsa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads)
+            ? SoftmaxLossFused.Run<TIsa, HingeRowLoss<TIsa>>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads)
             : SvmLossComposed.Run<TIsa>(w, b, x, y, n, d, c, reg, dW, db, workspace, hasBias, threads);
 }
