@@ -17,7 +17,7 @@ public static class SvmLoss
     /// and the same crossover as <see cref="SoftmaxLoss.FusedMaxClasses"/> (the hinge costs less than the exp, which only
     /// moves the crossover further in the fused form's favour).
     /// </summary>
-    public const int FusedMaxClasses = 40;
+    public const int FusedMaxClasses = Tuning.ClassifierFusedMaxClasses;
 
     /// <summary>Workspace floats for these sizes on any path, in any form and with any thread count.</summary>
     /// <param name="n">Number of samples (rows of X).</param>
