@@ -2,7 +2,7 @@
 #:project ../src/SimdSoftmax.Anchors/SimdSoftmax.Anchors.csproj
 #:property AllowUnsafeBlocks=true
 // Fused LinearCrossEntropy vs the composed form with N×C logits (GEMM → CE → Xᵀ·dS → dS·Wᵀ), both computing
-// loss + dW + db + dX, interleaved in one process, medians; GFLOPS count 6·N·D·C; the FMA peak is measured here.
+// loss + dW + db + dX, interleaved in one process, medians (1 thread: thread CPU time; 2 threads: wall time); GFLOPS count 6·N·D·C; the FMA peak is measured here.
 // Usage: dotnet run -c Release scripts/linear-ce-bench.cs -- [reps] [NxDxC ...] (default 3 reps, 4096x512x1000 2048x1024x32000)
 using System.Diagnostics;
 using SimdSoftmax;
@@ -38,10 +38,10 @@ foreach (string shape in shapes)
         float lf = 0, lc = 0;
         for (int r = -1; r < reps; r++) // r = -1: warm-up, not timed
         {
-            var sw = Stopwatch.StartNew();
+            var sw = Clock.Start(threads);
             lf = LinearCrossEntropy.Run(x, w, WeightLayout.InputsByClasses, b, y, d, c, default, default, dw, db, dx, ws, default, 0f, threads, P);
-            if (r >= 0) fused.Add(sw.Elapsed.TotalMilliseconds);
-            sw.Restart();
+            if (r >= 0) fused.Add(sw.Ms());
+            sw = Clock.Start(threads);
             for (int i = 0; i < n; i++) b.CopyTo(s.AsSpan(i * c, c));
             Gemm.Multiply(Transpose.No, Transpose.No, n, c, d, 1f, x, d, w, c, 1f, s, c, P, threads);
             lc = SoftmaxCrossEntropy.LossAndGradient(s, y, s, c, P);
@@ -49,7 +49,7 @@ foreach (string shape in shapes)
             Gemm.Multiply(Transpose.No, Transpose.Yes, n, d, c, 1f, s, c, w, c, 0f, dx, d, P, threads);
             db.AsSpan().Clear();
             for (int i = 0; i < n; i++) for (int j = 0; j < c; j++) db[j] += s[i * c + j];
-            if (r >= 0) composed.Add(sw.Elapsed.TotalMilliseconds);
+            if (r >= 0) composed.Add(sw.Ms());
         }
         double mf = Median(fused), mc = Median(composed);
         double gf = flops / mf / 1e6;
@@ -58,3 +58,11 @@ foreach (string shape in shapes)
 }
 
 static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
+
+// One thread: the thread's CPU time (a shared machine's preemption is not the kernel's), as compare does; two: wall time.
+readonly record struct Clock(bool Cpu, double Origin, Stopwatch Wall)
+{
+    public static Clock Start(int threads) => threads == 1 && ThreadCpuClock.IsThreadCpuTime
+        ? new Clock(true, ThreadCpuClock.Seconds(), Stopwatch.StartNew()) : new Clock(false, 0, Stopwatch.StartNew());
+    public double Ms() => Cpu ? (ThreadCpuClock.Seconds() - Origin) * 1e3 : Wall.Elapsed.TotalMilliseconds;
+}
