@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
 """PyTorch anchor for LinearCrossEntropy: F.linear + F.cross_entropy + backward (loss, dW, db, dX), eager, float32,
-torch.set_num_threads(1) (or the count given). Prints the median time and GFLOPS counting 6*N*D*C.
+torch.set_num_threads(1) (or the count given). Prints the median time and GFLOPS counting 6*N*D*C. With one thread
+the time is the process's CPU time (every thread's, so a BLAS pool could not hide work; a shared machine's preemption
+is not counted), as linear-ce-bench.cs and compare count one thread; with more threads, wall time.
 Usage: python3 scripts/torch-linear-ce.py [--threads T] [--reps R] [NxDxC ...]   (Debian python3-torch 1.13)"""
 import argparse
+import os
+import sys
 import time
+
+if "--threads" not in sys.argv or sys.argv[sys.argv.index("--threads") + 1] == "1":
+    # Debian's torch calls OpenBLAS, whose own thread pool ignores torch.set_num_threads: pin it before the import.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
 
 import torch
 import torch.nn.functional as F
@@ -27,10 +36,11 @@ for shape in a.shapes:
     times = []
     for r in range(a.reps + 1):  # the first call warms up and is not timed
         x.grad = w.grad = b.grad = None
-        t = time.perf_counter()
+        clock = time.process_time if a.threads == 1 else time.perf_counter
+        t = clock()
         loss = F.cross_entropy(F.linear(x, w, b), y)
         loss.backward()
-        dt = time.perf_counter() - t
+        dt = clock() - t
         if r > 0:
             times.append(dt)
     times.sort()
