@@ -18,6 +18,7 @@ internal static class CompareCases
             yield return Classifier(20, 30, 10);
             yield return SvmClassifier(20, 30, 10);
             yield return Hinge(50, 10);
+            yield return LinearCe(20, 16, 300);
             yield break;
         }
         foreach (int size in quick ? new[] { 64, 256 } : [64, 256, 512, 1024])
@@ -43,6 +44,7 @@ internal static class CompareCases
         if (!quick) yield return Classifier(100, 784, 10);
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
         yield return SvmClassifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
+        yield return quick ? LinearCe(256, 128, 1000) : LinearCe(512, 256, 8000);
     }
 
     private static float[] Uniform(int count, int seed, float scale = 1f)
@@ -235,6 +237,38 @@ internal static class CompareCases
             Tolerance = 1e-4,
             Run = Form(SvmLossForm.Auto),
             Variants = [("composed", Form(SvmLossForm.Composed)), ("fused", Form(SvmLossForm.Fused))],
+        };
+    }
+
+    /// <summary>
+    /// Linear layer + cross-entropy with loss, dW, db and dX (LinearCrossEntropy, blocks of rows, no N×C logits);
+    /// flops 6·N·D·C (the three GEMMs). The W layout of torch.nn.Linear (C×D), with a bias.
+    /// </summary>
+    private static KernelCase LinearCe(int n, int d, int c)
+    {
+        float[] x = Uniform(n * d, 11), w = Uniform(c * d, 12, 5e-2f), b = Uniform(c, 13, 0.5f);
+        float[] dW = new float[c * d], db = new float[c], dX = new float[n * d];
+        float[] workspace = new float[LinearCrossEntropy.WorkspaceLength(n, d, c)];
+        int[] y = Labels(n, c, 14);
+        var result = new float[dW.Length + db.Length + dX.Length + 1];
+        return new KernelCase
+        {
+            Family = "linear-ce",
+            Name = $"linear+CE loss,dW,db,dX {n}×{d}×{c}",
+            Flops = 6.0 * n * d * c,
+            Bytes = 4.0 * (2.0 * x.Length + 2.0 * w.Length),
+            Limit = LimitKind.Roofline,
+            Tolerance = 1e-4,
+            ScalarUntimed = (double)n * d * c > 1e8,
+            Run = (path, threads) =>
+            {
+                result[^1] = LinearCrossEntropy.Run(x, w, WeightLayout.ClassesByInputs, b, y, d, c, default, default, dW, db, dX,
+                    workspace, default, 0f, threads == 0 ? 0 : threads, path);
+                dW.CopyTo(result, 0);
+                db.CopyTo(result, dW.Length);
+                dX.CopyTo(result, dW.Length + db.Length);
+                return result;
+            },
         };
     }
 }

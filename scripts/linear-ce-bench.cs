@@ -1,0 +1,68 @@
+#:project ../src/SimdSoftmax/SimdSoftmax.csproj
+#:project ../src/SimdSoftmax.Anchors/SimdSoftmax.Anchors.csproj
+#:property AllowUnsafeBlocks=true
+// Fused LinearCrossEntropy vs the composed form with N×C logits (GEMM → CE → Xᵀ·dS → dS·Wᵀ), both computing
+// loss + dW + db + dX, interleaved in one process, medians (1 thread: thread CPU time; 2 threads: wall time); GFLOPS count 6·N·D·C; the FMA peak is measured here.
+// Usage: dotnet run -c Release scripts/linear-ce-bench.cs -- [reps] [NxDxC ...] (default 3 reps, 4096x512x1000 2048x1024x32000)
+using System.Diagnostics;
+using SimdSoftmax;
+using SimdSoftmax.Anchors;
+
+int reps = args.Length > 0 ? int.Parse(args[0]) : 3;
+string[] shapes = args.Length > 1 ? args[1..] : ["4096x512x1000", "2048x1024x32000"];
+const KernelPath P = KernelPath.Avx512;
+var peak = new double[3];
+for (int t = 1; t <= 2; t++) peak[t] = MachineLimits.FmaPeakGflops512(t);
+Console.WriteLine($"FMA peak 512-bit: 1 thread {peak[1]:F1} GFLOPS, 2 threads {peak[2]:F1} GFLOPS");
+Console.WriteLine("| N×D×C (R) | threads | fused ms | GFLOPS | % peak | workspace | composed ms | composed workspace | fused/composed |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+foreach (string shape in shapes)
+{
+    int[] dims = shape.Split('x').Select(int.Parse).ToArray();
+    int n = dims[0], d = dims[1], c = dims[2];
+    var rng = new Random(1);
+    float[] x = new float[n * d], w = new float[(long)d * c > int.MaxValue ? 0 : d * c], b = new float[c];
+    for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+    for (int i = 0; i < w.Length; i++) w[i] = (float)((rng.NextDouble() * 2 - 1) * 0.05);
+    for (int i = 0; i < c; i++) b[i] = (float)(rng.NextDouble() - 0.5);
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) y[i] = rng.Next(c);
+    float[] dw = new float[w.Length], db = new float[c], dx = new float[n * d];
+    float[] ws = new float[LinearCrossEntropy.WorkspaceLength(n, d, c)];
+    float[] s = new float[(long)n * c];
+    double flops = 6.0 * n * d * c;
+    for (int threads = 1; threads <= 2; threads++)
+    {
+        var fused = new List<double>();
+        var composed = new List<double>();
+        float lf = 0, lc = 0;
+        for (int r = -1; r < reps; r++) // r = -1: warm-up, not timed
+        {
+            var sw = Clock.Start(threads);
+            lf = LinearCrossEntropy.Run(x, w, WeightLayout.InputsByClasses, b, y, d, c, default, default, dw, db, dx, ws, default, 0f, threads, P);
+            if (r >= 0) fused.Add(sw.Ms());
+            sw = Clock.Start(threads);
+            for (int i = 0; i < n; i++) b.CopyTo(s.AsSpan(i * c, c));
+            Gemm.Multiply(Transpose.No, Transpose.No, n, c, d, 1f, x, d, w, c, 1f, s, c, P, threads);
+            lc = SoftmaxCrossEntropy.LossAndGradient(s, y, s, c, P);
+            Gemm.Multiply(Transpose.Yes, Transpose.No, d, c, n, 1f, x, d, s, c, 0f, dw, c, P, threads);
+            Gemm.Multiply(Transpose.No, Transpose.Yes, n, d, c, 1f, s, c, w, c, 0f, dx, d, P, threads);
+            db.AsSpan().Clear();
+            for (int i = 0; i < n; i++) for (int j = 0; j < c; j++) db[j] += s[i * c + j];
+            if (r >= 0) composed.Add(sw.Ms());
+        }
+        double mf = Median(fused), mc = Median(composed);
+        double gf = flops / mf / 1e6;
+        Console.WriteLine($"| {shape} ({LinearCrossEntropy.BlockRows(c)}) | {threads} | {mf:F1} | {gf:F1} | {100 * gf / peak[threads]:F0}% | {ws.Length * 4.0 / (1 << 20):F2} MiB | {mc:F1} | {s.Length * 4.0 / (1 << 20):F0} MiB | {mf / mc:F2} |  (loss {lf:F5} vs {lc:F5})");
+    }
+}
+
+static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
+
+// One thread: the thread's CPU time (a shared machine's preemption is not the kernel's), as compare does; two: wall time.
+readonly record struct Clock(bool Cpu, double Origin, Stopwatch Wall)
+{
+    public static Clock Start(int threads) => threads == 1 && ThreadCpuClock.IsThreadCpuTime
+        ? new Clock(true, ThreadCpuClock.Seconds(), Stopwatch.StartNew()) : new Clock(false, 0, Stopwatch.StartNew());
+    public double Ms() => Cpu ? (ThreadCpuClock.Seconds() - Origin) * 1e3 : Wall.Elapsed.TotalMilliseconds;
+}

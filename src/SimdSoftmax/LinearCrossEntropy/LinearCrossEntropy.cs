@@ -1,0 +1,159 @@
+namespace SimdSoftmax;
+
+/// <summary>
+/// A linear layer followed by softmax cross-entropy, <c>L = CE(X·W + b, y)</c>, with its gradients dW, db and dX,
+/// without ever holding the N×C logits: rows are processed in blocks of R (R·C floats of caller workspace, independent
+/// of N), each block's logits turned into their gradient in place and folded into dX and dW by GEMMs
+/// (Liger-Kernel's chunked fused linear cross-entropy, on a CPU).
+/// </summary>
+/// <remarks>
+/// <para>Per block of rows B: <c>S_B = X_B·W + b</c> (the library's blocked GEMM), the cross-entropy rows on S_B in place
+/// giving <c>dS_B = ∂L/∂S_B</c> (the fused SIMD cross-entropy kernels; the options' formulas are in
+/// <see cref="CrossEntropyOptions"/>), then <c>dX_B = dS_B·Wᵀ</c>, <c>dW += X_Bᵀ·dS_B</c>, <c>db += Σ rows of dS_B</c>.
+/// The mean's divisor is computed from the labels and class weights before the first block, so every block's gradient
+/// carries its final scale.</para>
+/// <para>Options: reduction (mean, sum, none), ignore index, class weights, label smoothing, z-loss, and the per-row
+/// losses, log-sum-exp and argmax of <see cref="CrossEntropyRowOutputs"/>. With smoothing, z-loss, log-sum-exp or argmax
+/// the cross-entropy rows run the scalar option row (double) — the GEMMs stay SIMD. Soft targets are not supported here.</para>
+/// <para>Determinism: the GEMMs split their work by output tiles, the cross-entropy rows run on the calling thread and
+/// the sums over blocks are in block order, so the results are bitwise identical for every thread count.</para>
+/// </remarks>
+public static class LinearCrossEntropy
+{
+    /// <summary>
+    /// Rows per block R for C classes: <c>Tuning.LinearCeBlockFloats / C</c>, at most <c>Tuning.LinearCeMaxBlockRows</c>,
+    /// at least 1, rounded down to a multiple of 8 when that leaves at least 8.
+    /// </summary>
+    public static int BlockRows(int classes)
+    {
+        Require.NonNegative(classes);
+        int r = Math.Clamp(Tuning.LinearCeBlockFloats / Math.Max(1, classes), 1, Tuning.LinearCeMaxBlockRows);
+        if (r >= Tuning.LinearCeRowMultiple) r -= r % Tuning.LinearCeRowMultiple;
+        return r;
+    }
+
+    /// <summary>
+    /// Floats of workspace <see cref="Run"/> needs: <c>min(N, R)·C</c> with R = <see cref="BlockRows"/>(C) — one block of
+    /// logits, the same for every N ≥ R. <paramref name="inputs"/> (D) does not change it; it is checked for the caller's shape.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or the length overflows.</exception>
+    public static int WorkspaceLength(int rows, int inputs, int classes)
+    {
+        Require.NonNegative(rows);
+        Require.NonNegative(inputs);
+        Require.NonNegative(classes);
+        return Require.Product(Math.Min(rows, BlockRows(classes)), classes, nameof(classes));
+    }
+
+    /// <summary>
+    /// The loss <c>L = CE(X·W + b, labels)</c> (options as in <see cref="CrossEntropyOptions"/>) plus
+    /// <c>½·regularization·ΣW²</c>, and the requested gradients <c>dW = ∂L/∂W</c> (in W's layout), <c>db = ∂L/∂b</c>,
+    /// <c>dX = ∂L/∂X</c>.
+    /// </summary>
+    /// <param name="x">X, N×D row-major (N = labels.Length).</param>
+    /// <param name="w">W, D×C or C×D row-major as <paramref name="layout"/> says.</param>
+    /// <param name="layout">How W (and dW) is stored.</param>
+    /// <param name="bias">Empty (no bias) or C floats.</param>
+    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
+    /// <param name="inputs">D, the number of inputs (columns of X).</param>
+    /// <param name="classes">C, the number of classes; at least 1 when there are rows.</param>
+    /// <param name="options">Reduction, ignore index, label smoothing, z-loss.</param>
+    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
+    /// <param name="dW">Empty (not computed) or the gradient with respect to W, W's shape and layout; overwritten.</param>
+    /// <param name="dBias">Empty (not computed) or C floats; overwritten. Needs no bias (it is the gradient of a zero bias then).</param>
+    /// <param name="dX">Empty (not computed) or N×D; overwritten.</param>
+    /// <param name="workspace">At least <see cref="WorkspaceLength"/>(N, D, C) floats of scratch; contents undefined afterwards.</param>
+    /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax (each N long or empty); Losses is required for <see cref="CrossEntropyReduction.None"/>.</param>
+    /// <param name="regularization">L2 coefficient ≥ 0 (the CS231n classifier's reg): adds <c>½·reg·ΣW²</c> to the loss and <c>reg·W</c> to dW.</param>
+    /// <param name="threads">Threads of the GEMMs: 1 (default) the calling thread only, allocation-free; 0 automatic; n up to n. Results are bitwise identical for every count.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <returns>The reduced loss (the sum of the per-row losses for <see cref="CrossEntropyReduction.None"/>) plus the regularization term.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension, threads or regularization is out of range, a size overflows, a label is outside [0, C) and not the ignore index, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
+    /// <exception cref="ArgumentException">A length does not fit, the workspace is too short, or an output overlaps an input or another output.</exception>
+    /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
+    public static float Run(ReadOnlySpan<float> x, ReadOnlySpan<float> w, WeightLayout layout, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> labels, int inputs, int classes, CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
+        Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs = default,
+        float regularization = 0f, int threads = 1, KernelPath path = KernelPath.Auto)
+    {
+        int n = labels.Length;
+        options.Validate(nameof(options));
+        if (layout is not (WeightLayout.InputsByClasses or WeightLayout.ClassesByInputs))
+            throw new ArgumentOutOfRangeException(nameof(layout), layout, "Not a defined WeightLayout value.");
+        Require.NonNegative(inputs);
+        Require.NonNegative(classes);
+        Require.NonNegative(threads);
+        Require.FiniteNonNegative(regularization, nameof(regularization));
+        if (classes == 0 && n > 0)
+            throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
+        int nd = Require.Product(n, inputs, nameof(inputs));
+        int dc = Require.Product(inputs, classes, nameof(classes));
+        Require.Length(x.Length, nd, nameof(x));
+        Require.Length(w.Length, dc, nameof(w));
+        if (!bias.IsEmpty) Require.Length(bias.Length, classes, nameof(bias));
+        if (!dW.IsEmpty) Require.Length(dW.Length, dc, nameof(dW));
+        if (!dBias.IsEmpty) Require.Length(dBias.Length, classes, nameof(dBias));
+        if (!dX.IsEmpty) Require.Length(dX.Length, nd, nameof(dX));
+        Require.AtLeast(workspace.Length, WorkspaceLength(n, inputs, classes), nameof(workspace));
+        SoftmaxCrossEntropy.ValidateWeights(classWeights, classes);
+        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, n, options);
+        RequireApart(x, w, bias, labels, classWeights, dW, dBias, dX, workspace, rowOutputs);
+        SoftmaxCrossEntropy.ValidateLabels(labels, classes, options.IgnoreIndex, nameof(labels));
+        KernelPath resolved = KernelPaths.Resolve(path);
+        return LinearCrossEntropyBlocked.Run(resolved, x, w, layout == WeightLayout.ClassesByInputs, bias, labels, n, inputs, classes,
+            options, classWeights, dW, dBias, dX, workspace, rowOutputs, regularization, threads);
+    }
+
+    /// <summary>Every output apart from every input and from every other output.</summary>
+    private static void RequireApart(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<int> labels,
+        ReadOnlySpan<float> classWeights, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs ro)
+    {
+        ReadOnlySpan<float> losses = ro.Losses, lse = ro.LogSumExp;
+        ReadOnlySpan<int> argmax = ro.Argmax;
+        // Outputs (float ones, then the int one) against every input.
+        ReadOnlySpan<float> o0 = dW, o1 = dBias, o2 = dX, o3 = workspace;
+        CheckFloatOutput(o0, nameof(dW), x, w, bias, labels, classWeights);
+        CheckFloatOutput(o1, nameof(dBias), x, w, bias, labels, classWeights);
+        CheckFloatOutput(o2, nameof(dX), x, w, bias, labels, classWeights);
+        CheckFloatOutput(o3, nameof(workspace), x, w, bias, labels, classWeights);
+        CheckFloatOutput(losses, "rowOutputs.Losses", x, w, bias, labels, classWeights);
+        CheckFloatOutput(lse, "rowOutputs.LogSumExp", x, w, bias, labels, classWeights);
+        Require.NoOverlap(x, argmax, nameof(x), "rowOutputs.Argmax");
+        Require.NoOverlap(w, argmax, nameof(w), "rowOutputs.Argmax");
+        Require.NoOverlap(bias, argmax, nameof(bias), "rowOutputs.Argmax");
+        Require.NoOverlap(labels, argmax, nameof(labels), "rowOutputs.Argmax");
+        Require.NoOverlap(classWeights, argmax, nameof(classWeights), "rowOutputs.Argmax");
+        // Outputs pairwise.
+        Require.NoOverlap(o0, o1, nameof(dW), nameof(dBias));
+        Require.NoOverlap(o0, o2, nameof(dW), nameof(dX));
+        Require.NoOverlap(o0, o3, nameof(dW), nameof(workspace));
+        Require.NoOverlap(o1, o2, nameof(dBias), nameof(dX));
+        Require.NoOverlap(o1, o3, nameof(dBias), nameof(workspace));
+        Require.NoOverlap(o2, o3, nameof(dX), nameof(workspace));
+        ApartFromRowOutputs(o0, nameof(dW), losses, lse, argmax);
+        ApartFromRowOutputs(o1, nameof(dBias), losses, lse, argmax);
+        ApartFromRowOutputs(o2, nameof(dX), losses, lse, argmax);
+        ApartFromRowOutputs(o3, nameof(workspace), losses, lse, argmax);
+        Require.NoOverlap(losses, lse, "rowOutputs.Losses", "rowOutputs.LogSumExp");
+        Require.NoOverlap(losses, argmax, "rowOutputs.Losses", "rowOutputs.Argmax");
+        Require.NoOverlap(lse, argmax, "rowOutputs.LogSumExp", "rowOutputs.Argmax");
+    }
+
+    private static void ApartFromRowOutputs(ReadOnlySpan<float> output, string name, ReadOnlySpan<float> losses,
+        ReadOnlySpan<float> lse, ReadOnlySpan<int> argmax)
+    {
+        Require.NoOverlap(output, losses, name, "rowOutputs.Losses");
+        Require.NoOverlap(output, lse, name, "rowOutputs.LogSumExp");
+        Require.NoOverlap(output, argmax, name, "rowOutputs.Argmax");
+    }
+
+    private static void CheckFloatOutput(ReadOnlySpan<float> output, string name, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+        ReadOnlySpan<float> bias, ReadOnlySpan<int> labels, ReadOnlySpan<float> classWeights)
+    {
+        Require.NoOverlap(x, output, nameof(x), name);
+        Require.NoOverlap(w, output, nameof(w), name);
+        Require.NoOverlap(bias, output, nameof(bias), name);
+        Require.NoOverlap(labels, output, nameof(labels), name);
+        Require.NoOverlap(classWeights, output, nameof(classWeights), name);
+    }
+}

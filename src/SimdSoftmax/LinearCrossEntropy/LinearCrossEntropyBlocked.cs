@@ -1,0 +1,167 @@
+using System.Numerics;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// The row-blocked driver of <see cref="LinearCrossEntropy"/> on validated arguments and a resolved path. Every path runs
+/// the same blocks; the path picks the GEMM (<see cref="Gemm.Run"/>) and the cross-entropy rows (the fused SIMD kernels,
+/// or <see cref="OptionPlan.Row"/>, the scalar option row in double, on <see cref="KernelPath.Scalar"/> and for the
+/// options without SIMD kernels).
+/// </summary>
+internal static unsafe class LinearCrossEntropyBlocked
+{
+    public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> labels, int n, int d, int c, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
+        Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs,
+        float regularization, int threads)
+    {
+        double reg = regularization == 0f ? 0 : 0.5 * regularization * SumOfSquares(w);
+        if (n == 0)
+        {
+            dW.Clear();
+            dBias.Clear();
+            AddRegularization(dW, w, regularization);
+            return (float)reg;
+        }
+        var plan = OptionPlan.Create(labels, soft: false, n, c, options, classWeights);
+        bool gradient = !dW.IsEmpty || !dBias.IsEmpty || !dX.IsEmpty;
+        bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.HasSimdKernel(options, soft: false, rowOutputs);
+        int blockRows = Math.Min(n, LinearCrossEntropy.BlockRows(c));
+        int ldw = classesByInputs ? d : c;
+        double ce = 0, z = 0;
+        fixed (int* y = labels)
+        fixed (float* s = workspace)
+        {
+            for (int i0 = 0; i0 < n; i0 += blockRows)
+            {
+                int r = Math.Min(blockRows, n - i0);
+                Span<float> sBlock = workspace.Slice(0, r * c);
+                ReadOnlySpan<float> xBlock = x.Slice(i0 * d, r * d);
+                float beta = 0f;
+                if (!bias.IsEmpty)
+                {
+                    for (int i = 0; i < r; i++) bias.CopyTo(sBlock.Slice(i * c, c));
+                    beta = 1f;
+                }
+                // S_B = X_B·W (+ b): W is D×C, or C×D read transposed.
+                Gemm.Run(path, false, classesByInputs, r, c, d, 1f, xBlock, Math.Max(1, d), w, Math.Max(1, ldw), beta, sBlock, c, threads);
+
+                var blockOutputs = new CrossEntropyRowOutputs
+                {
+                    Losses = rowOutputs.Losses.IsEmpty ? default : rowOutputs.Losses.Slice(i0, r),
+                    LogSumExp = rowOutputs.LogSumExp.IsEmpty ? default : rowOutputs.LogSumExp.Slice(i0, r),
+                    Argmax = rowOutputs.Argmax.IsEmpty ? default : rowOutputs.Argmax.Slice(i0, r),
+                };
+                if (simdRows)
+                    ce += SimdRows(path, plan, classWeights, s, y + i0, r, c, gradient, blockOutputs.Losses);
+                else
+                {
+                    var (ceB, zB) = ScalarRows(plan, sBlock, labels.Slice(i0, r), c, gradient, blockOutputs);
+                    ce += ceB;
+                    z += zB;
+                }
+                if (!gradient) continue;
+
+                // sBlock now holds dS_B = ∂L/∂S_B.
+                if (!dX.IsEmpty)
+                    Gemm.Run(path, false, !classesByInputs, r, d, c, 1f, sBlock, c, w, Math.Max(1, ldw), 0f, dX.Slice(i0 * d, r * d), Math.Max(1, d), threads);
+                float betaW = i0 == 0 ? 0f : 1f;
+                if (!dW.IsEmpty)
+                {
+                    if (classesByInputs) // dW (C×D) += dS_Bᵀ·X_B
+                        Gemm.Run(path, true, false, c, d, r, 1f, sBlock, c, xBlock, Math.Max(1, d), betaW, dW, Math.Max(1, d), threads);
+                    else // dW (D×C) += X_Bᵀ·dS_B
+                        Gemm.Run(path, true, false, d, c, r, 1f, xBlock, Math.Max(1, d), sBlock, c, betaW, dW, c, threads);
+                }
+                if (!dBias.IsEmpty)
+                {
+                    if (i0 == 0) dBias.Clear();
+                    AddRows(dBias, sBlock, r, c);
+                }
+            }
+        }
+        AddRegularization(dW, w, regularization);
+        return (float)(plan.Reduce(ce, z) + reg);
+    }
+
+    /// <summary>
+    /// The cross-entropy rows of a block on the fused SIMD kernels (no smoothing, z-loss, lse or argmax): runs of counted
+    /// rows in one call with the mean's scale; with class weights or per-row losses one call per row, scaled by w[y_i].
+    /// Ignored rows get a zero gradient row. Returns Σ of the block's cross-entropy terms.
+    /// </summary>
+    private static double SimdRows(KernelPath path, in OptionPlan plan, ReadOnlySpan<float> weights, float* s, int* y, int rows, int c,
+        bool gradient, Span<float> losses)
+    {
+        bool perRow = !weights.IsEmpty || !losses.IsEmpty;
+        double total = 0;
+        int i = 0;
+        while (i < rows)
+        {
+            float* si = s + (nint)i * c;
+            if (plan.Ignored(y[i]))
+            {
+                new Span<float>(si, c).Clear();
+                if (!losses.IsEmpty) losses[i] = 0f;
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            if (!perRow) while (end < rows && !plan.Ignored(y[end])) end++;
+            double wy = weights.IsEmpty ? 1.0 : weights[y[i]];
+            double sum = SoftmaxCrossEntropy.Rows(path, si, y + i, end - i, c, c, gradient ? si : null, c, (float)(plan.CeScale * wy));
+            if (gradient && plan.CeScale == 0) new Span<float>(si, (end - i) * c).Clear();
+            double loss = perRow ? wy * sum : sum;
+            if (!losses.IsEmpty) losses[i] = (float)loss;
+            total += loss;
+            i = end;
+        }
+        return total;
+    }
+
+    /// <summary>The block's rows through the scalar option row (every option, in double); the gradient in place.</summary>
+    private static (double Ce, double Z) ScalarRows(in OptionPlan plan, Span<float> s, ReadOnlySpan<int> labels, int c, bool gradient,
+        CrossEntropyRowOutputs outputs)
+    {
+        double ce = 0, z = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            Span<float> row = s.Slice(i * c, c);
+            var (ceRow, zRow) = plan.Row(row, labels[i], default, gradient ? row : default, out float lse, out int argmax);
+            ce += ceRow;
+            z += zRow;
+            if (!outputs.Losses.IsEmpty) outputs.Losses[i] = (float)(ceRow + zRow);
+            if (!outputs.LogSumExp.IsEmpty) outputs.LogSumExp[i] = lse;
+            if (!outputs.Argmax.IsEmpty) outputs.Argmax[i] = argmax;
+        }
+        return (ce, z);
+    }
+
+    /// <summary>db += Σ_i row_i, rows in order (element-wise adds: the same bits at every vector width).</summary>
+    private static void AddRows(Span<float> db, ReadOnlySpan<float> rows, int r, int c)
+    {
+        for (int i = 0; i < r; i++)
+        {
+            ReadOnlySpan<float> row = rows.Slice(i * c, c);
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; j <= c - Vector<float>.Count; j += Vector<float>.Count)
+                    (new Vector<float>(db.Slice(j)) + new Vector<float>(row.Slice(j))).CopyTo(db.Slice(j));
+            }
+            for (; j < c; j++) db[j] += row[j];
+        }
+    }
+
+    private static void AddRegularization(Span<float> dW, ReadOnlySpan<float> w, float regularization)
+    {
+        if (regularization == 0f || dW.IsEmpty) return;
+        for (int k = 0; k < dW.Length; k++) dW[k] += regularization * w[k];
+    }
+
+    private static double SumOfSquares(ReadOnlySpan<float> w)
+    {
+        double sum = 0;
+        foreach (float v in w) sum += (double)v * v;
+        return sum;
+    }
+}

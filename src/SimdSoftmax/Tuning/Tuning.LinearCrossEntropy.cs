@@ -1,0 +1,22 @@
+namespace SimdSoftmax;
+
+/// <summary>The row blocking of <see cref="LinearCrossEntropy"/>.</summary>
+internal static partial class Tuning
+{
+    /// <summary>
+    /// Floats of logits per row block (R·C ≤ this): 4 Mi floats = 16 MiB, so R = 128 at C = 32000 (1/16 of N·C at
+    /// N = 2048, the workspace bound) and R = 32 at C = 128000. Each block re-reads W twice (the forward GEMM and
+    /// dX) and reads + writes dW once, so larger R means fewer passes over W and dW. AMD EPYC Zen 4, 1 thread, Avx512,
+    /// the row-block algorithm timed with the public GEMM at N×D×C = 1024×1024×32000 in thread CPU time (one process,
+    /// the machine shared): R = 64: 2.67 s, 128: 2.33 s, 256: 2.05 s (wall time at load ~20: 32: 8.39 s, 64: 7.43,
+    /// 128: 6.74, 256: 5.66). R = 256 would double the workspace (32 MiB) past the 1/16 bound for a 12% gain. At
+    /// 4096×512×1000 (wall time, loaded): R = 256: 400 ms, 512: 362, 4096 (the whole batch: the composed form) 337.
+    /// </summary>
+    public const int LinearCeBlockFloats = 4 * 1024 * 1024;
+
+    /// <summary>Most rows per block: at small C the GEMMs are already efficient at 256 rows, and more rows only grow the workspace.</summary>
+    public const int LinearCeMaxBlockRows = 256;
+
+    /// <summary>Block rows are rounded down to a multiple of this when the budget allows more than one multiple, so the GEMMs see whole row tiles.</summary>
+    public const int LinearCeRowMultiple = 8;
+}
