@@ -7,7 +7,7 @@ namespace SimdSoftmax.Benchmarks;
 /// <summary>
 /// A quick side-by-side GFLOPS table (Stopwatch, best of several runs within a small time budget per cell) for a
 /// shared, noisy machine: every column of a row is measured back to back in the same process.
-/// Usage: <c>gemm-sweep [quick] [shapes=square|skinny|all]</c>.
+/// Usage: <c>gemm-sweep [quick] [shapes=square|skinny|all]</c>; <c>gemm-sweep small</c>: <see cref="GemmSmallSweep"/>.
 /// </summary>
 internal static class GemmSweep
 {
@@ -15,6 +15,11 @@ internal static class GemmSweep
 
     public static void Run(string[] args)
     {
+        if (args.Contains("small"))
+        {
+            GemmSmallSweep.Run(args);
+            return;
+        }
         if (args.Contains("blocking"))
         {
             GemmBlockingSweep.Run(args);
