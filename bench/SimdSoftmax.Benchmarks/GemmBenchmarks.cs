@@ -21,7 +21,8 @@ public sealed record GemmShape(int M, int N, int K, bool TransA = false, string 
 /// <summary>
 /// Shared body of the GEMM suites: <see cref="Gemm"/> on every path this CPU has plus Auto (one thread; the scalar
 /// reference is the baseline of "vs Scalar"), and once per shape beside Auto: the dispatcher on every core, the
-/// MathNet.Numerics managed provider and OpenBLAS <c>cblas_sgemm</c> (one thread; not run when the library is absent).
+/// MathNet.Numerics managed provider, OpenBLAS <c>cblas_sgemm</c> and oneDNN <c>dnnl_sgemm</c> (one thread; not run
+/// when the library is absent).
 /// Columns add GFLOPS and the fraction of the FMA peak measured on this machine (<see cref="MachineLimits"/>).
 /// </summary>
 [Config(typeof(GemmConfig))]
@@ -46,6 +47,7 @@ public abstract class GemmBenchmarksBase
         for (int i = 0; i < _a.Length; i++) _a[i] = (float)(r.NextDouble() * 2 - 1);
         for (int i = 0; i < _b.Length; i++) _b[i] = (float)(r.NextDouble() * 2 - 1);
         OpenBlas.SetThreads(1);
+        OneDnn.SetThreads(1);
     }
 
     private void Ours(KernelPath path, int threads) => Gemm.Multiply(Shape.TransA ? Transpose.Yes : Transpose.No, Transpose.No,
@@ -66,6 +68,10 @@ public abstract class GemmBenchmarksBase
     /// <summary>OpenBLAS cblas_sgemm, one thread.</summary>
     [Benchmark, Anchor(NeedsOpenBlas = true)]
     public void OpenBLAS() => OpenBlas.Sgemm(Shape.TransA, false, Shape.M, Shape.N, Shape.K, 1f, _a, Shape.TransA ? Shape.M : Shape.K, _b, Shape.N, 0f, _c, Shape.N);
+
+    /// <summary>oneDNN dnnl_sgemm (JIT), one thread.</summary>
+    [Benchmark, Anchor(NeedsOneDnn = true)]
+    public void OneDNN() => OneDnn.Sgemm(Shape.TransA, false, Shape.M, Shape.N, Shape.K, 1f, _a, Shape.TransA ? Shape.M : Shape.K, _b, Shape.N, 0f, _c, Shape.N);
 }
 
 /// <summary>Square GEMM 64…512.</summary>

@@ -7,7 +7,7 @@ namespace SimdSoftmax.Benchmarks;
 /// <summary>
 /// A quick side-by-side GFLOPS table (Stopwatch, best of several runs within a small time budget per cell) for a
 /// shared, noisy machine: every column of a row is measured back to back in the same process.
-/// Usage: <c>gemm-sweep [quick] [shapes=square|skinny|all]</c>.
+/// Usage: <c>gemm-sweep [quick] [shapes=square|skinny|all]</c>; <c>gemm-sweep small</c>: <see cref="GemmSmallSweep"/>.
 /// </summary>
 internal static class GemmSweep
 {
@@ -15,6 +15,11 @@ internal static class GemmSweep
 
     public static void Run(string[] args)
     {
+        if (args.Contains("small"))
+        {
+            GemmSmallSweep.Run(args);
+            return;
+        }
         if (args.Contains("blocking"))
         {
             GemmBlockingSweep.Run(args);
@@ -24,10 +29,12 @@ internal static class GemmSweep
         string set = args.FirstOrDefault(a => a.StartsWith("shapes=", StringComparison.Ordinal))?["shapes=".Length..] ?? "all";
         Console.WriteLine($"ISA: {KernelPaths.IsaSummary()}; {Environment.ProcessorCount} cores");
         Console.WriteLine($"OpenBLAS: {(OpenBlas.IsAvailable ? OpenBlas.Config : "not available (column skipped)")}");
+        Console.WriteLine($"oneDNN: {(OneDnn.IsAvailable ? OneDnn.Config : "not available (column skipped)")}");
         double peak256 = MachineLimits.FmaPeakGflops256(), peak512 = MachineLimits.FmaPeakGflops512();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Measured: FMA peak {peak256:F1} GFLOPS (256-bit), {peak512:F1} GFLOPS (512-bit); read {MachineLimits.ReadBandwidthGBs():F1} GB/s, copy {MachineLimits.CopyBandwidthGBs():F1} GB/s (1 thread)"));
         OpenBlas.SetThreads(1);
+        OneDnn.SetThreads(1);
 
         var shapes = new List<Shape>();
         if (set is "all" or "square")
@@ -46,7 +53,7 @@ internal static class GemmSweep
         bool avx2 = KernelPaths.IsSupported(KernelPath.Avx2), avx512 = KernelPaths.IsSupported(KernelPath.Avx512);
         Console.WriteLine();
         Console.WriteLine($"GFLOPS, single thread ({(ThreadCpuClock.IsThreadCpuTime ? "best thread CPU time" : "best wall time")}) unless noted; %pk = fraction of the measured FMA peak of that ISA; 512 2T = Avx512 with threads: 2 (best wall time); cpu est = 2T speedup if both cores were free (1T CPU time / half the 2T process CPU time)");
-        Console.WriteLine($"{"shape",-24}{"scalar",8}{"MathNet",9}{"OpenBLAS",9}{"Avx2",8}{"%pk",5}{"Avx512",8}{"%pk",5}{"x OBLAS",8}{"512 2T",8}{"2T/1T",7}{"cpu est",8}");
+        Console.WriteLine($"{"shape",-24}{"scalar",8}{"MathNet",9}{"OpenBLAS",9}{"Avx2",8}{"%pk",5}{"Avx512",8}{"%pk",5}{"x OBLAS",8}{"oneDNN",8}{"x DNNL",7}{"512 2T",8}{"2T/1T",7}{"cpu est",8}");
         foreach (Shape s in shapes)
         {
             int lda = s.TransA ? s.M : s.K, ldb = s.TransB ? s.K : s.N;
@@ -62,15 +69,16 @@ internal static class GemmSweep
                 OpenBlas.IsAvailable ? () => OpenBlas.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N) : null,
                 avx2 ? () => Gemm.Multiply(Tr(s.TransA), Tr(s.TransB), s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, KernelPath.Avx2, threads: 1) : null,
                 avx512 ? () => Gemm.Multiply(Tr(s.TransA), Tr(s.TransB), s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, KernelPath.Avx512, threads: 1) : null,
+                OneDnn.IsAvailable ? () => OneDnn.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N) : null,
                 avx512 && flops >= 2.0 * 256 * 256 * 256 ? () => Gemm.Multiply(Tr(s.TransA), Tr(s.TransB), s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, KernelPath.Avx512, threads: 2) : null,
             };
             double[] seconds = BestInterleaved(columns, quick ? 1.0 : 2.5, out double twoThreadCpu);
             double[] g = seconds.Select(t => flops / t / 1e9).ToArray();
             // Speedup the 2 threads would give with both cores to themselves: 1-thread CPU time over the busiest share
             // of the 2-thread run's process CPU time (assumes an even split; spinning and duplicated packing count against it).
-            double cpuSpeedup = double.IsNaN(seconds[5]) ? double.NaN : seconds[4] / (twoThreadCpu / 2);
-            double scalar = g[0], mathNet = g[1], oblas = g[2], g2 = g[3], g5 = g[4], g5t = g[5];
-            Console.WriteLine($"{s.Name,-24}{F(scalar),8}{F(mathNet),9}{F(oblas),9}{F(g2),8}{P(g2, peak256),5}{F(g5),8}{P(g5, peak512),5}{F(g5 / oblas),8}{F(g5t),8}{F(g5t / g5),7}{F(cpuSpeedup),8}");
+            double cpuSpeedup = double.IsNaN(seconds[6]) ? double.NaN : seconds[4] / (twoThreadCpu / 2);
+            double scalar = g[0], mathNet = g[1], oblas = g[2], g2 = g[3], g5 = g[4], dnnl = g[5], g5t = g[6];
+            Console.WriteLine($"{s.Name,-24}{F(scalar),8}{F(mathNet),9}{F(oblas),9}{F(g2),8}{P(g2, peak256),5}{F(g5),8}{P(g5, peak512),5}{F(g5 / oblas),8}{F(dnnl),8}{F(g5 / dnnl),7}{F(g5t),8}{F(g5t / g5),7}{F(cpuSpeedup),8}");
         }
     }
 

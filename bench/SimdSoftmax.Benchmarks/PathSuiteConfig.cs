@@ -27,6 +27,9 @@ public sealed class AnchorAttribute : Attribute
 {
     /// <summary>The anchor calls OpenBLAS: it is left out (not run, not reported) where the library does not load.</summary>
     public bool NeedsOpenBlas { get; init; }
+
+    /// <summary>The anchor calls oneDNN: it is left out (not run, not reported) where the library does not load.</summary>
+    public bool NeedsOneDnn { get; init; }
 }
 
 /// <summary>
@@ -61,6 +64,7 @@ public sealed class PathSuiteConfig : ManualConfig
         // Fallback jobs: only our dispatcher (an explicit Avx512 path would rightly throw there). Anchors: once, beside Auto.
         AddFilter(new SimpleFilter(c => AnchorOf(c) is { } anchor
             ? c.Job.Id == AsShipped && PathOf(c) is null or KernelPath.Auto && (!anchor.NeedsOpenBlas || Anchors.OpenBlas.IsAvailable)
+                && (!anchor.NeedsOneDnn || Anchors.OneDnn.IsAvailable)
             : c.Job.Id == AsShipped || PathOf(c) == KernelPath.Auto));
     }
 

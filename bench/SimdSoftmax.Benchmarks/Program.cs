@@ -5,9 +5,10 @@ using SimdSoftmax.Benchmarks;
 // Quick Stopwatch sweeps (about a minute each, one process, side by side):
 //   gemm-sweep [quick]                  GFLOPS of every path and the anchors, % of the measured FMA peak
 //   gemm-tiles                          microkernel tile shapes, kernel-only GFLOPS
-//   softmax-sweep [threshold|ratio|short]  softmax / log-softmax throughput against TensorPrimitives and copy bandwidth;
+//   softmax-sweep [threshold|ratio|short|stream]  softmax / log-softmax throughput against TensorPrimitives and copy bandwidth;
 //                                       threshold: short-row vs per-row kernel by row length; ratio: A/B interleaved target ratios;
-//                                       short [cols] [lengths]: short rows, softmax / log-softmax / cross-entropy per path
+//                                       short [cols] [lengths]: short rows, softmax / log-softmax / cross-entropy per path;
+//                                       stream [lengths]: 40 MB batches as % of copy bandwidth, interleaved medians
 //   classifier-sweep [quick] [NxDxC …]  classifier loss+gradient: scalar, composed, fused, OpenBLAS composition
 var sweeps = new Dictionary<string, Action<string[]>>(StringComparer.Ordinal)
 {

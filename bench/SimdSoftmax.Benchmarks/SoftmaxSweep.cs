@@ -19,6 +19,7 @@ public static class SoftmaxSweep
     {
         if (args.Contains("threshold")) { Threshold(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), args.Contains("log")); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
+        if (args.Contains("stream")) { Streaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
         double copy = MachineLimits.CopyBandwidthGBs();
@@ -58,6 +59,48 @@ public static class SoftmaxSweep
                     }
                     Console.WriteLine(line);
                 }
+        }
+    }
+
+    /// <summary>
+    /// Out-of-cache streaming (~1 min): softmax and log-softmax on 40 MB batches, rows of 10, 100, 1000, 32000 (or the
+    /// lengths given), Avx512 and Avx2, as % of copy bandwidth. Every column of a row length, and a Span.CopyTo of the
+    /// same 40 MB (the interleaved copy limit), is sampled once per round, 9 rounds, median in thread CPU time; the
+    /// MachineLimits copy figures (Span.CopyTo and non-temporal stores, 64 MiB, best of 3) are measured in the same run.
+    /// </summary>
+    private static void Streaming(int[] lengths)
+    {
+        double copy = MachineLimits.CopyBandwidthGBs(), copyNt = MachineLimits.CopyNonTemporalGBs();
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        Console.WriteLine($"streaming softmax, 40 MB batches, 1 thread, {KernelPaths.IsaSummary()}; load average {load}");
+        Console.WriteLine($"limits (MachineLimits, same run): copy {copy:F1} GB/s (Span.CopyTo), {copyNt:F1} GB/s (non-temporal) = {Math.Max(copy, copyNt) / 8:F2} G el/s at 8 bytes/element");
+        var paths = KernelPaths.Available.Where(p => p != KernelPath.Scalar).Reverse().ToArray();
+        var names = new List<string>();
+        foreach (KernelPath p in paths) names.Add($"{p} softmax");
+        foreach (KernelPath p in paths) names.Add($"{p} log");
+        names.Add("CopyTo");
+        Console.WriteLine("G el/s, medians of 9 interleaved rounds (% of the best copy: max(MachineLimits, interleaved CopyTo))");
+        Console.WriteLine($"{"cols",-7}" + string.Concat(names.Select(n => $"{n,22}")));
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 10, 100, 1000, 32000 })
+        {
+            int total = BigFloats / n * n;
+            float[] x = MakeInput(total), y = new float[total];
+            var runs = new List<Action>();
+            foreach (KernelPath p in paths) runs.Add(() => Softmax.Rows(x, y, n, p));
+            foreach (KernelPath p in paths) runs.Add(() => Softmax.LogRows(x, y, n, p));
+            runs.Add(() => x.AsSpan().CopyTo(y));
+            var samples = runs.Select(_ => new List<double>()).ToArray();
+            foreach (Action r in runs) r();
+            for (int round = 0; round < 9; round++)
+                for (int i = 0; i < runs.Count; i++)
+                {
+                    double t0 = ThreadCpuClock.Seconds();
+                    runs[i]();
+                    samples[i].Add(total / (ThreadCpuClock.Seconds() - t0) / 1e9);
+                }
+            double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+            double limit = Math.Max(Math.Max(copy, copyNt) / 8, med[^1]);
+            Console.WriteLine($"{n,-7}" + string.Concat(med.Select(g => $"{g,12:F2} ({g / limit,6:P0})")));
         }
     }
 

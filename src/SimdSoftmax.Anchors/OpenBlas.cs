@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace SimdSoftmax.Anchors;
@@ -28,31 +27,16 @@ public static partial class OpenBlas
             catch (DllNotFoundException) { }
             catch (EntryPointNotFoundException) { }
         }
-        foreach (string name in s_candidates)
-        {
-            if (NativeLibrary.TryLoad(name, out IntPtr handle)) return handle;
-        }
-        return IntPtr.Zero;
+        return NativeResolver.LoadFirst(s_candidates);
     }
 
-    // An explicit static constructor: the resolver is registered before any of the imports below can bind.
+    // An explicit static constructor: the handle is registered before any of the imports below can bind.
     static OpenBlas()
     {
-        try
-        {
-            NativeLibrary.SetDllImportResolver(typeof(OpenBlas).Assembly, Resolve);
-        }
-        catch (InvalidOperationException)
-        {
-            // A resolver is already registered for this assembly; nothing to do.
-        }
+        NativeResolver.EnsureRegistered(); // before Load's libc setenv binds
         s_handle = Load();
+        NativeResolver.Register(LibraryName, s_handle);
     }
-
-    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
-        libraryName == LibraryName ? s_handle
-        : libraryName == "libc" && NativeLibrary.TryLoad("libc.so.6", out IntPtr libc) ? libc
-        : IntPtr.Zero;
 
     /// <summary>Whether an OpenBLAS shared library with <c>cblas_sgemm</c> was found on this machine.</summary>
     public static bool IsAvailable => s_handle != IntPtr.Zero && NativeLibrary.TryGetExport(s_handle, "cblas_sgemm", out _);

@@ -70,6 +70,10 @@ internal static class CompareCases
         var anchors = new List<Anchor>();
         if (OpenBlas.IsAvailable)
             anchors.Add(new Anchor("OpenBLAS", () => { OpenBlas.Sgemm(transA, false, m, n, k, 1f, a, lda, b, n, 0f, c, n); return c; }, 256));
+        // oneDNN's JIT picks its kernels from CPUID: 512-bit where AVX-512 is present.
+        if (OneDnn.IsAvailable)
+            anchors.Add(new Anchor("oneDNN", () => { OneDnn.Sgemm(transA, false, m, n, k, 1f, a, lda, b, n, 0f, c, n); return c; },
+                KernelPaths.IsSupported(KernelPath.Avx512) ? 512 : 256));
         if ((double)m * n * k <= 512.0 * 512 * 512)
             anchors.Add(new Anchor("MathNet", () => { MathNetGemm.Multiply(transA, false, m, n, k, 1f, a, b, 0f, c); return c; }, 256));
         return new KernelCase

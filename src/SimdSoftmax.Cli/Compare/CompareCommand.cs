@@ -21,7 +21,7 @@ internal static class CompareCommand
         var filter = new Option<string?>("--filter") { Description = "only the kernels whose name or family contains TEXT (e.g. gemm, softmax, cross-entropy, classifier)", HelpName = "TEXT" };
         // 1 by default: the published targets are single-threaded, and OpenBLAS gets the same count. 0 = the library's
         // automatic choice (all cores above a size threshold). The scalar reference always runs on one thread.
-        var threads = Opt.Int("--threads", "threads of the SIMD paths and OpenBLAS (0 = the library's automatic choice)", 1, 0, 1024);
+        var threads = Opt.Int("--threads", "threads of the SIMD paths, OpenBLAS and oneDNN (0 = the library's automatic choice)", 1, 0, 1024);
         var json = Opt.OutputFile("--json", "also write the results as JSON");
         var markdown = Opt.OutputFile("--markdown", "also write the results as a Markdown table");
         var chart = Opt.OutputFile("--chart", "also write the speedup chart as SVG", "FILE.svg");
@@ -46,6 +46,7 @@ internal static class CompareCommand
         }
 
         OpenBlas.SetThreads(threads == 0 ? Environment.ProcessorCount : threads);
+        OneDnn.SetThreads(threads == 0 ? Environment.ProcessorCount : threads);
         int limitThreads = threads == 0 ? Environment.ProcessorCount : threads;
         MachineHeader machine = MeasureMachine(1);
         var report = new CompareReport(machine, Console.Out, limitThreads > 1 ? AtLeast(MeasureMachine(limitThreads), machine) : null);
@@ -181,7 +182,8 @@ internal static class CompareCommand
             DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
             threads,
             KernelPaths.IsSupported(KernelPath.Avx2) ? MachineLimits.CopyNonTemporalGBs(threads) : 0,
-            BuildCommit());
+            BuildCommit(),
+            OneDnn.Config);
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console, M
         if (threaded is not null)
             console.WriteLine($"The {threaded.ThreadsLabel} limits apply to the kernels that use the threads (GEMM, classifier); softmax, cross-entropy and the scalar reference run on one.");
         console.WriteLine($"OpenBLAS: {machine.OpenBlas ?? "not found (apt-get install libopenblas0-pthread to add the native anchor)"}");
+        console.WriteLine($"oneDNN: {machine.OneDnn ?? "not found (apt-get install libdnnl2 to add the dnnl_sgemm anchor)"}");
         console.WriteLine();
     }
 
@@ -144,6 +145,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console, M
         w.WriteNumber("threads", (threaded ?? machine).Threads);
         w.WriteString("commit", machine.Commit);
         if (machine.OpenBlas is null) w.WriteNull("openblas"); else w.WriteString("openblas", machine.OpenBlas);
+        if (machine.OneDnn is null) w.WriteNull("onednn"); else w.WriteString("onednn", machine.OneDnn);
         w.WriteString("date", machine.Date);
         w.WriteEndObject();
         w.WriteStartArray("rows");
@@ -182,7 +184,7 @@ internal sealed class CompareReport(MachineHeader machine, TextWriter console, M
         sb.AppendLine(Inv, $"Measured on {machine.Cpu}, {machine.Runtime}, {machine.Date}, {(threaded ?? machine).ThreadsLabel}, built from {(machine.Commit.Length > 0 ? "commit " + machine.Commit : "an unknown commit")}; ISA {machine.Isa}.");
         foreach (MachineHeader m in threaded is null ? [machine] : new[] { machine, threaded })
             sb.AppendLine(Inv, $"Limits ({m.ThreadsLabel}): FMA peak {m.FmaPeak256:F0} GFLOPS (256-bit) / {m.FmaPeak512:F0} GFLOPS (512-bit); read {m.ReadBandwidth:F1} GB/s; {m.CopyText}.");
-        sb.AppendLine(Inv, $"OpenBLAS: {machine.OpenBlas ?? "absent"}.");
+        sb.AppendLine(Inv, $"OpenBLAS: {machine.OpenBlas ?? "absent"}; oneDNN: {machine.OneDnn ?? "absent"}.");
         sb.AppendLine();
         sb.AppendLine("| kernel | path / anchor | median | IQR | rate | vs scalar | % of limit | max rel err |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");

@@ -31,7 +31,8 @@ internal sealed record MachineHeader(
     string Date,
     int Threads = 1,
     double CopyNonTemporal = 0,
-    string Commit = "")
+    string Commit = "",
+    string? OneDnn = null)
 {
     /// <summary>The copy limit: the faster of <see cref="Span{T}.CopyTo"/> and a copy with non-temporal stores.</summary>
     public double CopyLimit => Math.Max(CopyBandwidth, CopyNonTemporal);

@@ -11,7 +11,7 @@ internal enum LimitKind
     Roofline,
 }
 
-/// <summary>An outside implementation timed beside our paths: OpenBLAS, MathNet, TensorPrimitives.</summary>
+/// <summary>An outside implementation timed beside our paths: OpenBLAS, oneDNN, MathNet, TensorPrimitives.</summary>
 /// <param name="Name">Column label, e.g. "OpenBLAS".</param>
 /// <param name="Run">One call; returns the output to verify against the scalar reference.</param>
 /// <param name="VectorBits">Width its kernels use (for the FMA-peak fraction): 256 for OpenBLAS's Haswell kernels.</param>

@@ -17,6 +17,7 @@ internal static class SpeedupChart
         ["Avx2"] = "#1f77b4",
         ["Avx512"] = "#d62728",
         ["OpenBLAS"] = "#2ca02c",
+        ["oneDNN"] = "#9467bd",
         ["MathNet"] = "#8c564b",
         ["TensorPrimitives.SoftMax"] = "#ff7f0e",
         ["TensorPrimitives stable"] = "#bcbd22",

@@ -7,6 +7,7 @@ internal static partial class Tuning
 {
     /// <summary>
     /// The AVX2 register tiles: the tile registry of <see cref="Avx2Isa"/> (adding a tile = its kernel file + one line).
+    /// 4×16 is weighted for Zen 4 only (<see cref="IsZen4"/>); both use KC 512, so the choice never changes a bit of C.
     /// 6×16 with MC 96, KC 512, NC 3072: the MC×KC A block is 192 KiB (L2), the KC×NC B panel 6 MiB (L3). Measured with
     /// gemm-tiles (Xeon, single thread, thread CPU time): KC 256 → 70–83 GFLOPS, KC 512 (MC 96) → 79–81, KC 1024 → 80
     /// at 1024³; `gemm-sweep blocking` at 2048³ (Xeon): 96/512/3072 86.5, NC 1024 86.8, NC 512 81.8, MC 48/KC 1024 85.3,
@@ -15,6 +16,7 @@ internal static partial class Tuning
     public static readonly GemmTile[] GemmAvx2Tiles =
     [
         GemmTile.Of<Microkernel6x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: 1.00),
+        GemmTile.Of<Microkernel4x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: IsZen4() ? 1.05 : 0.50),
     ];
 
     /// <summary>
@@ -33,7 +35,33 @@ internal static partial class Tuning
         GemmTile.Of<Microkernel8x48Avx512>(mc: 128, kc: 512, nc: 3072, speed: 1.00),
         GemmTile.Of<Microkernel6x64Avx512>(mc: 192, kc: 512, nc: 3072, speed: 0.98),
         GemmTile.Of<Microkernel12x32Avx512>(mc: 96, kc: 512, nc: 3072, speed: 0.94),
+        GemmTile.Of<Microkernel8x32Avx512>(mc: 128, kc: 512, nc: 3072, speed: IsZen4() ? 1.00 : 0.50),
     ];
+
+    /// <summary>
+    /// Whether this is an AMD Zen 4 (CPUID: AuthenticAMD, family 25 = 0x19, AVX-512F in leaf 7 — Zen 3, the other family-25
+    /// core, has no AVX-512), read from CPUID rather than from the runtime's ISA switches so DOTNET_EnableAVX512=0 does not
+    /// change the AVX2 tile. Zen 4 runs a 512-bit FMA as two 256-bit halves (one per cycle), so small tiles with a low
+    /// FMA:load ratio keep up with the big ones there, and tiles that divide 64–256 need no edge tiles.
+    /// Zen 4 EPYC, 1 thread, medians of 31 interleaved samples (load ≈ 17–28), GFLOPS:
+    /// AVX-512 8×48 / 6×64 / 12×32 / 8×32 / oneDNN 2.6 dnnl_sgemm: 64³ 36 / 66 / 63 / 90 / 92; 128³ 64 / 94 / 87 / 102 /
+    /// 112; 256³ 96 / 106 / 103 / 108 / 110; 1024³ 66 / 68 / 66 / 68 / 71 (all slowed alike by the load).
+    /// AVX2 6×16 / 4×16 / OpenBLAS 0.3.21 Haswell / oneDNN: 64³ 58 / 76 / 89 / 92; 128³ 82 / 91 / 101 / 111; 256³ 85 / 98 /
+    /// 99 / 108; 1024³ 89 / 95 / 102 / 106. Elsewhere (Xeon, Zen 5: two full-width FMA per cycle) the small tiles are
+    /// unmeasured, and weighted 0.50 they are never chosen.
+    /// </summary>
+    private static bool IsZen4()
+    {
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported) return false;
+        (int maxLeaf, int ebx, int ecx, int edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0);
+        bool amd = ebx == 0x68747541 && edx == 0x69746E65 && ecx == 0x444D4163; // "Auth" "enti" "cAMD"
+        if (!amd || maxLeaf < 7) return false;
+        int eax = System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Eax;
+        int family = (eax >> 8) & 0xF;
+        if (family == 0xF) family += (eax >> 20) & 0xFF;
+        bool avx512F = (System.Runtime.Intrinsics.X86.X86Base.CpuId(7, 0).Ebx & (1 << 16)) != 0;
+        return family == 0x19 && avx512F;
+    }
 
     /// <summary>
     /// Below this many flops (2·m·n·k) automatic threading stays on the calling thread (and allocates nothing). Handing
