@@ -11,7 +11,7 @@ public static partial class SoftmaxCrossEntropy
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <param name="threads">0 = automatic, 1 = the calling thread only (allocates nothing), k = at most k threads. The row losses
     /// are summed in double per chunk of rows (chunks fixed by the shape) and the chunk sums added in chunk order, so the result
-    /// is bitwise the same for every value. It may differ in the last bit from the contiguous overload, which sums all rows at once.</param>
+    /// is bitwise the same for every value. With one chunk (rows ≤ max(1, 16384 / cols)) it equals the contiguous overload bit for bit; with more, the loss may differ from it in the last bit.</param>
     /// <returns>The mean loss over the rows.</returns>
     /// <exception cref="ArgumentOutOfRangeException">rows, cols or threads is negative, cols is 0 with rows, the stride is below max(1, cols), the extent overflows, or a label is outside [0, cols).</exception>
     /// <exception cref="ArgumentException">logits is too short for its rows and stride, or labels is not rows long.</exception>
@@ -79,7 +79,8 @@ public static partial class SoftmaxCrossEntropy
         }
         double total = 0;
         for (int c = 0; c < chunks; c++) total += partial[c];
-        return (float)(total / rows);
+        // The contiguous overloads' final step on each path, so a batch of one chunk gives their bits exactly.
+        return path == KernelPath.Scalar ? (float)(total * (1.0 / rows)) : (float)(total / rows);
     }
 
     private unsafe struct CrossEntropyChunk : IRowChunkWork
