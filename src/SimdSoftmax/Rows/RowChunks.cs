@@ -21,10 +21,11 @@ internal static class RowChunks
     public const int MinChunkFloats = 1 << 14;
 
     /// <summary>
-    /// Below this many floats <c>threads = 0</c> stays on the calling thread: waking a pool thread costs several
-    /// microseconds, the time to softmax about 2^16 floats in cache on the Zen 4 development machine.
+    /// Below this many floats (4 MB, beyond L2) <c>threads = 0</c> stays on the calling thread. On the Zen 4 development
+    /// machine (2 cores, shared with other jobs) 2 threads were 1.4–1.6× faster on 40 MB batches but slower than 1 on
+    /// 256 KB and 1 MB batches, where waking a pool thread costs as much as the work; re-measure on a quiet machine.
     /// </summary>
-    public const long AutoMinFloats = 1 << 17;
+    public const long AutoMinFloats = 1 << 20;
 
     /// <summary>Rows per chunk for a batch of rows×cols (rows ≥ 1); the last chunk may be shorter.</summary>
     public static int ChunkRows(int rows, int cols)

@@ -16,7 +16,7 @@ public static partial class Softmax
     /// <param name="rows">Number of rows, ≥ 0. With 0 rows nothing is read or written and any cols ≥ 0 is valid.</param>
     /// <param name="cols">Row length, ≥ 1 when there are rows.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
-    /// <param name="threads">0 = automatic (the calling thread below 2^17 floats, every core above), 1 = the calling thread only
+    /// <param name="threads">0 = automatic (the calling thread below 2^20 floats, every core above), 1 = the calling thread only
     /// (allocates nothing), k = at most k threads. Rows are split at row boundaries into chunks that depend only on the shape,
     /// so the result is bitwise the same for every value.</param>
     /// <exception cref="ArgumentOutOfRangeException">rows, cols or threads is negative, cols is 0 with rows, a stride is below max(1, cols), or the extent overflows.</exception>
