@@ -154,6 +154,13 @@ public class StridedRowsTests
         Softmax.LogRows(xt, yt);
         Softmax.LogRows(x, ld, yRef.AsSpan(Canary.Guard), ld, rows, cols);
         Canary.BitwiseEqual(yRef, y, "log-softmax tensor vs span");
+        // In place: one TensorSpan as input and output (it converts to ReadOnlyTensorSpan).
+        float[] io = Output(rows, cols, ld);
+        x.AsSpan(0, Extent(rows, cols, ld)).CopyTo(io.AsSpan(Canary.Guard));
+        var iot = new TensorSpan<float>(io, Canary.Guard, [rows, cols], [ld, 1]);
+        Softmax.LogRows(iot, iot, threads: 2);
+        for (int r = 0; r < rows; r++) Canary.BitwiseEqual(yRef.AsSpan(Canary.Guard + r * ld, cols), io.AsSpan(Canary.Guard + r * ld, cols), $"in place row {r}");
+        Canary.CheckGuards(io, Extent(rows, cols, ld), "in place");
 
         int[] labels = Enumerable.Range(0, rows).Select(i => i * 7 % cols).ToArray();
         Assert.Equal(SoftmaxCrossEntropy.Loss(x, ld, labels, rows, cols), SoftmaxCrossEntropy.Loss(xt, labels));
