@@ -2,7 +2,7 @@ using SimdSoftmax;
 using SimdSoftmax.GuardPages;
 
 // Usage: SimdSoftmax.GuardPages <family> <path> [--breadcrumb FILE]
-//   family: gemm-dense | gemm-strided | gemm-1d | gemm-large | softmax | crossentropy | classifier | svm | all | selftest-*
+//   family: gemm-dense | gemm-strided | gemm-1d | gemm-large | softmax | crossentropy | rows-strided | classifier | svm | all | selftest-*
 //   path:  Scalar | Avx2 | Avx512
 // Exit codes: 0 all cases passed; 1 a case failed (FAIL lines say which); 2 usage; 3 the path has no kernel for this
 // family yet or is unavailable (SKIP line says why); 4 a managed exception escaped (EXCEPTION line names the case). A fault in a kernel kills the process (SIGSEGV/SIGABRT):
@@ -39,10 +39,11 @@ switch (familyName)
     case "gemm-dense" or "gemm-strided" or "gemm-1d" or "gemm-large": GemmSweep.Run(run, familyName); break;
     case "softmax": SoftmaxGuardPageCases.Run(run); break;
     case "crossentropy": CrossEntropyGuardPageCases.Run(run); break;
+    case "rows-strided": StridedRowsGuardPageCases.Run(run); break;
     case "classifier": ClassifierGuardPageCases.Run(run); break;
     case "svm": SvmGuardPageCases.Run(run); break;
     case "all":
-        GemmSweep.Run(run, "all"); SoftmaxGuardPageCases.Run(run); CrossEntropyGuardPageCases.Run(run); ClassifierGuardPageCases.Run(run); SvmGuardPageCases.Run(run);
+        GemmSweep.Run(run, "all"); SoftmaxGuardPageCases.Run(run); CrossEntropyGuardPageCases.Run(run); StridedRowsGuardPageCases.Run(run); ClassifierGuardPageCases.Run(run); SvmGuardPageCases.Run(run);
         break;
     default:
         Console.Error.WriteLine($"unknown family {familyName}");

@@ -16,7 +16,7 @@ public class GuardPageTests(ITestOutputHelper output)
     public static TheoryData<string, KernelPath> Families()
     {
         var d = new TheoryData<string, KernelPath>();
-        foreach (string family in new[] { "gemm-dense", "gemm-strided", "gemm-1d", "gemm-large", "softmax", "crossentropy", "classifier", "svm" })
+        foreach (string family in new[] { "gemm-dense", "gemm-strided", "gemm-1d", "gemm-large", "softmax", "crossentropy", "rows-strided", "classifier", "svm" })
             foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Avx2, KernelPath.Avx512 })
                 d.Add(family, path);
         return d;

@@ -55,7 +55,7 @@ public partial class ValidationTests
             string f = log ? "log-softmax" : "softmax";
             void S(ReadOnlySpan<float> x, Span<float> y, int cols, KernelPath p) { if (log) Softmax.LogRows(x, y, cols, p); else Softmax.Rows(x, y, cols, p); }
             yield return new($"{f} cols int.MinValue", AOORE, "cols", (p, c) => S(a6, c.AsSpan(0, 6), int.MinValue, p));
-            yield return new($"{f} cols zero with empty x", AOORE, "cols", (p, c) => S([], c.AsSpan(0, 0), 0, p));
+            yield return new($"{f} cols zero with empty x but a non-empty y", AE, "y", (p, c) => S([], c.AsSpan(0, 1), 0, p));
             yield return new($"{f} y longer than x", AE, "y", (p, c) => S(a6, c.AsSpan(0, 7), 3, p));
             yield return new($"{f} y empty x not", AE, "y", (p, c) => S(a6, c.AsSpan(0, 0), 3, p));
             yield return new($"{f} y overlaps x shifted back", AE, "y", (p, c) => S(c.AsSpan(1, 6), c.AsSpan(0, 6), 3, p));
