@@ -50,18 +50,49 @@ internal static unsafe class SoftmaxLossFused
 
     private struct Job
     {
-        public float* W, Bias, X, Packed, Work;
+        public float* W, Bias, X, Packed, Work, DX, ClassWeights, RowLosses;
         public int* Y;
         public double* LaneLoss;
-        public int N, D, C, Cp, Dp, NVec, NTiles, Block, KcVec, Lanes;
+        public int N, D, C, Cp, Dp, NVec, NTiles, Block, KcVec, Lanes, IgnoreIndex;
         public long LaneStride;
         public float Scale;
-        public bool HasBias;
+        /// <summary>The loss is Σ (weighted) row losses / LossDivisor (0: the loss is 0, every row weighs nothing).</summary>
+        public double LossDivisor;
+        /// <summary>Row i's gradient scale is w[y_i]·GradientScale (ignored rows: 0).</summary>
+        public double GradientScale;
+        public bool HasBias, HasIgnore, PerRow;
     }
 
-    /// <summary>The classifier on validated arguments, with the ISA's tiles <typeparamref name="K"/>.</summary>
+    /// <summary>
+    /// The cross-entropy options the fused pass takes: reduction, ignore index, class weights, per-row losses. Each
+    /// counted row's cross-entropy step is scaled by <c>w[y_i]</c> over the mean's divisor (computed from the labels
+    /// before the pass); the rest (smoothing, z-loss, log-sum-exp and argmax outputs, soft targets) runs composed.
+    /// </summary>
+    public ref struct Options
+    {
+        public CrossEntropyReduction Reduction;
+        public int? IgnoreIndex;
+        public ReadOnlySpan<float> ClassWeights;
+        public Span<float> RowLosses;
+        public Span<float> DX;
+
+        /// <summary>Options, weights and row outputs the fused pass can run (all else goes to the composed form).</summary>
+        public static bool Supports(in CrossEntropyOptions options, in CrossEntropyRowOutputs rowOutputs) =>
+            options.LabelSmoothing == 0f && options.ZLoss == 0f && rowOutputs.LogSumExp.IsEmpty && rowOutputs.Argmax.IsEmpty;
+    }
+
+    /// <summary>The classifier on validated arguments with the default options and no dX.</summary>
     public static float Run<K>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
         int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
+        where K : struct, IFusedClassifierKernels =>
+        Run<K>(w, b, x, y, n, d, c, reg, default, dW, db, workspace, hasBias, threads);
+
+    /// <summary>
+    /// The classifier on validated arguments, with the ISA's tiles <typeparamref name="K"/> and the <paramref name="options"/>
+    /// <see cref="Options.Supports"/> accepts (<c>default</c>: today's mean over all rows, no dX).
+    /// </summary>
+    public static float Run<K>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Options options, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
         where K : struct, IFusedClassifierKernels
     {
         if (n == 0) return SoftmaxLossComposed.EmptyBatch(w, reg, dW, db, hasBias);
@@ -72,14 +103,29 @@ internal static unsafe class SoftmaxLossFused
             N = n, D = d, C = c, Cp = cp, Dp = dp, NVec = dp / vw, NTiles = cp / ct, Block = block, Lanes = lanes,
             KcVec = Math.Max(1, ChunkBytes / (4 * cp * vw)),
             LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp,
-            Scale = (float)(1.0 / n), HasBias = hasBias,
+            Scale = (float)(1.0 / n), HasBias = hasBias, LossDivisor = n, GradientScale = 1.0 / n,
+            HasIgnore = options.IgnoreIndex is not null, IgnoreIndex = options.IgnoreIndex ?? 0,
+            PerRow = options.IgnoreIndex is not null || !options.ClassWeights.IsEmpty || !options.RowLosses.IsEmpty,
         };
+        if (options.Reduction != CrossEntropyReduction.Mean)
+        {
+            job.Scale = 1f; job.LossDivisor = 1; job.GradientScale = 1;
+        }
+        else if (job.PerRow)
+        {
+            double divisor = 0;
+            for (int i = 0; i < n; i++)
+                if (!job.HasIgnore || y[i] != job.IgnoreIndex) divisor += options.ClassWeights.IsEmpty ? 1 : options.ClassWeights[y[i]];
+            job.LossDivisor = divisor;
+            job.GradientScale = divisor == 0 ? 0 : 1 / divisor;
+        }
         Debug.Assert((long)cp * dp + lanes * job.LaneStride <= workspace.Length);
         double* laneLoss = stackalloc double[MaxLanes];
-        fixed (float* pw = w, pb = b, px = x, pws = workspace, pdW = dW, pdb = db)
+        fixed (float* pw = w, pb = b, px = x, pws = workspace, pdW = dW, pdb = db, pdX = options.DX, pcw = options.ClassWeights, prl = options.RowLosses)
         fixed (int* py = y)
         {
             job.W = pw; job.Bias = pb; job.X = px; job.Y = py; job.Packed = pws; job.Work = pws + (long)cp * dp; job.LaneLoss = laneLoss;
+            job.DX = d == 0 ? null : pdX; job.ClassWeights = pcw; job.RowLosses = prl;
             PackWeights<K>(in job);
             int t = threads == 0 ? AutoThreads(n, d, c) : threads;
             t = Math.Min(t, lanes);
@@ -194,10 +240,13 @@ internal static unsafe class SoftmaxLossFused
                     for (int j = 0; j < job.C; j++) s[(long)i * cp + j] += job.Bias[j];
 
             // Cross-entropy in place: S_blk becomes dS_blk = (P − onehot)/N (padding classes keep their zero scores).
-            loss += K.CrossEntropyRows(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
+            loss += job.PerRow ? CrossEntropyRowByRow<K>(in job, s, r0, rows) : K.CrossEntropyRows(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
             if (job.HasBias)
                 for (int i = 0; i < rows; i++)
                     for (int j = 0; j < job.C; j++) dbl[j] += s[(long)i * cp + j];
+
+            // Input gradient dX_blk = dS_blk·Wᵀ while dS_blk is in L1 and packed Wᵀ in L1/L2: dX is written once.
+            if (job.DX != null) K.ClassifierInputGradient(s, cp, rows, job.C, job.Packed, nVec, job.DX + (long)r0 * d, d, d);
 
             // Backward: dWᵀ += dS_blkᵀ·X_blk while X_blk is still in L2.
             for (int v = 0; v < nVec; v += 2)
@@ -213,6 +262,32 @@ internal static unsafe class SoftmaxLossFused
             firstBlock = false;
         }
         job.LaneLoss[lane] = loss;
+    }
+
+    /// <summary>
+    /// The cross-entropy step with options, one row at a time: an ignored row's dS is zeroed and it adds nothing; a
+    /// counted row runs the ISA's row kernel scaled by <c>w[y_i]·GradientScale</c> and adds <c>w[y_i]·ℓ_i</c> (also its
+    /// row loss output). O(N·C) against the tiles' O(N·D·C), so the per-row calls are not worth blocking.
+    /// </summary>
+    private static double CrossEntropyRowByRow<K>(in Job job, float* s, int r0, int rows) where K : struct, IFusedClassifierKernels
+    {
+        double loss = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            float* row = s + (long)i * job.Cp;
+            int label = job.Y[r0 + i];
+            double rowLoss = 0;
+            if (job.HasIgnore && label == job.IgnoreIndex)
+                new Span<float>(row, job.C).Clear();
+            else
+            {
+                double weight = job.ClassWeights == null ? 1 : job.ClassWeights[label];
+                rowLoss = weight * K.CrossEntropyRows(row, job.Y + r0 + i, 1, job.C, job.Cp, row, job.Cp, (float)(weight * job.GradientScale));
+            }
+            if (job.RowLosses != null) job.RowLosses[r0 + i] = (float)rowLoss;
+            loss += rowLoss;
+        }
+        return loss;
     }
 
     /// <summary>
@@ -292,6 +367,6 @@ internal static unsafe class SoftmaxLossFused
             for (int j = 0; j < c; j++) db[j] = first[partial + j];
         double loss = 0;
         for (int lane = 0; lane < job.Lanes; lane++) loss += job.LaneLoss[lane];
-        return (float)(loss / job.N + 0.5 * reg * reg2);
+        return (float)((job.LossDivisor == 0 ? 0 : loss / job.LossDivisor) + 0.5 * reg * reg2);
     }
 }
