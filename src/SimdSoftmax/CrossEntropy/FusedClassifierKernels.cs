@@ -28,4 +28,9 @@ internal unsafe interface IFusedClassifierKernels
     static abstract void ClassifierSumsOfWidth(float* v, float* dst);
     /// <summary>The ISA's cross-entropy rows (<see cref="CrossEntropyRows{TIsa, V}.Run"/>) on a block of scores.</summary>
     static abstract double CrossEntropyRows(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale);
+    /// <summary>
+    /// One row through the ISA's row-at-a-time cross-entropy (<see cref="CrossEntropyLongRow{T, V}.Row"/>): the fused pass's
+    /// per-row option step, where the short-row kernels' per-call setup would cost more than the row.
+    /// </summary>
+    static abstract double CrossEntropyRow(float* s, int label, int c, float* g, float scale);
 }

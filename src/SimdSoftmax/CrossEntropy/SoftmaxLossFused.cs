@@ -245,9 +245,6 @@ internal static unsafe class SoftmaxLossFused
                 for (int i = 0; i < rows; i++)
                     for (int j = 0; j < job.C; j++) dbl[j] += s[(long)i * cp + j];
 
-            // Input gradient dX_blk = dS_blk·Wᵀ while dS_blk is in L1 and packed Wᵀ in L1/L2: dX is written once.
-            if (job.DX != null) K.ClassifierInputGradient(s, cp, rows, job.C, job.Packed, nVec, job.DX + (long)r0 * d, d, d);
-
             // Backward: dWᵀ += dS_blkᵀ·X_blk while X_blk is still in L2.
             for (int v = 0; v < nVec; v += 2)
             {
@@ -259,6 +256,11 @@ internal static unsafe class SoftmaxLossFused
                     pf += rows * callStep;
                 }
             }
+
+            // Input gradient dX_blk = dS_blk·Wᵀ while dS_blk is in L1 and packed Wᵀ in L1/L2, so dX is written once. After
+            // the backward pass: dX_blk is as large as X_blk, and writing it earlier would evict X_blk from L2 before the
+            // backward pass reads it again.
+            if (job.DX != null) K.ClassifierInputGradient(s, cp, rows, job.C, job.Packed, nVec, job.DX + (long)r0 * d, d, d);
             firstBlock = false;
         }
         job.LaneLoss[lane] = loss;
@@ -266,7 +268,7 @@ internal static unsafe class SoftmaxLossFused
 
     /// <summary>
     /// The cross-entropy step with options, one row at a time: an ignored row's dS is zeroed and it adds nothing; a
-    /// counted row runs the ISA's row kernel scaled by <c>w[y_i]·GradientScale</c> and adds <c>w[y_i]·ℓ_i</c> (also its
+    /// counted row runs the ISA's one-row kernel scaled by <c>w[y_i]·GradientScale</c> and adds <c>w[y_i]·ℓ_i</c> (also its
     /// row loss output). O(N·C) against the tiles' O(N·D·C), so the per-row calls are not worth blocking.
     /// </summary>
     private static double CrossEntropyRowByRow<K>(in Job job, float* s, int r0, int rows) where K : struct, IFusedClassifierKernels
@@ -282,7 +284,7 @@ internal static unsafe class SoftmaxLossFused
             else
             {
                 double weight = job.ClassWeights == null ? 1 : job.ClassWeights[label];
-                rowLoss = weight * K.CrossEntropyRows(row, job.Y + r0 + i, 1, job.C, job.Cp, row, job.Cp, (float)(weight * job.GradientScale));
+                rowLoss = weight * K.CrossEntropyRow(row, label, job.C, row, (float)(weight * job.GradientScale));
             }
             if (job.RowLosses != null) job.RowLosses[r0 + i] = (float)rowLoss;
             loss += rowLoss;

@@ -24,4 +24,6 @@ internal readonly unsafe partial struct Avx2Isa : IFusedClassifierKernels, IClas
     public static void ClassifierSumsOfWidth(float* v, float* dst) => HorizontalSums8Avx2.Run(v, dst);
     public static double CrossEntropyRows(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
         CrossEntropyRows<Avx2Isa, Vector256<float>>.Run(s, labels, rows, c, ld, g, ldg, scale);
+    public static double CrossEntropyRow(float* s, int label, int c, float* g, float scale) =>
+        CrossEntropyLongRow<Avx2Isa, Vector256<float>>.Row(s, label, c, g, scale);
 }

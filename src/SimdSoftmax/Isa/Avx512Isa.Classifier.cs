@@ -28,4 +28,6 @@ internal readonly unsafe partial struct Avx512Isa : IFusedClassifierKernels, ICl
     public static void ClassifierSumsOfWidth(float* v, float* dst) => HorizontalSums16Avx512.Run(v, dst);
     public static double CrossEntropyRows(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
         CrossEntropyRows<Avx512Isa, Vector512<float>>.Run(s, labels, rows, c, ld, g, ldg, scale);
+    public static double CrossEntropyRow(float* s, int label, int c, float* g, float scale) =>
+        CrossEntropyLongRow<Avx512Isa, Vector512<float>>.Row(s, label, c, g, scale);
 }
