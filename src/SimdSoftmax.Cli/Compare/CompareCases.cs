@@ -16,6 +16,7 @@ internal static class CompareCases
             yield return Softmax("rows of 100", 100, 5, log: true);
             yield return CrossEntropy(50, 10);
             yield return Classifier(20, 30, 10);
+            yield return ClassifierWithDx(20, 30, 10);
             yield break;
         }
         foreach (int size in quick ? new[] { 64, 256 } : [64, 256, 512, 1024])
@@ -39,6 +40,8 @@ internal static class CompareCases
         yield return CrossEntropy(quick ? 20_000 : 1_000_000, 10);
         if (!quick) yield return Classifier(100, 784, 10);
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
+        if (!quick) yield return ClassifierWithDx(100, 784, 10);
+        yield return ClassifierWithDx(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
     }
 
     private static float[] Uniform(int count, int seed, float scale = 1f)
@@ -179,6 +182,36 @@ internal static class CompareCases
             Run = Form(SoftmaxLossForm.Auto),
             Variants = [("composed", Form(SoftmaxLossForm.Composed)), ("fused", Form(SoftmaxLossForm.Fused))],
             Anchors = anchors,
+        };
+    }
+
+    /// <summary>
+    /// The classifier as a network's last layer: the options overload with dX = dS·Wᵀ (default options, so the fused
+    /// pass computes dX per row block). It must read X once and write dX once, so its bytes are both; the roofline
+    /// divides them by the read bandwidth, a little optimistic for the written half.
+    /// </summary>
+    private static KernelCase ClassifierWithDx(int n, int d, int c)
+    {
+        float[] x = Uniform(n * d, 6), w = Uniform(d * c, 7, 1e-2f), dW = new float[d * c], dX = new float[n * d];
+        float[] workspace = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
+        int[] y = Labels(n, c, 8);
+        var result = new float[dW.Length + dX.Length + 1];
+        return new KernelCase
+        {
+            Family = "classifier",
+            Name = $"classifier + dX {n}×{d}×{c}",
+            Flops = 6.0 * n * d * c,
+            Bytes = 8.0 * x.Length,
+            Limit = LimitKind.Roofline,
+            Tolerance = 1e-4,
+            Run = (path, threads) =>
+            {
+                result[^1] = SoftmaxLoss.LossAndGradient(w, [], x, y, n, d, c, 1e-3f, default, default, dW, [], dX, workspace,
+                    default, path, threads);
+                dW.CopyTo(result, 0);
+                dX.CopyTo(result, dW.Length);
+                return result;
+            },
         };
     }
 }
