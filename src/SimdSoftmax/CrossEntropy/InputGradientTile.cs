@@ -33,19 +33,21 @@ internal static unsafe class InputGradientTile<TIsa, V> where TIsa : struct, IVe
         Debug.Assert(c >= 1 && ct >= 1 && d >= 1 && nVec % 2 == 0 && (long)nVec * TIsa.Width >= d);
         int vw = TIsa.Width;
         nint tileStride = (nint)nVec * ct * vw, second = (nint)ct * vw;
-        for (int i0 = 0; i0 < rows; i0 += Rows)
+        // Vector pairs outermost: their packed Wᵀ (2 vectors × C) stays in L1 across the block's rows, where D = 3073
+        // makes all of packed Wᵀ (124 KiB) an L2 stream per row group otherwise.
+        for (int v = 0; v < nVec; v += 2)
         {
-            int last = Math.Min(Rows, rows - i0) - 1;
-            float* s0 = ds + (nint)i0 * lds;
-            float* s1 = s0 + Math.Min(1, last) * lds;
-            float* s2 = s0 + Math.Min(2, last) * lds;
-            float* s3 = s0 + last * lds;
-            float* d0 = dx + (nint)i0 * ldx;
-            float* d1 = d0 + Math.Min(1, last) * ldx;
-            float* d2 = d0 + Math.Min(2, last) * ldx;
-            float* d3 = d0 + last * ldx;
-            for (int v = 0; v < nVec; v += 2)
+            for (int i0 = 0; i0 < rows; i0 += Rows)
             {
+                int last = Math.Min(Rows, rows - i0) - 1;
+                float* s0 = ds + (nint)i0 * lds;
+                float* s1 = s0 + Math.Min(1, last) * lds;
+                float* s2 = s0 + Math.Min(2, last) * lds;
+                float* s3 = s0 + last * lds;
+                float* d0 = dx + (nint)i0 * ldx;
+                float* d1 = d0 + Math.Min(1, last) * ldx;
+                float* d2 = d0 + Math.Min(2, last) * ldx;
+                float* d3 = d0 + last * ldx;
                 V a00 = TIsa.Zero, a01 = TIsa.Zero, a10 = TIsa.Zero, a11 = TIsa.Zero;
                 V a20 = TIsa.Zero, a21 = TIsa.Zero, a30 = TIsa.Zero, a31 = TIsa.Zero;
                 float* wt = w + (nint)v * second;

@@ -32,7 +32,7 @@ public static partial class SoftmaxLoss
     /// <see cref="SoftmaxCrossEntropy.LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, CrossEntropyOptions, ReadOnlySpan{float}, CrossEntropyRowOutputs, KernelPath)"/>
     /// runs them (SIMD kernels, or the scalar fallback for smoothing, z-loss, lse/argmax), then SIMD GEMMs for dW and dX.
     /// </param>
-    /// <param name="threads">Threads for the GEMMs: 0 = automatic by size, 1 = the calling thread only, k = at most k. The result is bit-identical for every value; only threads = 1 (or a small problem under 0) is allocation-free.</param>
+    /// <param name="threads">Threads for the GEMMs or the fused pass's row lanes: 0 = automatic by size, 1 = the calling thread only, k = at most k. The result is bit-identical for every value; only threads = 1 (or a small problem under 0) is allocation-free.</param>
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, a label is outside [0, C) and not the ignore index, an option or a class weight is out of range, or threads is negative.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit its dimensions, an output overlaps another buffer, or Reduction None without row losses.</exception>
