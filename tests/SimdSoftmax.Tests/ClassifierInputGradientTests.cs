@@ -91,6 +91,23 @@ public class ClassifierInputGradientTests
     }
 
     [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public void Fused_dX_streamed_past_the_cache_matches_the_reference(KernelPath path)
+    {
+        Paths.Require(path);
+        int n = 1401, d = 3001, c = 3; // N·D past Tuning.StreamingMinFloats: dX goes out with non-temporal stores
+        Assert.True((long)n * d >= Tuning.StreamingMinFloats && d >= Tuning.StreamingMinCols);
+        var (w, b, x, y, _) = Problem(n, d, c, 21, null);
+        var r = Run(KernelPath.Scalar, w, b, x, y, n, d, c, 0.05f, default, [], false, 1);
+        var s = Run(path, w, b, x, y, n, d, c, 0.05f, default, [], false, 1);
+        Golden.Loss(r.Loss, s.Loss, 1e-5, $"{path} loss", atol: 1e-6);
+        Golden.Rows(r.DW.Select(v => (double)v).ToArray(), s.DW, c, 1e-4, $"{path} dW", atol: 1e-6);
+        Golden.Rows(r.DX.Select(v => (double)v).ToArray(), s.DX, d, 1e-4, $"{path} dX", atol: 1e-6);
+        var two = Run(path, w, b, x, y, n, d, c, 0.05f, default, [], false, 2);
+        Assert.Equal(s.DX, two.DX);
+        Assert.Equal(s.DW, two.DW);
+    }
+
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
     public void Fused_dX_is_bitwise_the_same_for_every_thread_count(KernelPath path)
     {
         Paths.Require(path);

@@ -19,9 +19,9 @@ internal unsafe interface IFusedClassifierKernels
     static abstract void ClassifierGradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep);
     /// <summary>
     /// Input-gradient tile over a row block: <c>dX = dS·Wᵀ</c> for <paramref name="rows"/> rows and all D columns, from the
-    /// packed Wᵀ at <paramref name="w"/> (<paramref name="nVec"/> vectors of D per class tile); see <see cref="InputGradientTile{TIsa, V}"/>.
+    /// packed Wᵀ at <paramref name="w"/> (<paramref name="nVec"/> vectors of D per class tile), streamed through <paramref name="scratch"/> when it is not null; see <see cref="InputGradientTile{TIsa, V}"/>.
     /// </summary>
-    static abstract void ClassifierInputGradient(float* ds, nint lds, int rows, int c, float* w, int nVec, float* dx, nint ldx, int d);
+    static abstract void ClassifierInputGradient(float* ds, nint lds, int rows, int c, float* w, int nVec, float* dx, nint ldx, int d, float* scratch);
     /// <summary>Horizontal sum of the vector at <paramref name="v"/>.</summary>
     static abstract float ClassifierSumAt(float* v);
     /// <summary>Horizontal sums of the <see cref="Width"/> consecutive vectors at <paramref name="v"/> into <see cref="Width"/> floats at <paramref name="dst"/>.</summary>

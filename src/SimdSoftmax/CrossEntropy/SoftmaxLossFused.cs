@@ -21,7 +21,7 @@ namespace SimdSoftmax;
 /// N (never on the thread count). Each lane has its own dWᵀ/db partial and loss in the workspace; lanes are reduced in
 /// lane order. Any thread count therefore gives bit-identical results.</para>
 /// <para>Workspace (floats): packed Wᵀ Cp·Dp, then per lane dWᵀ Cp·Dp, db Cp, forward partials BlockRows·Cp·16 and
-/// scores BlockRows·Cp. It does not grow with N once N ≥ <see cref="MaxLanes"/>·<see cref="RowsPerLane"/>.</para>
+/// scores BlockRows·Cp, then the dX streaming scratch (8·Dp). It does not grow with N once N ≥ <see cref="MaxLanes"/>·<see cref="RowsPerLane"/>.</para>
 /// </remarks>
 internal static unsafe class SoftmaxLossFused
 {
@@ -31,6 +31,7 @@ internal static unsafe class SoftmaxLossFused
     public const int RowsPerLane = Tuning.ClassifierRowsPerLane;
     private const int MaxClassTile = 10, MaxWidth = 16;
     private const int BlockBytes = Tuning.ClassifierBlockBytes;
+    private const int StreamRows = InputGradientTile<Avx2Isa, Vector256<float>>.StreamRows;
     private const int ChunkBytes = Tuning.ClassifierChunkBytes;
 
     public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
@@ -45,7 +46,7 @@ internal static unsafe class SoftmaxLossFused
     {
         if (n == 0) return 0;
         long cp = RoundUp(c, MaxClassTile), dp = RoundUp(d, 2 * MaxWidth), b = BlockRows(d);
-        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp);
+        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp + StreamRows * dp);
     }
 
     private struct Job
@@ -60,7 +61,7 @@ internal static unsafe class SoftmaxLossFused
         public double LossDivisor;
         /// <summary>Row i's gradient scale is w[y_i]·GradientScale (ignored rows: 0).</summary>
         public double GradientScale;
-        public bool HasBias, HasIgnore, PerRow;
+        public bool HasBias, HasIgnore, PerRow, StreamDx;
     }
 
     /// <summary>
@@ -102,7 +103,7 @@ internal static unsafe class SoftmaxLossFused
         {
             N = n, D = d, C = c, Cp = cp, Dp = dp, NVec = dp / vw, NTiles = cp / ct, Block = block, Lanes = lanes,
             KcVec = Math.Max(1, ChunkBytes / (4 * cp * vw)),
-            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp,
+            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp + (long)StreamRows * dp,
             Scale = (float)(1.0 / n), HasBias = hasBias, LossDivisor = n, GradientScale = 1.0 / n,
             HasIgnore = options.IgnoreIndex is not null, IgnoreIndex = options.IgnoreIndex ?? 0,
             PerRow = options.IgnoreIndex is not null || !options.ClassWeights.IsEmpty || !options.RowLosses.IsEmpty,
@@ -126,6 +127,8 @@ internal static unsafe class SoftmaxLossFused
         {
             job.W = pw; job.Bias = pb; job.X = px; job.Y = py; job.Packed = pws; job.Work = pws + (long)cp * dp; job.LaneLoss = laneLoss;
             job.DX = d == 0 ? null : pdX; job.ClassWeights = pcw; job.RowLosses = prl;
+            // A dX as large as the softmax outputs that are streamed (the same thresholds) bypasses the cache.
+            job.StreamDx = (long)n * d >= Tuning.StreamingMinFloats && d >= Tuning.StreamingMinCols;
             PackWeights<K>(in job);
             int t = threads == 0 ? AutoThreads(n, d, c) : threads;
             t = Math.Min(t, lanes);
@@ -189,6 +192,7 @@ internal static unsafe class SoftmaxLossFused
         float* dbl = dwt + (long)cp * job.Dp;
         float* part = dbl + cp;
         float* s = part + (long)job.Block * cp * vw;
+        float* dxScratch = job.StreamDx ? s + (long)job.Block * cp : null;
         new Span<float>(dbl, cp).Clear();
         double loss = 0;
         bool firstBlock = true;
@@ -260,7 +264,7 @@ internal static unsafe class SoftmaxLossFused
             // Input gradient dX_blk = dS_blk·Wᵀ while dS_blk is in L1 and packed Wᵀ in L1/L2, so dX is written once. After
             // the backward pass: dX_blk is as large as X_blk, and writing it earlier would evict X_blk from L2 before the
             // backward pass reads it again.
-            if (job.DX != null) K.ClassifierInputGradient(s, cp, rows, job.C, job.Packed, nVec, job.DX + (long)r0 * d, d, d);
+            if (job.DX != null) K.ClassifierInputGradient(s, cp, rows, job.C, job.Packed, nVec, job.DX + (long)r0 * d, d, d, dxScratch);
             firstBlock = false;
         }
         job.LaneLoss[lane] = loss;

@@ -14,8 +14,8 @@ internal readonly unsafe partial struct Avx2Isa : IFusedClassifierKernels, IClas
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ClassifierGradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep) =>
         GradientTile5x16Avx2.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
-    public static void ClassifierInputGradient(float* ds, nint lds, int rows, int c, float* w, int nVec, float* dx, nint ldx, int d) =>
-        InputGradientTile<Avx2Isa, Vector256<float>>.Run(ds, lds, rows, c, ClassifierClassTile, w, nVec, dx, ldx, d);
+    public static void ClassifierInputGradient(float* ds, nint lds, int rows, int c, float* w, int nVec, float* dx, nint ldx, int d, float* scratch) =>
+        InputGradientTile<Avx2Isa, Vector256<float>>.Run(ds, lds, rows, c, ClassifierClassTile, w, nVec, dx, ldx, d, scratch);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) => Fma.MultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

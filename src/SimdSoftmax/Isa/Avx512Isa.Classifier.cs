@@ -18,8 +18,8 @@ internal readonly unsafe partial struct Avx512Isa : IFusedClassifierKernels, ICl
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ClassifierGradient(float* x, nint ldx, int rows, float* ds, nint lds, float* dw, int count, bool first, byte* pf, nint pfStep) =>
         GradientTile10x32Avx512.Run(x, ldx, rows, ds, lds, dw, count, first, pf, pfStep);
-    public static void ClassifierInputGradient(float* ds, nint lds, int rows, int c, float* w, int nVec, float* dx, nint ldx, int d) =>
-        InputGradientTile<Avx512Isa, Vector512<float>>.Run(ds, lds, rows, c, ClassifierClassTile, w, nVec, dx, ldx, d);
+    public static void ClassifierInputGradient(float* ds, nint lds, int rows, int c, float* w, int nVec, float* dx, nint ldx, int d, float* scratch) =>
+        InputGradientTile<Avx512Isa, Vector512<float>>.Run(ds, lds, rows, c, ClassifierClassTile, w, nVec, dx, ldx, d, scratch);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) => Avx512F.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,7 @@ namespace SimdSoftmax.Tests;
 /// <see cref="IFusedClassifierKernels"/>: one implementation per ISA), against double dot products: the forward tile
 /// at every count of D from 1 to three vectors + 1, the backward tile at every count up to its two vectors and row
 /// counts 0..5 and 17, the input-gradient tile at C = 1..40 (full and partial class tiles), every count of D up to
-/// three vectors + 1 and row counts 1..9 (full and short row groups). X (and dX's last row) ends at a PROT_NONE page and is read-only, so no read past a row and no write to X go unseen.
+/// three vectors + 1 and row counts 1..9 (full and short row groups), written directly and streamed through a scratch. X (and dX's last row) ends at a PROT_NONE page and is read-only, so no read past a row and no write to X go unseen.
 /// </summary>
 public unsafe class ClassifierTileTests
 {
@@ -53,20 +53,24 @@ public unsafe class ClassifierTileTests
                     int lenX = (rows - 1) * ldx + d;
                     using var rx = new GuardedRegion(lenX);
                     Span<float> dx = rx.Tail(lenX);
-                    dx.Fill(-7f);
-                    fixed (float* pds = ds, pw = packed, pdx = dx)
-                        K.ClassifierInputGradient(pds, lds, rows, c, pw, nVec, pdx, ldx, d);
-                    for (int i = 0; i < rows; i++)
+                    foreach (bool stream in new[] { false, true })
                     {
-                        for (int k = 0; k < d; k++)
+                        dx.Fill(-7f);
+                        var scratch = new float[8 * nVec * vw + 1]; // 8 = InputGradientTile.StreamRows; +1 shifts it off alignment
+                        fixed (float* pds = ds, pw = packed, pdx = dx, psc = scratch)
+                            K.ClassifierInputGradient(pds, lds, rows, c, pw, nVec, pdx, ldx, d, stream ? psc + 1 : null);
+                        for (int i = 0; i < rows; i++)
                         {
-                            double expected = 0;
-                            for (int j = 0; j < c; j++) expected += (double)ds[i * lds + j] * w[k * c + j];
-                            float got = dx[i * ldx + k];
-                            Assert.True(Math.Abs(got - expected) <= 1e-5 * (c + 1), $"{typeof(K).Name} dX c={c} d={d} rows={rows} ({i}, {k}): {got} vs {expected}");
+                            for (int k = 0; k < d; k++)
+                            {
+                                double expected = 0;
+                                for (int j = 0; j < c; j++) expected += (double)ds[i * lds + j] * w[k * c + j];
+                                float got = dx[i * ldx + k];
+                                Assert.True(Math.Abs(got - expected) <= 1e-5 * (c + 1), $"{typeof(K).Name} dX stream={stream} c={c} d={d} rows={rows} ({i}, {k}): {got} vs {expected}");
+                            }
+                            if (i + 1 < rows)
+                                for (int k = d; k < ldx; k++) Assert.Equal(-7f, dx[i * ldx + k]); // nothing between rows written
                         }
-                        if (i + 1 < rows)
-                            for (int k = d; k < ldx; k++) Assert.Equal(-7f, dx[i * ldx + k]); // nothing between rows written
                     }
                 }
     }
