@@ -19,6 +19,7 @@ internal static class CompareCases
             yield return SvmClassifier(20, 30, 10);
             yield return Hinge(50, 10);
             yield return LinearCe(20, 16, 300);
+            yield return ClassifierWithDx(20, 30, 10);
             yield break;
         }
         foreach (int size in quick ? new[] { 64, 256 } : [64, 256, 512, 1024])
@@ -45,6 +46,8 @@ internal static class CompareCases
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
         yield return SvmClassifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
         yield return quick ? LinearCe(256, 128, 1000) : LinearCe(512, 256, 8000);
+        if (!quick) yield return ClassifierWithDx(100, 784, 10);
+        yield return ClassifierWithDx(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
     }
 
     private static float[] Uniform(int count, int seed, float scale = 1f)
@@ -271,6 +274,36 @@ internal static class CompareCases
                 dW.CopyTo(result, 0);
                 db.CopyTo(result, dW.Length);
                 dX.CopyTo(result, dW.Length + db.Length);
+                return result;
+            },
+        };
+    }
+
+    /// <summary>
+    /// The classifier as a network's last layer: the options overload with dX = dS·Wᵀ (default options, so the fused
+    /// pass computes dX per row block). It must read X once and write dX once, so its bytes are both; the roofline
+    /// divides them by the read bandwidth, a little optimistic for the written half.
+    /// </summary>
+    private static KernelCase ClassifierWithDx(int n, int d, int c)
+    {
+        float[] x = Uniform(n * d, 6), w = Uniform(d * c, 7, 1e-2f), dW = new float[d * c], dX = new float[n * d];
+        float[] workspace = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
+        int[] y = Labels(n, c, 8);
+        var result = new float[dW.Length + dX.Length + 1];
+        return new KernelCase
+        {
+            Family = "classifier",
+            Name = $"classifier + dX {n}×{d}×{c}",
+            Flops = 6.0 * n * d * c,
+            Bytes = 8.0 * x.Length,
+            Limit = LimitKind.Roofline,
+            Tolerance = 1e-4,
+            Run = (path, threads) =>
+            {
+                result[^1] = SoftmaxLoss.LossAndGradient(w, [], x, y, n, d, c, 1e-3f, default, default, dW, [], dX, workspace,
+                    default, path, threads);
+                dW.CopyTo(result, 0);
+                dX.CopyTo(result, dW.Length);
                 return result;
             },
         };

@@ -24,13 +24,15 @@ public static partial class SoftmaxLoss
     /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength(int, int, int)"/> floats; must not overlap anything else.</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp of the scores and argmax (predictions); each N long or empty.</param>
     /// <param name="path">
-    /// Which implementation runs. With anything beyond the defaults (options, class weights, row outputs or dX) the
-    /// SIMD paths run the composed form: SIMD GEMM for S, the cross-entropy options in place on S exactly as
+    /// Which implementation runs. On the SIMD paths the form follows the plain overload's Auto rule
+    /// (<see cref="ChooseForm"/>: fused up to <see cref="FusedMaxClasses"/> classes): the fused one-pass form takes the
+    /// reduction, the ignore index, class weights, row losses and dX (computed per row block while its dS is in cache,
+    /// so X is read once and dX written once). Label smoothing, z-loss and the log-sum-exp or argmax outputs, and more
+    /// classes, run the composed form: SIMD GEMM for S, the cross-entropy options in place on S exactly as
     /// <see cref="SoftmaxCrossEntropy.LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, CrossEntropyOptions, ReadOnlySpan{float}, CrossEntropyRowOutputs, KernelPath)"/>
     /// runs them (SIMD kernels, or the scalar fallback for smoothing, z-loss, lse/argmax), then SIMD GEMMs for dW and dX.
-    /// The fused one-pass form with options and dX is not written yet.
     /// </param>
-    /// <param name="threads">Threads for the GEMMs: 0 = automatic by size, 1 = the calling thread only, k = at most k. The result is bit-identical for every value; only threads = 1 (or a small problem under 0) is allocation-free.</param>
+    /// <param name="threads">Threads for the GEMMs or the fused pass's row lanes: 0 = automatic by size, 1 = the calling thread only, k = at most k. The result is bit-identical for every value; only threads = 1 (or a small problem under 0) is allocation-free.</param>
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, a label is outside [0, C) and not the ignore index, an option or a class weight is out of range, or threads is negative.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit its dimensions, an output overlaps another buffer, or Reduction None without row losses.</exception>
@@ -49,9 +51,20 @@ public static partial class SoftmaxLoss
                 ? LossAndGradient(w, x, y, n, d, c, reg, dW, workspace, p, SoftmaxLossForm.Auto, threads)
                 : LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, workspace, p, SoftmaxLossForm.Auto, threads);
         }
-        return p == KernelPath.Scalar
-            ? SoftmaxLossScalarOptions.Run(w, b, x, y, default, false, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs)
-            : ComposedWithOptions(p, w, b, x, y, default, false, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs, threads);
+        if (p == KernelPath.Scalar)
+            return SoftmaxLossScalarOptions.Run(w, b, x, y, default, false, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs);
+        if (ChooseForm(SoftmaxLossForm.Auto, c) == SoftmaxLossForm.Fused && SoftmaxLossFused.Options.Supports(options, rowOutputs))
+        {
+            var fusedOptions = new SoftmaxLossFused.Options
+            {
+                Reduction = options.Reduction, IgnoreIndex = options.IgnoreIndex, ClassWeights = classWeights,
+                RowLosses = rowOutputs.Losses, DX = dX,
+            };
+            return p == KernelPath.Avx512
+                ? SoftmaxLossFused.Run<Avx512Isa, CrossEntropyRowLoss<Avx512Isa>>(w, b, x, y, n, d, c, reg, fusedOptions, dW, db, workspace, !b.IsEmpty, threads)
+                : SoftmaxLossFused.Run<Avx2Isa, CrossEntropyRowLoss<Avx2Isa>>(w, b, x, y, n, d, c, reg, fusedOptions, dW, db, workspace, !b.IsEmpty, threads);
+        }
+        return ComposedWithOptions(p, w, b, x, y, default, false, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs, threads);
     }
 
     /// <summary>

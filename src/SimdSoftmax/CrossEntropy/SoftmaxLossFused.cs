@@ -24,7 +24,7 @@ namespace SimdSoftmax;
 /// N (never on the thread count). Each lane has its own dWᵀ/db partial and loss in the workspace; lanes are reduced in
 /// lane order. Any thread count therefore gives bit-identical results.</para>
 /// <para>Workspace (floats): packed Wᵀ Cp·Dp, then per lane dWᵀ Cp·Dp, db Cp, forward partials BlockRows·Cp·16 and
-/// scores BlockRows·Cp. It does not grow with N once N ≥ <see cref="MaxLanes"/>·<see cref="RowsPerLane"/>.</para>
+/// scores BlockRows·Cp, then the dX streaming scratch (8·Dp). It does not grow with N once N ≥ <see cref="MaxLanes"/>·<see cref="RowsPerLane"/>.</para>
 /// </remarks>
 internal static unsafe class SoftmaxLossFused
 {
@@ -34,6 +34,7 @@ internal static unsafe class SoftmaxLossFused
     public const int RowsPerLane = Tuning.ClassifierRowsPerLane;
     private const int MaxClassTile = 10, MaxWidth = 16;
     private const int BlockBytes = Tuning.ClassifierBlockBytes;
+    private const int StreamRows = InputGradientTile<Avx2Isa, Vector256<float>>.StreamRows;
     private const int ChunkBytes = Tuning.ClassifierChunkBytes;
 
     public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
@@ -48,23 +49,57 @@ internal static unsafe class SoftmaxLossFused
     {
         if (n == 0) return 0;
         long cp = RoundUp(c, MaxClassTile), dp = RoundUp(d, 2 * MaxWidth), b = BlockRows(d);
-        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp);
+        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp + StreamRows * dp);
     }
 
     private struct Job
     {
-        public float* W, Bias, X, Packed, Work;
+        public float* W, Bias, X, Packed, Work, DX, ClassWeights, RowLosses;
         public int* Y;
         public double* LaneLoss;
-        public int N, D, C, Cp, Dp, NVec, NTiles, Block, KcVec, Lanes;
+        public int N, D, C, Cp, Dp, NVec, NTiles, Block, KcVec, Lanes, IgnoreIndex;
         public long LaneStride;
         public float Scale;
-        public bool HasBias;
+        /// <summary>The loss is Σ (weighted) row losses / LossDivisor (0: the loss is 0, every row weighs nothing).</summary>
+        public double LossDivisor;
+        /// <summary>Row i's gradient scale is w[y_i]·GradientScale (ignored rows: 0).</summary>
+        public double GradientScale;
+        public bool HasBias, HasIgnore, PerRow, StreamDx;
     }
 
-    /// <summary>The classifier on validated arguments, with the ISA's tiles <typeparamref name="K"/> and the row loss <typeparamref name="L"/>.</summary>
+    /// <summary>
+    /// The cross-entropy options the fused pass takes: reduction, ignore index, class weights, per-row losses. Each
+    /// counted row's cross-entropy step is scaled by <c>w[y_i]</c> over the mean's divisor (computed from the labels
+    /// before the pass); the rest (smoothing, z-loss, log-sum-exp and argmax outputs, soft targets) runs composed.
+    /// </summary>
+    public ref struct Options
+    {
+        public CrossEntropyReduction Reduction;
+        public int? IgnoreIndex;
+        public ReadOnlySpan<float> ClassWeights;
+        public Span<float> RowLosses;
+        public Span<float> DX;
+
+        /// <summary>Options, weights and row outputs the fused pass can run (all else goes to the composed form).</summary>
+        public static bool Supports(in CrossEntropyOptions options, in CrossEntropyRowOutputs rowOutputs) =>
+            options.LabelSmoothing == 0f && options.ZLoss == 0f && rowOutputs.LogSumExp.IsEmpty && rowOutputs.Argmax.IsEmpty;
+    }
+
+    /// <summary>The classifier on validated arguments with the row loss <typeparamref name="L"/>, the default options and no dX.</summary>
     public static float Run<K, L>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
         int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
+        where K : struct, IFusedClassifierKernels
+        where L : struct, IClassifierRowLoss<K> =>
+        Run<K, L>(w, b, x, y, n, d, c, reg, default, dW, db, workspace, hasBias, threads);
+
+    /// <summary>
+    /// The classifier on validated arguments, with the ISA's tiles <typeparamref name="K"/>, the row loss
+    /// <typeparamref name="L"/> and the <paramref name="options"/> <see cref="Options.Supports"/> accepts (<c>default</c>:
+    /// today's mean over all rows, no dX; options other than the default are cross-entropy's and need
+    /// <see cref="CrossEntropyRowLoss{K}"/>).
+    /// </summary>
+    public static float Run<K, L>(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
+        int n, int d, int c, float reg, Options options, Span<float> dW, Span<float> db, Span<float> workspace, bool hasBias, int threads)
         where K : struct, IFusedClassifierKernels
         where L : struct, IClassifierRowLoss<K>
     {
@@ -75,15 +110,32 @@ internal static unsafe class SoftmaxLossFused
         {
             N = n, D = d, C = c, Cp = cp, Dp = dp, NVec = dp / vw, NTiles = cp / ct, Block = block, Lanes = lanes,
             KcVec = Math.Max(1, ChunkBytes / (4 * cp * vw)),
-            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp,
-            Scale = (float)(1.0 / n), HasBias = hasBias,
+            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp + (long)StreamRows * dp,
+            Scale = (float)(1.0 / n), HasBias = hasBias, LossDivisor = n, GradientScale = 1.0 / n,
+            HasIgnore = options.IgnoreIndex is not null, IgnoreIndex = options.IgnoreIndex ?? 0,
+            PerRow = options.IgnoreIndex is not null || !options.ClassWeights.IsEmpty || !options.RowLosses.IsEmpty,
         };
+        if (options.Reduction != CrossEntropyReduction.Mean)
+        {
+            job.Scale = 1f; job.LossDivisor = 1; job.GradientScale = 1;
+        }
+        else if (job.PerRow)
+        {
+            double divisor = 0;
+            for (int i = 0; i < n; i++)
+                if (!job.HasIgnore || y[i] != job.IgnoreIndex) divisor += options.ClassWeights.IsEmpty ? 1 : options.ClassWeights[y[i]];
+            job.LossDivisor = divisor;
+            job.GradientScale = divisor == 0 ? 0 : 1 / divisor;
+        }
         Debug.Assert((long)cp * dp + lanes * job.LaneStride <= workspace.Length);
         double* laneLoss = stackalloc double[MaxLanes];
-        fixed (float* pw = w, pb = b, px = x, pws = workspace, pdW = dW, pdb = db)
+        fixed (float* pw = w, pb = b, px = x, pws = workspace, pdW = dW, pdb = db, pdX = options.DX, pcw = options.ClassWeights, prl = options.RowLosses)
         fixed (int* py = y)
         {
             job.W = pw; job.Bias = pb; job.X = px; job.Y = py; job.Packed = pws; job.Work = pws + (long)cp * dp; job.LaneLoss = laneLoss;
+            job.DX = d == 0 ? null : pdX; job.ClassWeights = pcw; job.RowLosses = prl;
+            // A dX as large as the softmax outputs that are streamed (the same thresholds) bypasses the cache.
+            job.StreamDx = (long)n * d >= Tuning.StreamingMinFloats && d >= Tuning.StreamingMinCols;
             PackWeights<K>(in job);
             int t = threads == 0 ? AutoThreads(n, d, c) : threads;
             t = Math.Min(t, lanes);
@@ -147,6 +199,7 @@ internal static unsafe class SoftmaxLossFused
         float* dbl = dwt + (long)cp * job.Dp;
         float* part = dbl + cp;
         float* s = part + (long)job.Block * cp * vw;
+        float* dxScratch = job.StreamDx ? s + (long)job.Block * cp : null;
         new Span<float>(dbl, cp).Clear();
         double loss = 0;
         bool firstBlock = true;
@@ -197,8 +250,8 @@ internal static unsafe class SoftmaxLossFused
                 for (int i = 0; i < rows; i++)
                     for (int j = 0; j < job.C; j++) s[(long)i * cp + j] += job.Bias[j];
 
-            // The row loss in place: S_blk becomes dS_blk (padding classes keep their zero scores).
-            loss += L.Rows(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
+            // The row loss in place: S_blk becomes dS_blk (padding classes keep their zero scores); per-row options are cross-entropy's.
+            loss += job.PerRow ? CrossEntropyRowByRow<K>(in job, s, r0, rows) : L.Rows(s, job.Y + r0, rows, job.C, cp, s, cp, job.Scale);
             if (job.HasBias)
                 for (int i = 0; i < rows; i++)
                     for (int j = 0; j < job.C; j++) dbl[j] += s[(long)i * cp + j];
@@ -214,9 +267,40 @@ internal static unsafe class SoftmaxLossFused
                     pf += rows * callStep;
                 }
             }
+
+            // Input gradient dX_blk = dS_blk·Wᵀ while dS_blk is in L1 and packed Wᵀ in L1/L2, so dX is written once. After
+            // the backward pass: dX_blk is as large as X_blk, and writing it earlier would evict X_blk from L2 before the
+            // backward pass reads it again.
+            if (job.DX != null) K.ClassifierInputGradient(s, cp, rows, job.C, job.Packed, nVec, job.DX + (long)r0 * d, d, d, dxScratch);
             firstBlock = false;
         }
         job.LaneLoss[lane] = loss;
+    }
+
+    /// <summary>
+    /// The cross-entropy step with options, one row at a time: an ignored row's dS is zeroed and it adds nothing; a
+    /// counted row runs the ISA's one-row kernel scaled by <c>w[y_i]·GradientScale</c> and adds <c>w[y_i]·ℓ_i</c> (also its
+    /// row loss output). O(N·C) against the tiles' O(N·D·C), so the per-row calls are not worth blocking.
+    /// </summary>
+    private static double CrossEntropyRowByRow<K>(in Job job, float* s, int r0, int rows) where K : struct, IFusedClassifierKernels
+    {
+        double loss = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            float* row = s + (long)i * job.Cp;
+            int label = job.Y[r0 + i];
+            double rowLoss = 0;
+            if (job.HasIgnore && label == job.IgnoreIndex)
+                new Span<float>(row, job.C).Clear();
+            else
+            {
+                double weight = job.ClassWeights == null ? 1 : job.ClassWeights[label];
+                rowLoss = weight * K.CrossEntropyRow(row, label, job.C, row, (float)(weight * job.GradientScale));
+            }
+            if (job.RowLosses != null) job.RowLosses[r0 + i] = (float)rowLoss;
+            loss += rowLoss;
+        }
+        return loss;
     }
 
     /// <summary>
@@ -296,6 +380,6 @@ internal static unsafe class SoftmaxLossFused
             for (int j = 0; j < c; j++) db[j] = first[partial + j];
         double loss = 0;
         for (int lane = 0; lane < job.Lanes; lane++) loss += job.LaneLoss[lane];
-        return (float)(loss / job.N + 0.5 * reg * reg2);
+        return (float)((job.LossDivisor == 0 ? 0 : loss / job.LossDivisor) + 0.5 * reg * reg2);
     }
 }

@@ -29,6 +29,9 @@ internal static partial class Tuning
     /// 64: 19.2 vs 25.6 (26.7 vs 20.0). N×D = 2000×3073 — 32: 30.5 vs 23.6; 40: 23.6 vs 15.1; 48: 24.9 vs 25.5 (a tie);
     /// 64: 21.8 vs 24.6. AVX-512 crosses at about 48; 40 (a multiple of the AVX-512 class tile of 10, so no padded
     /// classes) keeps the fused form only where it clearly wins. Figures from a loaded 2-core machine: ±10%.
+    /// The options overload (class weights, ignore index, reductions, row losses, dX) follows the same rule; the
+    /// crossover was not re-measured with dX, where the fused form saves the composed form's second read of X and its
+    /// N×C scores as before, and writes dX the same once.
     /// </summary>
     public const int ClassifierFusedMaxClasses = 40;
 

@@ -6,7 +6,8 @@ namespace SimdSoftmax.Tests;
 /// The fused classifier's register tiles, called directly through each ISA type (the registry of classifier tiles is
 /// <see cref="IFusedClassifierKernels"/>: one implementation per ISA), against double dot products: the forward tile
 /// at every count of D from 1 to three vectors + 1, the backward tile at every count up to its two vectors and row
-/// counts 0..5 and 17. X ends at a PROT_NONE page and is read-only, so no read past a row and no write to X go unseen.
+/// counts 0..5 and 17, the input-gradient tile at C = 1..40 (full and partial class tiles), every count of D up to
+/// three vectors + 1 and row counts 1..9 (full and short row groups), written directly and streamed through a scratch. X (and dX's last row) ends at a PROT_NONE page and is read-only, so no read past a row and no write to X go unseen.
 /// </summary>
 public unsafe class ClassifierTileTests
 {
@@ -24,6 +25,54 @@ public unsafe class ClassifierTileTests
         Paths.Require(path);
         Skip.IfNot(OperatingSystem.IsLinux(), "Guard pages use mmap/mprotect.");
         if (path == KernelPath.Avx512) Gradient<Avx512Isa>(); else Gradient<Avx2Isa>();
+    }
+
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public void Input_gradient_tile_matches_double_products(KernelPath path)
+    {
+        Paths.Require(path);
+        Skip.IfNot(OperatingSystem.IsLinux(), "Guard pages use mmap/mprotect.");
+        if (path == KernelPath.Avx512) InputGradient<Avx512Isa>(); else InputGradient<Avx2Isa>();
+    }
+
+    private static void InputGradient<K>() where K : struct, IFusedClassifierKernels
+    {
+        int vw = K.Width, ct = K.ClassifierClassTile;
+        foreach (int c in new[] { 1, 2, ct - 1, ct, ct + 1, 2 * ct + 3, 40 })
+            for (int d = 1; d <= 3 * vw + 1; d += d < 2 * vw + 2 ? 1 : vw - 1)
+                foreach (int rows in new[] { 1, 2, 3, 4, 5, 8, 9 })
+                {
+                    int cp = (c + ct - 1) / ct * ct, nVec = (d + 2 * vw - 1) / (2 * vw) * 2, lds = cp + 1, ldx = d + 2;
+                    float[] w = Data.Uniform(d * c, d + 31 * c, -1f, 1f); // W, D×C
+                    var packed = new float[cp * nVec * vw];
+                    for (int j = 0; j < c; j++)
+                        for (int k = 0; k < d; k++) packed[((j / ct) * nVec + k / vw) * ct * vw + (j % ct) * vw + k % vw] = w[k * c + j];
+                    float[] ds = Data.Uniform(rows * lds, rows + 7 * c, -1f, 1f);
+                    for (int i = 0; i < rows; i++)
+                        for (int j = c; j < lds; j++) ds[i * lds + j] = float.NaN; // never read past C
+                    int lenX = (rows - 1) * ldx + d;
+                    using var rx = new GuardedRegion(lenX);
+                    Span<float> dx = rx.Tail(lenX);
+                    foreach (bool stream in new[] { false, true })
+                    {
+                        dx.Fill(-7f);
+                        var scratch = new float[8 * nVec * vw + 1]; // 8 = InputGradientTile.StreamRows; +1 shifts it off alignment
+                        fixed (float* pds = ds, pw = packed, pdx = dx, psc = scratch)
+                            K.ClassifierInputGradient(pds, lds, rows, c, pw, nVec, pdx, ldx, d, stream ? psc + 1 : null);
+                        for (int i = 0; i < rows; i++)
+                        {
+                            for (int k = 0; k < d; k++)
+                            {
+                                double expected = 0;
+                                for (int j = 0; j < c; j++) expected += (double)ds[i * lds + j] * w[k * c + j];
+                                float got = dx[i * ldx + k];
+                                Assert.True(Math.Abs(got - expected) <= 1e-5 * (c + 1), $"{typeof(K).Name} dX stream={stream} c={c} d={d} rows={rows} ({i}, {k}): {got} vs {expected}");
+                            }
+                            if (i + 1 < rows)
+                                for (int k = d; k < ldx; k++) Assert.Equal(-7f, dx[i * ldx + k]); // nothing between rows written
+                        }
+                    }
+                }
     }
 
     private static void Scores<K>() where K : struct, IFusedClassifierKernels
