@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
@@ -13,4 +14,11 @@ internal readonly unsafe partial struct Avx2Isa : ICrossEntropyIsa
         total = CrossEntropyShortRowTileAvx2.Run(s, labels, r, c, ld, g, ldg, scale);
         return r;
     }
+}
+
+internal readonly unsafe partial struct Avx2Isa : ICrossEntropyOptionsIsa<Vector256<float>>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint EqualBits(Vector256<float> a, Vector256<float> b) =>
+        Vector256.Equals(a, b).ExtractMostSignificantBits();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
@@ -21,4 +22,11 @@ internal readonly unsafe partial struct Avx512Isa : ICrossEntropyIsa
         }
         return Avx2Isa.CrossEntropyShortRows(s, labels, rows, c, ld, g, ldg, scale, ref total);
     }
+}
+
+internal readonly unsafe partial struct Avx512Isa : ICrossEntropyOptionsIsa<Vector512<float>>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint EqualBits(Vector512<float> a, Vector512<float> b) =>
+        (uint)Vector512.Equals(a, b).ExtractMostSignificantBits();
 }
