@@ -43,6 +43,7 @@ internal unsafe readonly struct OptionRowConstants
 /// the first NaN as torch.argmax). Formulas: <see cref="CrossEntropyOptions"/>. Three passes over the row as
 /// <see cref="CrossEntropyLongRow{T, V}"/>: max; e = exp(s − max) into g with the sums; g = K·e − a·own.
 /// Tails are masked: nothing outside the row is touched. g may be s (each s_j is read before g_j is written).
+/// Specialized per call on compile-time flags (soft, smoothing, weights, argmax): each option costs only where it is on.
 /// </summary>
 internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVectorOps<V>, ICrossEntropyOptionsIsa<V> where V : struct
 {
@@ -53,23 +54,49 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
     public static double Run(float* s, int* y, float* t, int n, int c, float* g, float* losses, float* lse, int* argmax,
         in OptionRowConstants k, out double zTotal)
     {
+        if (y == null)
+            return k.Weights == null
+                ? Rows<FlagOn, FlagOff, FlagOff>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal)
+                : Rows<FlagOn, FlagOff, FlagOn>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal);
+        if (k.Epsilon != 0)
+            return k.Weights == null
+                ? Rows<FlagOff, FlagOn, FlagOff>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal)
+                : Rows<FlagOff, FlagOn, FlagOn>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal);
+        return k.Weights == null
+            ? Rows<FlagOff, FlagOff, FlagOff>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal)
+            : Rows<FlagOff, FlagOff, FlagOn>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal);
+    }
+
+    private static double Rows<TSoft, TSmooth, TWeights>(float* s, int* y, float* t, int n, int c, float* g, float* losses, float* lse,
+        int* argmax, in OptionRowConstants k, out double zTotal)
+        where TSoft : struct, ICompileTimeFlag where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag =>
+        argmax == null
+            ? Rows<TSoft, TSmooth, TWeights, FlagOff>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal)
+            : Rows<TSoft, TSmooth, TWeights, FlagOn>(s, y, t, n, c, g, losses, lse, argmax, k, out zTotal);
+
+    private static double Rows<TSoft, TSmooth, TWeights, TArgmax>(float* s, int* y, float* t, int n, int c, float* g, float* losses,
+        float* lse, int* argmax, in OptionRowConstants k, out double zTotal)
+        where TSoft : struct, ICompileTimeFlag where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag
+        where TArgmax : struct, ICompileTimeFlag
+    {
         double ce = 0, z = 0;
         for (int i = 0; i < n; i++)
         {
             nint o = (nint)i * c;
-            int label = y == null ? -1 : y[i];
-            bool ignored = y != null && k.HasIgnore && label == k.IgnoreIndex;
+            int label = TSoft.Value ? -1 : y[i];
+            float* lseI = lse == null ? null : lse + i;
+            int* argmaxI = TArgmax.Value ? argmax + i : null;
             double rowZ = 0, rowCe = 0;
-            if (ignored)
+            if (!TSoft.Value && k.HasIgnore && label == k.IgnoreIndex)
             {
                 // lse/argmax before the clear: g may be s.
-                if (lse != null || argmax != null) Row(s + o, -1, null, c, null, k, lse == null ? null : lse + i, argmax == null ? null : argmax + i, false, out _);
+                if (lse != null || TArgmax.Value) LseAndArgmax(s + o, c, lseI, argmaxI);
                 if (g != null) new Span<float>(g + o, c).Clear();
             }
             else
             {
-                rowCe = Row(s + o, label, t == null ? null : t + o, c, g == null ? null : g + o, k,
-                    lse == null ? null : lse + i, argmax == null ? null : argmax + i, true, out rowZ);
+                rowCe = Row<TSoft, TSmooth, TWeights, TArgmax>(s + o, label, TSoft.Value ? t + o : null, c, g == null ? null : g + o, k,
+                    lseI, argmaxI, out rowZ);
             }
             if (losses != null) losses[i] = (float)(rowCe + rowZ);
             ce += rowCe;
@@ -79,21 +106,11 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
         return ce;
     }
 
-    /// <summary>
-    /// One row: returns its cross-entropy term, its z-term in <paramref name="z"/>; writes its lse and argmax where the
-    /// pointers are not null and its gradient into <paramref name="g"/> when not null. <paramref name="label"/> −1 with
-    /// <paramref name="t"/> null and <paramref name="loss"/> false: only lse/argmax (an ignored row).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Row(float* s, int label, float* t, int c, float* g, in OptionRowConstants k, float* lseOut, int* argmaxOut,
-        bool loss, out double z)
+    /// <summary>The row's max (both halves of the tail-masked max pass as <see cref="CrossEntropyLongRow{T, V}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Max(float* s, int c, int tail, V mask)
     {
         int w = T.Width;
-        bool soft = t != null;
-        bool smooth = loss && !soft && k.Epsilon != 0;
-        float* wt = k.Weights;
-        float sy = loss && !soft ? s[label] : 0f;
-
         V negInf = T.Create(float.NegativeInfinity);
         V m0 = negInf, m1 = negInf;
         int j = 0;
@@ -103,136 +120,184 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
             m1 = T.Max(m1, T.Load(s + j + w));
         }
         for (; j <= c - w; j += w) m0 = T.Max(m0, T.Load(s + j));
-        int tail = c - j;
-        V mask = tail > 0 ? T.TailMask(tail) : T.Zero;
         if (tail > 0) m0 = T.Max(m0, T.MaskLoad(s + j, mask, negInf));
-        float max = T.MaxAcross(T.Max(m0, m1));
-        V vmax = T.Create(max);
+        return T.MaxAcross(T.Max(m0, m1));
+    }
 
-        // The exp pass: e into g (or nowhere), Σe, Σ_{j≠y} e, and the option sums.
-        V labelLanes = T.LabelLanes(label);
-        V sum = T.Zero, others = T.Zero, accWX = T.Zero, accT = T.Zero, accTX = T.Zero;
-        V oneMinusEps = T.Create((float)(1 - k.Epsilon)), uniform = T.Create((float)k.Uniform);
+    /// <summary>Only lse and argmax, for an ignored row.</summary>
+    private static void LseAndArgmax(float* s, int c, float* lseOut, int* argmaxOut)
+    {
+        int w = T.Width, tail = c % w;
+        V mask = tail > 0 ? T.TailMask(tail) : T.Zero;
+        float max = Max(s, c, tail, mask);
+        V vmax = T.Create(max), negInf = T.Create(float.NegativeInfinity), sum = T.Zero;
         int found = -1;
-        for (j = 0; j < c; j += w)
+        for (int j = 0; j < c; j += w)
         {
             bool last = j > c - w;
             V x = last ? T.MaskLoad(s + j, mask, negInf) : T.Load(s + j);
-            if (argmaxOut != null && found < 0)
+            if (found < 0)
             {
                 uint bits = T.EqualBits(x, vmax);
                 if (bits != 0) found = j + BitOperations.TrailingZeroCount(bits);
             }
-            x = T.Subtract(x, vmax);
+            V e = T.Exp(T.Subtract(x, vmax));
+            sum = T.Add(sum, last ? T.And(e, mask) : e);
+        }
+        float sumF = T.Sum(sum);
+        if (lseOut != null) *lseOut = (float)(max + Math.Log(sumF));
+        if (argmaxOut != null) *argmaxOut = found >= 0 && !float.IsNaN(sumF) ? found : OptionPlan.Argmax(new ReadOnlySpan<float>(s, c));
+    }
+
+    /// <summary>
+    /// One counted row: returns its cross-entropy term, its z-term in <paramref name="z"/>; writes its lse and argmax
+    /// where the pointers are not null and its gradient into <paramref name="g"/> when not null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Row<TSoft, TSmooth, TWeights, TArgmax>(float* s, int label, float* t, int c, float* g, in OptionRowConstants k,
+        float* lseOut, int* argmaxOut, out double z)
+        where TSoft : struct, ICompileTimeFlag where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag
+        where TArgmax : struct, ICompileTimeFlag
+    {
+        int w = T.Width;
+        float* wt = k.Weights;
+        float sy = TSoft.Value ? 0f : s[label];
+        int tail = c % w, body = c - tail;
+        V mask = tail > 0 ? T.TailMask(tail) : T.Zero;
+        float max = Max(s, c, tail, mask);
+        V vmax = T.Create(max);
+
+        // The exp pass: e into g (or nowhere), Σe, Σ_{j≠y} e, and the option sums (smoothing: Σ w_j·x_j in a;
+        // soft: Σ w_j·t'_j in a, Σ w_j·t'_j·x_j in b, x = s − max).
+        V labelLanes = T.LabelLanes(label);
+        V sum = T.Zero, others = T.Zero, a = T.Zero, b = T.Zero;
+        V oneMinusEps = T.Create((float)(1 - k.Epsilon)), uniform = T.Create((float)k.Uniform);
+        bool softEps = TSoft.Value && k.Epsilon != 0;
+        int found = -1;
+        int j = 0;
+        for (; j < body; j += w)
+        {
+            V sv = T.Load(s + j);
+            if (TArgmax.Value && found < 0)
+            {
+                uint bits = T.EqualBits(sv, vmax);
+                if (bits != 0) found = j + BitOperations.TrailingZeroCount(bits);
+            }
+            V x = T.Subtract(sv, vmax);
             V e = T.Exp(x);
-            if (last)
-            {
-                e = T.And(e, mask);
-                x = T.And(x, mask);
-            }
-            if (g != null)
-            {
-                if (last) T.MaskStore(g + j, mask, e);
-                else T.Store(e, g + j);
-            }
+            if (g != null) T.Store(e, g + j);
             sum = T.Add(sum, e);
-            if (!loss) continue;
-            if (!soft) others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
-            if (smooth)
+            if (!TSoft.Value) others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
+            if (TSmooth.Value) a = T.Add(a, TWeights.Value ? T.Multiply(T.Load(wt + j), x) : x);
+            if (TSoft.Value)
             {
-                V wx = wt == null ? x : T.Multiply(Weights(wt + j, last, mask), x);
-                accWX = T.Add(accWX, wx);
+                V tv = T.Load(t + j);
+                if (softEps) tv = T.Add(T.Multiply(oneMinusEps, tv), uniform);
+                if (TWeights.Value) tv = T.Multiply(T.Load(wt + j), tv);
+                a = T.Add(a, tv);
+                b = T.Add(b, T.Multiply(tv, x));
             }
-            else if (soft)
+        }
+        if (tail > 0)
+        {
+            V sv = T.MaskLoad(s + j, mask, T.Create(float.NegativeInfinity));
+            if (TArgmax.Value && found < 0)
             {
-                V tv = last ? T.MaskLoad(t + j, mask) : T.Load(t + j);
-                if (k.Epsilon != 0) tv = T.Add(T.Multiply(oneMinusEps, tv), uniform);
-                if (wt != null) tv = T.Multiply(Weights(wt + j, last, mask), tv);
-                if (last) tv = T.And(tv, mask);
-                accT = T.Add(accT, tv);
-                accTX = T.Add(accTX, T.Multiply(tv, x));
+                uint bits = T.EqualBits(sv, vmax);
+                if (bits != 0) found = j + BitOperations.TrailingZeroCount(bits);
+            }
+            V x = T.Subtract(sv, vmax);
+            V e = T.And(T.Exp(x), mask);
+            x = T.And(x, mask);
+            if (g != null) T.MaskStore(g + j, mask, e);
+            sum = T.Add(sum, e);
+            if (!TSoft.Value) others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
+            if (TSmooth.Value) a = T.Add(a, TWeights.Value ? T.Multiply(T.MaskLoad(wt + j, mask), x) : x);
+            if (TSoft.Value)
+            {
+                V tv = T.MaskLoad(t + j, mask);
+                if (softEps) tv = T.Add(T.Multiply(oneMinusEps, tv), uniform);
+                if (TWeights.Value) tv = T.Multiply(T.MaskLoad(wt + j, mask), tv);
+                tv = T.And(tv, mask);
+                a = T.Add(a, tv);
+                b = T.Add(b, T.Multiply(tv, x));
             }
         }
         float sumF = T.Sum(sum);
         double logSum = Math.Log(sumF);
         double lseD = max + logSum;
         if (lseOut != null) *lseOut = (float)lseD;
-        if (argmaxOut != null) *argmaxOut = found >= 0 && !float.IsNaN(sumF) ? found : OptionPlan.Argmax(new ReadOnlySpan<float>(s, c));
-        z = 0;
-        if (!loss) return 0;
+        if (TArgmax.Value) *argmaxOut = found >= 0 && !float.IsNaN(sumF) ? found : OptionPlan.Argmax(new ReadOnlySpan<float>(s, c));
 
         double ce, coefP;
-        double a = k.CeScale;
-        if (soft)
+        double scale = k.CeScale;
+        if (TSoft.Value)
         {
-            coefP = T.Sum(accT);
-            ce = coefP * logSum - T.Sum(accTX);
+            coefP = T.Sum(a);
+            ce = coefP * logSum - T.Sum(b);
         }
         else
         {
-            double wy = wt == null ? 1.0 : wt[label];
+            double wy = TWeights.Value ? wt[label] : 1.0;
             ce = (1 - k.Epsilon) * wy * (logSum - ((double)sy - max));
             coefP = (1 - k.Epsilon) * wy;
-            if (smooth)
+            if (TSmooth.Value)
             {
-                double weightSum = k.WeightSum;
-                ce += k.Uniform * (weightSum * logSum - T.Sum(accWX));
-                coefP += k.Uniform * weightSum;
+                ce += k.Uniform * (k.WeightSum * logSum - T.Sum(a));
+                coefP += k.Uniform * k.WeightSum;
             }
         }
-        if (k.ZLoss != 0) z = k.ZLoss * lseD * lseD;
-        if (g != null)
+        z = k.ZLoss != 0 ? k.ZLoss * lseD * lseD : 0;
+        if (g == null) return ce;
+
+        double zc = k.ZLoss != 0 ? k.ZScale * 2 * k.ZLoss * lseD : 0;
+        double inv = 1.0 / sumF;
+        // g_j = a·(coefP/Σe·e_j − own_j) + zc/Σe·e_j: the difference before the scale, so that a row whose entries
+        // cancel (p_j = own_j/coefP) keeps float precision relative to its own terms.
+        V kc = T.Create((float)(coefP * inv)), va = T.Create((float)scale), kz = T.Create((float)(zc * inv));
+        bool hasZ = zc != 0;
+        float ey = TSoft.Value ? 0f : g[label];
+        V vu = T.Create(TSmooth.Value ? (float)k.Uniform : 0f); // own_j off the label: ε/C·w_j (smoothing), or 0
+        for (j = 0; j < body; j += w)
         {
-            double zc = k.ZLoss != 0 ? k.ZScale * 2 * k.ZLoss * lseD : 0;
-            double inv = 1.0 / sumF;
-            // g_j = a·(coefP/Σe·e_j − own_j) + zc/Σe·e_j: the difference before the scale, so that a row whose
-            // entries cancel (p_j = own_j/coefP) keeps float precision relative to its own terms.
-            V kc = T.Create((float)(coefP * inv)), va = T.Create((float)a), kz = T.Create((float)(zc * inv));
-            bool hasZ = zc != 0;
-            if (soft)
+            V own;
+            if (TSoft.Value)
             {
-                for (j = 0; j < c; j += w)
-                {
-                    bool last = j > c - w;
-                    V tv = last ? T.MaskLoad(t + j, mask) : T.Load(t + j);
-                    if (k.Epsilon != 0) tv = T.Add(T.Multiply(oneMinusEps, tv), uniform);
-                    if (wt != null) tv = T.Multiply(Weights(wt + j, last, mask), tv);
-                    Update(g + j, last, mask, kc, tv, va, kz, hasZ);
-                }
+                own = T.Load(t + j);
+                if (softEps) own = T.Add(T.Multiply(oneMinusEps, own), uniform);
+                if (TWeights.Value) own = T.Multiply(T.Load(wt + j), own);
             }
-            else
+            else own = TSmooth.Value && TWeights.Value ? T.Multiply(vu, T.Load(wt + j)) : vu;
+            V e = T.Load(g + j);
+            V r = T.Multiply(va, T.Subtract(T.Multiply(e, kc), own));
+            if (hasZ) r = T.Add(r, T.Multiply(kz, e));
+            T.Store(r, g + j);
+        }
+        if (tail > 0)
+        {
+            V own;
+            if (TSoft.Value)
             {
-                float ey = g[label];
-                V vu = T.Create(smooth ? (float)k.Uniform : 0f); // own_j off the label: the smoothing part of the target, ε/C·w_j
-                for (j = 0; j < c; j += w)
-                {
-                    bool last = j > c - w;
-                    V own = wt == null || !smooth ? vu : T.Multiply(vu, Weights(wt + j, last, mask));
-                    Update(g + j, last, mask, kc, own, va, kz, hasZ);
-                }
-                // The label's entry without the cancellation of p_y − 1: −Σ_{j≠y} e / Σe.
-                double wy = wt == null ? 1.0 : wt[label];
-                float sumOthers = T.Sum(others);
-                double pY = ey * inv;
-                double gy = -a * (1 - k.Epsilon) * wy * sumOthers * inv + zc * pY;
-                if (smooth) gy += a * k.Uniform * (k.WeightSum * pY - wy);
-                g[label] = (float)gy;
+                own = T.MaskLoad(t + j, mask);
+                if (softEps) own = T.Add(T.Multiply(oneMinusEps, own), uniform);
+                if (TWeights.Value) own = T.Multiply(T.MaskLoad(wt + j, mask), own);
             }
+            else own = TSmooth.Value && TWeights.Value ? T.Multiply(vu, T.MaskLoad(wt + j, mask)) : vu;
+            V e = T.MaskLoad(g + j, mask);
+            V r = T.Multiply(va, T.Subtract(T.Multiply(e, kc), own));
+            if (hasZ) r = T.Add(r, T.Multiply(kz, e));
+            T.MaskStore(g + j, mask, r);
+        }
+        if (!TSoft.Value)
+        {
+            // The label's entry without the cancellation of p_y − 1: −Σ_{j≠y} e / Σe.
+            double wy = TWeights.Value ? wt[label] : 1.0;
+            float sumOthers = T.Sum(others);
+            double pY = ey * inv;
+            double gy = -scale * (1 - k.Epsilon) * wy * sumOthers * inv + zc * pY;
+            if (TSmooth.Value) gy += scale * k.Uniform * (k.WeightSum * pY - wy);
+            g[label] = (float)gy;
         }
         return ce;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static V Weights(float* p, bool last, V mask) => last ? T.MaskLoad(p, mask) : T.Load(p);
-
-    /// <summary>g = a·(kc·g − own) + kz·g on one vector (masked on the tail).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(float* g, bool last, V mask, V kc, V own, V a, V kz, bool hasZ)
-    {
-        V e = last ? T.MaskLoad(g, mask) : T.Load(g);
-        V r = T.Multiply(a, T.Subtract(T.Multiply(e, kc), own));
-        if (hasZ) r = T.Add(r, T.Multiply(kz, e));
-        if (last) T.MaskStore(g, mask, r);
-        else T.Store(r, g);
     }
 }
