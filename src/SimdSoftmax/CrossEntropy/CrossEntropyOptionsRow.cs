@@ -21,6 +21,13 @@ internal unsafe readonly struct OptionRowConstants
     public readonly int IgnoreIndex;
     public readonly float* Weights;
 
+    /// <summary>No option but the gradient scale: the plain computation, <c>(p − onehot)·ceScale</c> (for the kernel tester).</summary>
+    public OptionRowConstants(double ceScale)
+    {
+        CeScale = ceScale;
+        ZScale = 1;
+    }
+
     public OptionRowConstants(in OptionPlan plan, float* weights)
     {
         Epsilon = plan.Epsilon;
