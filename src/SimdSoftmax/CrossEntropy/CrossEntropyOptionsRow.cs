@@ -4,10 +4,22 @@ using System.Runtime.CompilerServices;
 namespace SimdSoftmax;
 
 /// <summary>What an ISA adds to <see cref="IVectorOps{V}"/> for <see cref="CrossEntropyOptionsRow{T, V}"/>.</summary>
-internal interface ICrossEntropyOptionsIsa<V> where V : struct
+internal unsafe interface ICrossEntropyOptionsIsa<V> where V : struct
 {
     /// <summary>Bit k set where lane k of a equals lane k of b (ordered compare: NaN equals nothing).</summary>
     static abstract uint EqualBits(V a, V b);
+
+    /// <summary>All ones in the lanes where a equals b (ordered compare), zero elsewhere.</summary>
+    static abstract V EqualMask(V a, V b);
+
+    /// <summary>
+    /// dst[W·k + r] = src[r·stride + k] for the lanes k of <paramref name="colMask"/> and r &lt; rows (the ISA's
+    /// Width×Width transpose); <paramref name="end"/> is the end of the readable span.
+    /// </summary>
+    static abstract void RowsToColumns(float* src, nint stride, int rows, V colMask, float* dst, float* end);
+
+    /// <summary>dst[r·stride + k] = src[W·k + r] for r &lt; rows and the lanes k of <paramref name="colMask"/>; nothing else is written.</summary>
+    static abstract void ColumnsToRows(float* src, float* dst, nint stride, int rows, V colMask);
 }
 
 /// <summary>
@@ -87,7 +99,10 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
         where TArgmax : struct, ICompileTimeFlag
     {
         double ce = 0, z = 0;
-        for (int i = 0; i < n; i++)
+        int i = 0;
+        if (!TSoft.Value && c <= CrossEntropyOptionsShortRows<T, V>.MaxClasses)
+            ce = CrossEntropyOptionsShortRows<T, V>.Run<TSmooth, TWeights, TArgmax>(s, y, n, c, g, losses, lse, argmax, k, out z, out i);
+        for (; i < n; i++)
         {
             nint o = (nint)i * c;
             int label = TSoft.Value ? -1 : y[i];
