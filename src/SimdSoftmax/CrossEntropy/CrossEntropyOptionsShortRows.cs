@@ -14,6 +14,9 @@ namespace SimdSoftmax;
 /// </summary>
 internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct, IVectorOps<V>, ICrossEntropyOptionsIsa<V> where V : struct
 {
+    /// <summary>Groups whose loss terms are summed per lane in float before they join the double total (relative error ≤ 64 ulp).</summary>
+    private const int FlushGroups = 64;
+
     /// <summary>Two column blocks of the ISA's transpose.</summary>
     public static int MaxClasses => 2 * T.Width;
 
@@ -32,8 +35,6 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
         int* lab = stackalloc int[w];
         float* wy = stackalloc float[w];
         int* counted = stackalloc int[w];
-        float* ce = stackalloc float[w];
-        float* zz = stackalloc float[w];
         float* idx = stackalloc float[w];
         float* sums = stackalloc float[w];
         V mask0 = T.TailMask(Math.Min(w, c)), mask1 = blocks > 1 ? T.TailMask(c - w) : T.Zero;
@@ -43,6 +44,8 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
         V lambda = T.Create((float)k.ZLoss), zGrad = T.Create((float)(k.ZScale * 2 * k.ZLoss)), scale = T.Create((float)k.CeScale);
         bool hasZ = k.ZLoss != 0;
         double ceTotal = 0, zSum = 0;
+        V ceAcc = T.Zero, zAcc = T.Zero; // per-lane float sums of up to FlushGroups groups, then added in double
+        int pending = 0;
         int groups = n / w;
         for (int grp = 0; grp < groups; grp++)
         {
@@ -91,17 +94,23 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
             if (TSmooth.Value) ceV = T.Add(ceV, T.Multiply(uniform, T.Subtract(T.Multiply(weightSum, logSum), acc)));
             ceV = T.And(ceV, cnt);
             V zV = hasZ ? T.And(T.Multiply(lambda, T.Multiply(lseV, lseV)), cnt) : T.Zero;
-            T.Store(ceV, ce);
-            T.Store(zV, zz);
-            if (lse != null) T.Store(lseV, lse + r0);
-            if (TArgmax.Value) T.Store(sum, sums);
-            for (int r = 0; r < w; r++)
+            ceAcc = T.Add(ceAcc, ceV);
+            zAcc = T.Add(zAcc, zV);
+            if (++pending == FlushGroups)
             {
-                ceTotal += ce[r];
-                zSum += zz[r];
-                if (losses != null) losses[r0 + r] = ce[r] + zz[r];
-                if (TArgmax.Value)
-                    argmax[r0 + r] = float.IsNaN(sums[r]) ? OptionPlan.Argmax(new ReadOnlySpan<float>(src + (nint)r * c, c)) : (int)idx[r];
+                ceTotal += T.Sum(ceAcc);
+                zSum += T.Sum(zAcc);
+                ceAcc = zAcc = T.Zero;
+                pending = 0;
+            }
+            if (losses != null) T.Store(T.Add(ceV, zV), losses + r0);
+            if (lse != null) T.Store(lseV, lse + r0);
+            if (TArgmax.Value)
+            {
+                bool nan = float.IsNaN(T.Sum(sum)); // a row with a NaN: the reference's scan (first NaN wins)
+                if (nan) T.Store(sum, sums);
+                for (int r = 0; r < w; r++)
+                    argmax[r0 + r] = nan && float.IsNaN(sums[r]) ? OptionPlan.Argmax(new ReadOnlySpan<float>(src + (nint)r * c, c)) : (int)idx[r];
             }
             if (g == null) continue;
 
@@ -133,7 +142,8 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
             T.ColumnsToRows(tile, dst, c, w, mask0);
             if (blocks > 1) T.ColumnsToRows(tile + w * w, dst + w, c, w, mask1);
         }
-        zTotal = zSum;
+        zTotal = zSum + T.Sum(zAcc);
+        ceTotal += T.Sum(ceAcc);
         done = groups * w;
         return ceTotal;
     }

@@ -121,10 +121,19 @@ public static partial class SoftmaxCrossEntropy
         }
         if (path == KernelPath.Scalar)
             return SoftmaxCrossEntropyScalar.RunOptions(logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
-        if (!RunsOnPlainKernels(options, soft, rowOutputs))
+        bool perRowWork = !classWeights.IsEmpty || options.IgnoreIndex is not null || !rowOutputs.Losses.IsEmpty;
+        if (!RunsOnPlainKernels(options, soft, rowOutputs) || perRowWork && classes <= OptionsShortRowMaxClasses(path))
             return SimdOptionRows(path, logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
         return SimdOptions(path, logits, labels, n, classes, options, classWeights, dLogits, rowOutputs.Losses);
     }
+
+    /// <summary>
+    /// Rows up to which ignored rows and class weights also take the options kernels (their short-row tile applies
+    /// w[y_i] and the ignore index as a per-lane scale and mask), rather than <see cref="CompactCountedRows"/>.
+    /// </summary>
+    private static int OptionsShortRowMaxClasses(KernelPath path) => path == KernelPath.Avx512
+        ? CrossEntropyOptionsShortRows<Avx512Isa, Vector512<float>>.MaxClasses
+        : CrossEntropyOptionsShortRows<Avx2Isa, Vector256<float>>.MaxClasses;
 
     /// <summary>
     /// Label smoothing, z-loss, lse/argmax outputs and soft targets (with any reduction, ignore index and class
