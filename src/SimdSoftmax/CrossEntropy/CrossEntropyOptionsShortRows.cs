@@ -46,6 +46,11 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
         double ceTotal = 0, zSum = 0;
         V ceAcc = T.Zero, zAcc = T.Zero; // per-lane float sums of up to FlushGroups groups, then added in double
         int pending = 0;
+        for (int r = 0; r < w; r++)
+        {
+            counted[r] = -1; // every row counted and weighted 1 unless the group's labels say otherwise
+            wy[r] = 1f;
+        }
         int groups = n / w;
         for (int grp = 0; grp < groups; grp++)
         {
@@ -53,20 +58,29 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
             float* src = s + (nint)r0 * c;
             T.RowsToColumns(src, c, w, mask0, tile, end);
             if (blocks > 1) T.RowsToColumns(src + w, c, w, mask1, tile + w * w, end);
-            for (int r = 0; r < w; r++)
+            if (!k.HasIgnore && !TWeights.Value)
             {
-                int l = y[r0 + r];
-                bool ign = k.HasIgnore && l == k.IgnoreIndex;
-                lab[r] = ign ? -1 : l;
-                wy[r] = ign ? 0f : TWeights.Value ? wt[l] : 1f;
-                counted[r] = ign ? 0 : -1;
+                for (int r = 0; r < w; r++) lab[r] = y[r0 + r];
             }
+            else
+                for (int r = 0; r < w; r++)
+                {
+                    int l = y[r0 + r];
+                    bool ign = k.HasIgnore && l == k.IgnoreIndex;
+                    lab[r] = ign ? -1 : l;
+                    if (TWeights.Value) wy[r] = ign ? 0f : wt[l];
+                    counted[r] = ign ? 0 : -1;
+                }
             V labels = T.Load((float*)lab), cnt = T.Load((float*)counted), wyv = T.Load(wy);
 
             V mx = T.Load(tile);
-            for (int j = 1; j < c; j++) mx = T.Max(mx, T.Load(tile + j * w));
-            V sy = T.Zero;
-            for (int j = 0; j < c; j++) sy = T.Add(sy, T.And(T.Load(tile + j * w), T.LanesEqual(labels, j)));
+            V sy = T.And(mx, T.LanesEqual(labels, 0));
+            for (int j = 1; j < c; j++)
+            {
+                V col = T.Load(tile + j * w);
+                mx = T.Max(mx, col);
+                sy = T.Add(sy, T.And(col, T.LanesEqual(labels, j)));
+            }
             if (TArgmax.Value)
             {
                 V at = T.Zero;
