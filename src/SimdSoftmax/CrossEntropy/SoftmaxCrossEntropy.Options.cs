@@ -212,7 +212,10 @@ public static partial class SoftmaxCrossEntropy
         return (float)plan.Reduce(total, 0);
     }
 
-    /// <summary>Rows up to which ignored rows and class weights go through <see cref="CompactCountedRows"/>.</summary>
+    /// <summary>
+    /// Rows up to which ignored rows and class weights go through <see cref="CompactCountedRows"/>; in practice the rows
+    /// above <see cref="OptionsShortRowMaxClasses"/> (33..64 on Avx512, 17..64 on Avx2): shorter ones take the options tile.
+    /// </summary>
     private const int CompactMaxClasses = 64;
 
     /// <summary>
