@@ -71,4 +71,31 @@ internal static class Golden
             }
         }
     }
+
+    /// <summary>
+    /// The absolute error a float-exponential SIMD path may make on a soft-target gradient entry
+    /// <c>a·(T·p_j − w_j·t'_j)</c>: the two terms can cancel to far below either (the reference does it in double),
+    /// leaving the float exp's few ulps of the terms, 2^-22·a·Σ_j |w_j·t'_j| per row (the largest row's).
+    /// </summary>
+    public static double SoftGradientAtol(float[] targets, float[] weights, int n, int c, float eps, double scale)
+    {
+        double worst = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double t = 0;
+            for (int j = 0; j < c; j++)
+                t += Math.Abs((weights.Length == 0 ? 1.0 : weights[j]) * ((1 - (double)eps) * targets[i * c + j] + (double)eps / c));
+            worst = Math.Max(worst, t);
+        }
+        return Math.Pow(2, -22) * scale * worst;
+    }
+
+    /// <summary>Integer labels as the targets label smoothing turns them into (before smoothing): one-hot rows, zero rows for labels outside [0, C).</summary>
+    public static float[] OneHot(int[] labels, int c)
+    {
+        var t = new float[labels.Length * c];
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] < (uint)c) t[i * c + labels[i]] = 1f;
+        return t;
+    }
 }

@@ -15,6 +15,7 @@ internal static class CompareCases
             yield return Softmax("rows of 10", 10, 50, log: false);
             yield return Softmax("rows of 100", 100, 5, log: true);
             yield return CrossEntropy(50, 10);
+            yield return CrossEntropyOptions(50, 10);
             yield return Classifier(20, 30, 10);
             yield return SvmClassifier(20, 30, 10);
             yield return Hinge(50, 10);
@@ -42,6 +43,8 @@ internal static class CompareCases
         yield return Softmax("rows of 1000", 1000, quick ? 64 : 10_000, log: true);
         yield return CrossEntropy(quick ? 20_000 : 1_000_000, 10);
         yield return Hinge(quick ? 20_000 : 1_000_000, 10);
+        yield return CrossEntropyOptions(quick ? 20_000 : 1_000_000, 10);
+        yield return CrossEntropyOptions(quick ? 64 : 10_000, 1000);
         if (!quick) yield return Classifier(100, 784, 10);
         yield return Classifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
         yield return SvmClassifier(quick ? 1000 : 5000, quick ? 784 : 3073, 10);
@@ -304,6 +307,44 @@ internal static class CompareCases
                     default, path, threads);
                 dW.CopyTo(result, 0);
                 dX.CopyTo(result, dW.Length);
+                return result;
+            },
+        };
+    }
+
+    /// <summary>
+    /// Cross-entropy with the options a training loop turns on together: class weights, label smoothing 0.1, every
+    /// 10th row ignored, and the per-row lse and argmax outputs.
+    /// </summary>
+    private static KernelCase CrossEntropyOptions(int n, int c)
+    {
+        float[] logits = Uniform(n * c, 4, 10f), grad = new float[n * c], weights = Uniform(c, 9), lse = new float[n];
+        for (int j = 0; j < c; j++) weights[j] = 1f + weights[j] / 2;
+        int[] labels = Labels(n, c, 5), argmax = new int[n];
+        for (int i = 0; i < n; i += 10) labels[i] = SimdSoftmax.CrossEntropyOptions.PyTorchIgnoreIndex;
+        var options = new SimdSoftmax.CrossEntropyOptions
+        {
+            IgnoreIndex = SimdSoftmax.CrossEntropyOptions.PyTorchIgnoreIndex,
+            LabelSmoothing = 0.1f,
+        };
+        var result = new float[grad.Length + 2 * n + 1];
+        return new KernelCase
+        {
+            Family = "cross-entropy",
+            UsesThreads = false,
+            Name = $"CE + options (weights, ε 0.1, ignore, lse, argmax) {n}×{c}",
+            Elements = logits.Length,
+            Bytes = 8.0 * logits.Length + 12.0 * n,
+            Limit = LimitKind.CopyBandwidth,
+            Tolerance = 1e-5,
+            Run = (path, threads) =>
+            {
+                result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, options, weights,
+                    new CrossEntropyRowOutputs { LogSumExp = lse, Argmax = argmax }, path);
+                grad.CopyTo(result, 0);
+                lse.CopyTo(result, grad.Length);
+                // argmax/C in [0, 1): a wrong index moves it by ≥ 1/C, far beyond the tolerance against the lse's size.
+                for (int i = 0; i < n; i++) result[grad.Length + n + i] = (float)argmax[i] / c;
                 return result;
             },
         };

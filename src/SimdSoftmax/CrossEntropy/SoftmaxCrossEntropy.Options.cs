@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace SimdSoftmax;
 
 public static partial class SoftmaxCrossEntropy
@@ -37,10 +39,9 @@ public static partial class SoftmaxCrossEntropy
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty; none may overlap an input or another output.</param>
     /// <param name="path">
     /// Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one. On <see cref="KernelPath.Avx2"/> and
-    /// <see cref="KernelPath.Avx512"/> the fused SIMD kernels run every reduction, ignore index and class weights
-    /// (weights or per-row losses call the kernel one row at a time); label smoothing, z-loss, the log-sum-exp and
-    /// argmax outputs and soft targets do not have SIMD kernels yet and run the scalar reference for the whole call
-    /// (an explicit, tested fallback: the result is the reference's, bit for bit).
+    /// <see cref="KernelPath.Avx512"/> every option combination runs SIMD kernels: reductions, ignore index and class
+    /// weights alone on the plain fused row kernels; label smoothing, z-loss, the log-sum-exp and argmax outputs and
+    /// soft targets on a fused per-row options kernel (one pass for max, one for exp and the option sums, one for the gradient).
     /// </param>
     /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), a label is outside [0, C) and not the ignore index, an option is out of range, or a class weight is negative or not finite.</exception>
@@ -65,7 +66,7 @@ public static partial class SoftmaxCrossEntropy
     /// <param name="options">The options.</param>
     /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty.</param>
-    /// <param name="path">Which implementation runs. Soft targets have no SIMD kernel yet: every path runs the scalar reference.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException">classes is negative, an option is out of range, or a class weight is negative or not finite.</exception>
     /// <exception cref="ArgumentException">A length does not fit (logits not a whole number of rows, targets not the shape of logits), a target is not finite, or an output overlaps another buffer.</exception>
@@ -86,7 +87,7 @@ public static partial class SoftmaxCrossEntropy
     /// <param name="options">The options.</param>
     /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty.</param>
-    /// <param name="path">Which implementation runs. Soft targets have no SIMD kernel yet: every path runs the scalar reference.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException">classes is negative, an option is out of range, or a class weight is negative or not finite.</exception>
     /// <exception cref="ArgumentException">A length does not fit, a target is not finite, or an output overlaps another buffer.</exception>
@@ -101,10 +102,10 @@ public static partial class SoftmaxCrossEntropy
     }
 
     /// <summary>
-    /// Whether a SIMD path runs these options with the fused SIMD kernels (true) or through <see cref="OptionsScalarFallback"/>
-    /// (false). The SIMD option kernels for smoothing, z-loss, lse/argmax and soft targets are the next step.
+    /// Whether a SIMD path runs these options on the plain fused row kernels (true: ε = λ = 0, integer labels, no
+    /// lse/argmax output) or on <see cref="CrossEntropyOptionsRow{T, V}"/> (false).
     /// </summary>
-    internal static bool HasSimdKernel(in CrossEntropyOptions options, bool soft, CrossEntropyRowOutputs rowOutputs) =>
+    internal static bool RunsOnPlainKernels(in CrossEntropyOptions options, bool soft, CrossEntropyRowOutputs rowOutputs) =>
         !soft && options.LabelSmoothing == 0f && options.ZLoss == 0f && rowOutputs.LogSumExp.IsEmpty && rowOutputs.Argmax.IsEmpty;
 
     /// <summary>Runs validated option arguments on a resolved path; <paramref name="dLogits"/> empty = no gradient.</summary>
@@ -120,19 +121,49 @@ public static partial class SoftmaxCrossEntropy
         }
         if (path == KernelPath.Scalar)
             return SoftmaxCrossEntropyScalar.RunOptions(logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
-        if (!HasSimdKernel(options, soft, rowOutputs))
-            return OptionsScalarFallback(logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
+        bool perRowWork = !classWeights.IsEmpty || options.IgnoreIndex is not null || !rowOutputs.Losses.IsEmpty;
+        if (!RunsOnPlainKernels(options, soft, rowOutputs) || perRowWork && classes <= OptionsShortRowMaxClasses(path))
+            return SimdOptionRows(path, logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
         return SimdOptions(path, logits, labels, n, classes, options, classWeights, dLogits, rowOutputs.Losses);
     }
 
     /// <summary>
-    /// The option combinations without SIMD kernels (see <see cref="HasSimdKernel"/>) on <see cref="KernelPath.Avx2"/> and
-    /// <see cref="KernelPath.Avx512"/>: the scalar reference, for the whole call. Named so that it is never mistaken for a SIMD path.
+    /// Rows up to which ignored rows and class weights also take the options kernels (their short-row tile applies
+    /// w[y_i] and the ignore index as a per-lane scale and mask), rather than <see cref="CompactCountedRows"/>.
     /// </summary>
-    internal static float OptionsScalarFallback(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets,
+    private static int OptionsShortRowMaxClasses(KernelPath path) => path == KernelPath.Avx512
+        ? CrossEntropyOptionsShortRows<Avx512Isa, Vector512<float>>.MaxClasses
+        : CrossEntropyOptionsShortRows<Avx2Isa, Vector256<float>>.MaxClasses;
+
+    /// <summary>
+    /// Label smoothing, z-loss, lse/argmax outputs and soft targets (with any reduction, ignore index and class
+    /// weights): <see cref="CrossEntropyOptionsRow{T, V}"/> on every row.
+    /// </summary>
+    private static unsafe float SimdOptionRows(KernelPath path, ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets,
         bool soft, int n, int classes, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights, Span<float> dLogits,
-        CrossEntropyRowOutputs rowOutputs) =>
-        SoftmaxCrossEntropyScalar.RunOptions(logits, labels, targets, soft, n, classes, options, classWeights, dLogits, rowOutputs);
+        CrossEntropyRowOutputs rowOutputs)
+    {
+        if (n == 0) return 0f;
+        var plan = OptionPlan.Create(labels, soft, n, classes, options, classWeights);
+        double ce, z;
+        fixed (float* s = logits)
+        fixed (int* y = labels)
+        fixed (float* t = targets)
+        fixed (float* w = classWeights)
+        fixed (float* g = dLogits)
+        fixed (float* losses = rowOutputs.Losses)
+        fixed (float* lse = rowOutputs.LogSumExp)
+        fixed (int* argmax = rowOutputs.Argmax)
+        {
+            var k = new OptionRowConstants(plan, classWeights.IsEmpty ? null : w);
+            int* yy = soft ? null : y;
+            float* tt = soft ? t : null;
+            ce = path == KernelPath.Avx512
+                ? CrossEntropyOptionsRow<Avx512Isa, Vector512<float>>.Run(s, yy, tt, n, classes, g, losses, lse, argmax, k, out z)
+                : CrossEntropyOptionsRow<Avx2Isa, Vector256<float>>.Run(s, yy, tt, n, classes, g, losses, lse, argmax, k, out z);
+        }
+        return (float)plan.Reduce(ce, z);
+    }
 
     /// <summary>
     /// Reductions, ignore index, class weights and per-row losses on the fused SIMD kernels: runs of counted rows go
@@ -181,7 +212,10 @@ public static partial class SoftmaxCrossEntropy
         return (float)plan.Reduce(total, 0);
     }
 
-    /// <summary>Rows up to which ignored rows and class weights go through <see cref="CompactCountedRows"/>.</summary>
+    /// <summary>
+    /// Rows up to which ignored rows and class weights go through <see cref="CompactCountedRows"/>; in practice the rows
+    /// above <see cref="OptionsShortRowMaxClasses"/> (33..64 on Avx512, 17..64 on Avx2): shorter ones take the options tile.
+    /// </summary>
     private const int CompactMaxClasses = 64;
 
     /// <summary>

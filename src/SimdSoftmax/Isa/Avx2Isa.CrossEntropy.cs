@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
@@ -13,4 +14,22 @@ internal readonly unsafe partial struct Avx2Isa : ICrossEntropyIsa
         total = CrossEntropyShortRowTileAvx2.Run(s, labels, r, c, ld, g, ldg, scale);
         return r;
     }
+}
+
+internal readonly unsafe partial struct Avx2Isa : ICrossEntropyOptionsIsa<Vector256<float>>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint EqualBits(Vector256<float> a, Vector256<float> b) =>
+        Vector256.Equals(a, b).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> EqualMask(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RowsToColumns(float* src, nint stride, int rows, Vector256<float> colMask, float* dst, float* end) =>
+        Transpose8x8Avx2.LoadRowsToColumns(src, stride, rows, colMask, dst);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ColumnsToRows(float* src, float* dst, nint stride, int rows, Vector256<float> colMask) =>
+        Transpose8x8Avx2.StoreColumnsToRows(src, dst, stride, rows, colMask);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
@@ -21,4 +22,22 @@ internal readonly unsafe partial struct Avx512Isa : ICrossEntropyIsa
         }
         return Avx2Isa.CrossEntropyShortRows(s, labels, rows, c, ld, g, ldg, scale, ref total);
     }
+}
+
+internal readonly unsafe partial struct Avx512Isa : ICrossEntropyOptionsIsa<Vector512<float>>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint EqualBits(Vector512<float> a, Vector512<float> b) =>
+        (uint)Vector512.Equals(a, b).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> EqualMask(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RowsToColumns(float* src, nint stride, int rows, Vector512<float> colMask, float* dst, float* end) =>
+        Transpose16x16Avx512.LoadRowsToColumns(src, stride, rows, colMask, dst, end);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ColumnsToRows(float* src, float* dst, nint stride, int rows, Vector512<float> colMask) =>
+        Transpose16x16Avx512.StoreColumnsToRows(src, dst, stride, rows, colMask);
 }

@@ -25,7 +25,7 @@ internal static unsafe class LinearCrossEntropyBlocked
         }
         var plan = OptionPlan.Create(labels, soft: false, n, c, options, classWeights);
         bool gradient = !dW.IsEmpty || !dBias.IsEmpty || !dX.IsEmpty;
-        bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.HasSimdKernel(options, soft: false, rowOutputs);
+        bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.RunsOnPlainKernels(options, soft: false, rowOutputs);
         int blockRows = Math.Min(n, LinearCrossEntropy.BlockRows(c));
         int ldw = classesByInputs ? d : c;
         double ce = 0, z = 0;

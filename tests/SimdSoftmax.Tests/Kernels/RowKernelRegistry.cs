@@ -54,6 +54,8 @@ public static unsafe class RowKernelRegistry
         new("CrossEntropyShortRowRegistersAvx512", KernelPath.Avx512, CrossEntropyShortRowRegistersAvx512.MaxClasses, CrossEntropyShortRowRegistersAvx512.Group, &RegistersAvx512),
         new("CrossEntropyLongRow<Avx2>", KernelPath.Avx2, int.MaxValue, 1, &LongRowAvx2),
         new("CrossEntropyLongRow<Avx512>", KernelPath.Avx512, int.MaxValue, 1, &LongRowAvx512),
+        new("CrossEntropyOptionsRow<Avx2> with lse+argmax", KernelPath.Avx2, int.MaxValue, 1, &OptionsRowAvx2),
+        new("CrossEntropyOptionsRow<Avx512> with lse+argmax", KernelPath.Avx512, int.MaxValue, 1, &OptionsRowAvx512),
     ];
 
     private static void PipelineAvx2(float* x, float* y, int rows, int cols, bool log) =>
@@ -91,6 +93,28 @@ public static unsafe class RowKernelRegistry
         double total = 0;
         for (int r = 0; r < rows; r++)
             total += CrossEntropyLongRow<Avx512Isa, Vector512<float>>.Row(s + (nint)r * ld, labels[r], c, g == null ? null : g + (nint)r * ldg, scale);
+        return total;
+    }
+
+    private static double OptionsRowAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        OptionsRow<Avx2Isa, Vector256<float>>(s, labels, rows, c, g, scale);
+
+    private static double OptionsRowAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        OptionsRow<Avx512Isa, Vector512<float>>(s, labels, rows, c, g, scale);
+
+    /// <summary>The options kernel with no option on (ε = λ = 0, no weights): the plain kernel's contract, plus its argmax checked here.</summary>
+    private static double OptionsRow<T, V>(float* s, int* labels, int rows, int c, float* g, float scale)
+        where T : struct, IVectorOps<V>, ICrossEntropyOptionsIsa<V> where V : struct
+    {
+        var lse = new float[rows];
+        var argmax = new int[rows];
+        var expected = new int[rows];
+        for (int r = 0; r < rows; r++) expected[r] = OptionPlan.Argmax(new ReadOnlySpan<float>(s + (nint)r * c, c)); // before g = s overwrites
+        double total;
+        fixed (float* pl = lse)
+        fixed (int* pa = argmax)
+            total = CrossEntropyOptionsRow<T, V>.Run(s, labels, null, rows, c, g, null, pl, pa, new OptionRowConstants(scale), out _);
+        Xunit.Assert.Equal(expected, argmax);
         return total;
     }
 }

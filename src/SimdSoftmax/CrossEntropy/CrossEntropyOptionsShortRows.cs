@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+
+namespace SimdSoftmax;
+
+/// <summary>
+/// Cross-entropy with options on short rows of integer labels (C ≤ <see cref="MaxClasses"/> = 2·Width), written once
+/// over the ISA: Width rows at a time are transposed into a stack tile (lane r of column vector j is logit (r, j)), so
+/// that every per-row quantity — max, s_y, argmax, Σe, Σ_{j≠y} e, Σ w_j·(s_j − max), lse, the loss terms and the
+/// gradient coefficients — is a vertical operation, and the per-row weight w[y_i] and the ignore index are a per-lane
+/// scale and mask instead of separate calls. Formulas: <see cref="CrossEntropyOptions"/>; the label's gradient entry
+/// is <c>−a·(1−ε)·w_y·Σ_{j≠y}e/Σe + …</c> (no cancellation of p_y − 1), lse in float (<see cref="IVectorOps{V}.Log"/>).
+/// Whole groups only; the caller runs the last rows through <see cref="CrossEntropyOptionsRow{T, V}"/>.
+/// In place (g = s) is safe: a group is read whole into the tile before it is written.
+/// </summary>
+internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct, IVectorOps<V>, ICrossEntropyOptionsIsa<V> where V : struct
+{
+    /// <summary>Groups whose loss terms are summed per lane in float before they join the double total (relative error ≤ 64 ulp).</summary>
+    private const int FlushGroups = 64;
+
+    /// <summary>Two column blocks of the ISA's transpose.</summary>
+    public static int MaxClasses => 2 * T.Width;
+
+    /// <summary>
+    /// Rows [0, groups·Width) of n rows: Σ cross-entropy terms (returned) and z-terms (<paramref name="zTotal"/>), outputs
+    /// as <see cref="CrossEntropyOptionsRow{T, V}.Run"/>; returns the rows done in <paramref name="done"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Run<TSmooth, TWeights, TArgmax>(float* s, int* y, int n, int c, float* g, float* losses, float* lse, int* argmax,
+        in OptionRowConstants k, out double zTotal, out int done)
+        where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag where TArgmax : struct, ICompileTimeFlag
+    {
+        int w = T.Width;
+        int blocks = (c + w - 1) / w;
+        float* tile = stackalloc float[2 * w * w];
+        int* lab = stackalloc int[w];
+        float* wy = stackalloc float[w];
+        int* counted = stackalloc int[w];
+        float* idx = stackalloc float[w];
+        float* sums = stackalloc float[w];
+        V mask0 = T.TailMask(Math.Min(w, c)), mask1 = blocks > 1 ? T.TailMask(c - w) : T.Zero;
+        float* end = s + (nint)n * c;
+        float* wt = k.Weights;
+        V oneMinusEps = T.Create((float)(1 - k.Epsilon)), uniform = T.Create((float)k.Uniform), weightSum = T.Create((float)k.WeightSum);
+        V lambda = T.Create((float)k.ZLoss), zGrad = T.Create((float)(k.ZScale * 2 * k.ZLoss)), scale = T.Create((float)k.CeScale);
+        bool hasZ = k.ZLoss != 0;
+        double ceTotal = 0, zSum = 0;
+        V ceAcc = T.Zero, zAcc = T.Zero; // per-lane float sums of up to FlushGroups groups, then added in double
+        int pending = 0;
+        for (int r = 0; r < w; r++)
+        {
+            counted[r] = -1; // every row counted and weighted 1 unless the group's labels say otherwise
+            wy[r] = 1f;
+        }
+        int groups = n / w;
+        for (int grp = 0; grp < groups; grp++)
+        {
+            int r0 = grp * w;
+            float* src = s + (nint)r0 * c;
+            T.RowsToColumns(src, c, w, mask0, tile, end);
+            if (blocks > 1) T.RowsToColumns(src + w, c, w, mask1, tile + w * w, end);
+            if (!k.HasIgnore && !TWeights.Value)
+            {
+                for (int r = 0; r < w; r++) lab[r] = y[r0 + r];
+            }
+            else
+                for (int r = 0; r < w; r++)
+                {
+                    int l = y[r0 + r];
+                    bool ign = k.HasIgnore && l == k.IgnoreIndex;
+                    lab[r] = ign ? -1 : l;
+                    if (TWeights.Value) wy[r] = ign ? 0f : wt[l];
+                    counted[r] = ign ? 0 : -1;
+                }
+            V labels = T.Load((float*)lab), cnt = T.Load((float*)counted), wyv = T.Load(wy);
+
+            V mx = T.Load(tile);
+            V sy = T.And(mx, T.LanesEqual(labels, 0));
+            for (int j = 1; j < c; j++)
+            {
+                V col = T.Load(tile + j * w);
+                mx = T.Max(mx, col);
+                sy = T.Add(sy, T.And(col, T.LanesEqual(labels, j)));
+            }
+            if (TArgmax.Value)
+            {
+                V at = T.Zero;
+                for (int j = c - 1; j >= 0; j--)
+                {
+                    V eq = T.EqualMask(T.Load(tile + j * w), mx);
+                    at = T.Add(T.And(T.Create(j), eq), T.AndNot(at, eq));
+                }
+                T.Store(at, idx);
+            }
+            V sum = T.Zero, others = T.Zero, acc = T.Zero;
+            for (int j = 0; j < c; j++)
+            {
+                V x = T.Subtract(T.Load(tile + j * w), mx);
+                V e = T.Exp(x);
+                T.Store(e, tile + j * w);
+                sum = T.Add(sum, e);
+                others = T.Add(others, T.AndNot(e, T.LanesEqual(labels, j)));
+                if (TSmooth.Value) acc = T.Add(acc, TWeights.Value ? T.Multiply(T.Create(wt[j]), x) : x);
+            }
+            V logSum = T.Log(sum);
+            V lseV = T.Add(mx, logSum);
+            V nll = T.Subtract(logSum, T.Subtract(sy, mx));
+            V ceV = T.Multiply(T.Multiply(oneMinusEps, wyv), nll);
+            if (TSmooth.Value) ceV = T.Add(ceV, T.Multiply(uniform, T.Subtract(T.Multiply(weightSum, logSum), acc)));
+            ceV = T.And(ceV, cnt);
+            V zV = hasZ ? T.And(T.Multiply(lambda, T.Multiply(lseV, lseV)), cnt) : T.Zero;
+            ceAcc = T.Add(ceAcc, ceV);
+            zAcc = T.Add(zAcc, zV);
+            if (++pending == FlushGroups)
+            {
+                ceTotal += T.Sum(ceAcc);
+                zSum += T.Sum(zAcc);
+                ceAcc = zAcc = T.Zero;
+                pending = 0;
+            }
+            if (losses != null) T.Store(T.Add(ceV, zV), losses + r0);
+            if (lse != null) T.Store(lseV, lse + r0);
+            if (TArgmax.Value)
+            {
+                bool nan = float.IsNaN(T.Sum(sum)); // a row with a NaN: the reference's scan (first NaN wins)
+                if (nan) T.Store(sum, sums);
+                for (int r = 0; r < w; r++)
+                    argmax[r0 + r] = nan && float.IsNaN(sums[r]) ? OptionPlan.Argmax(new ReadOnlySpan<float>(src + (nint)r * c, c)) : (int)idx[r];
+            }
+            if (g == null) continue;
+
+            V inv = T.Divide(T.Create(1f), sum);
+            V va = T.And(scale, cnt);
+            V coefP = T.Multiply(oneMinusEps, wyv);
+            if (TSmooth.Value) coefP = T.Add(coefP, T.Multiply(uniform, weightSum));
+            V kc = T.Multiply(coefP, inv);
+            V kz = hasZ ? T.And(T.Multiply(T.Multiply(zGrad, lseV), inv), cnt) : T.Zero;
+            // The label's entry: −a·(1−ε)·w_y·Σ_{j≠y}e/Σe (+ the smoothing and z parts below).
+            V labelBase = T.Subtract(T.Zero, T.Multiply(T.Multiply(va, T.Multiply(oneMinusEps, wyv)), T.Multiply(others, inv)));
+            for (int j = 0; j < c; j++)
+            {
+                V e = T.Load(tile + j * w);
+                V own = TSmooth.Value ? (TWeights.Value ? T.Multiply(uniform, T.Create(wt[j])) : uniform) : T.Zero;
+                V gen = T.Multiply(va, T.Subtract(T.Multiply(e, kc), own));
+                V lbl = labelBase;
+                if (TSmooth.Value) lbl = T.Add(lbl, T.Multiply(va, T.Multiply(uniform, T.Subtract(T.Multiply(weightSum, T.Multiply(e, inv)), wyv))));
+                if (hasZ)
+                {
+                    V ze = T.Multiply(kz, e);
+                    gen = T.Add(gen, ze);
+                    lbl = T.Add(lbl, ze);
+                }
+                V isLabel = T.LanesEqual(labels, j);
+                T.Store(T.And(T.Add(T.And(lbl, isLabel), T.AndNot(gen, isLabel)), cnt), tile + j * w);
+            }
+            float* dst = g + (nint)r0 * c;
+            T.ColumnsToRows(tile, dst, c, w, mask0);
+            if (blocks > 1) T.ColumnsToRows(tile + w * w, dst + w, c, w, mask1);
+        }
+        zTotal = zSum + T.Sum(zAcc);
+        ceTotal += T.Sum(ceAcc);
+        done = groups * w;
+        return ceTotal;
+    }
+}
