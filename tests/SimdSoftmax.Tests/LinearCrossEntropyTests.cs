@@ -355,4 +355,21 @@ public class LinearCrossEntropyTests
         for (int t = 0; t < 12; t++) Assert.Equal(2f * w[t], dw[t]);
         Assert.All(db, v => Assert.Equal(0f, v));
     }
+
+    /// <summary>
+    /// The family's IEEE rule (docs/guarantees.md): dW = Xᵀ·dS + reg·W even when reg = 0, so a W entry of ±∞ gives NaN
+    /// in its dW entry (0·∞) and in the loss (½·0·∞), as SoftmaxLoss does on every form.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Regularization_zero_keeps_zero_times_W(KernelPath path)
+    {
+        Paths.Require(path);
+        float[] x = [1f], w = [float.NegativeInfinity, 0f], dw = new float[2], ws = new float[LinearCrossEntropy.WorkspaceLength(1, 1, 2)];
+        float loss = LinearCrossEntropy.Run(x, w, WeightLayout.InputsByClasses, default, [1], 1, 2, default, default, dw, default, default,
+            ws, default, 0f, 1, path);
+        Assert.True(float.IsNaN(dw[0]), $"dW[0] = {dw[0]}");
+        Assert.Equal(0f, dw[1]);
+        Assert.True(float.IsNaN(loss), $"loss = {loss}");
+    }
 }

@@ -15,7 +15,7 @@ internal static unsafe class LinearCrossEntropyBlocked
         Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs,
         float regularization, int threads)
     {
-        double reg = regularization == 0f ? 0 : 0.5 * regularization * SumOfSquares(w);
+        double reg = 0.5 * regularization * SumOfSquares(w);
         if (n == 0)
         {
             dW.Clear();
@@ -154,7 +154,7 @@ internal static unsafe class LinearCrossEntropyBlocked
 
     private static void AddRegularization(Span<float> dW, ReadOnlySpan<float> w, float regularization)
     {
-        if (regularization == 0f || dW.IsEmpty) return;
+        if (dW.IsEmpty) return;
         for (int k = 0; k < dW.Length; k++) dW[k] += regularization * w[k];
     }
 
