@@ -32,7 +32,21 @@ public sealed unsafe class CrossEntropyRowKernel(string name, KernelPath isa, in
 }
 
 /// <summary>
-/// Every row kernel of the softmax and cross-entropy families, listed once: the tester
+/// One multiclass-SVM hinge row kernel: Σ of the row hinges <c>Σ_{j≠y} max(0, s_j − s_y + 1)</c> (unscaled) of
+/// <c>rows</c> rows of <c>c</c> scores (stride c), the subgradient·scale into g when not null (g may be s).
+/// </summary>
+public sealed unsafe class HingeRowKernel(string name, KernelPath isa, int group,
+    delegate*<float*, int*, int, int, int, float*, int, float, double> run)
+{
+    public string Name { get; } = name;
+    public KernelPath Isa { get; } = isa;
+    public int Group { get; } = group;
+    public double Run(float* s, int* labels, int rows, int c, float* g, float scale) => run(s, labels, rows, c, c, g, c, scale);
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Every row kernel of the softmax, cross-entropy and hinge families, listed once: the tester
 /// (<see cref="RowKernelTests"/>) runs each one directly at its edges. A new kernel is one line here.
 /// </summary>
 public static unsafe class RowKernelRegistry
@@ -56,6 +70,13 @@ public static unsafe class RowKernelRegistry
         new("CrossEntropyLongRow<Avx512>", KernelPath.Avx512, int.MaxValue, 1, &LongRowAvx512),
         new("CrossEntropyOptionsRow<Avx2> with lse+argmax", KernelPath.Avx2, int.MaxValue, 1, &OptionsRowAvx2),
         new("CrossEntropyOptionsRow<Avx512> with lse+argmax", KernelPath.Avx512, int.MaxValue, 1, &OptionsRowAvx512),
+    ];
+
+    /// <summary>Group 64: both kernels reduce their vector accumulator to double every 64 rows.</summary>
+    public static readonly HingeRowKernel[] Hinge =
+    [
+        new("MulticlassSvm.Rows<Avx2Isa>", KernelPath.Avx2, 64, &MulticlassSvm.Rows<Avx2Isa>),
+        new("MulticlassSvm.Rows<Avx512Isa>", KernelPath.Avx512, 64, &MulticlassSvm.Rows<Avx512Isa>),
     ];
 
     private static void PipelineAvx2(float* x, float* y, int rows, int cols, bool log) =>

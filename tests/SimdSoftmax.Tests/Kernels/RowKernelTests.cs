@@ -24,6 +24,13 @@ public unsafe class RowKernelTests
         return data;
     }
 
+    public static TheoryData<string> HingeKernels()
+    {
+        var data = new TheoryData<string>();
+        foreach (var k in RowKernelRegistry.Hinge) data.Add(k.Name);
+        return data;
+    }
+
     /// <summary>Row lengths 1..70, the limit − 1 and the limit, and a few long ones when the kernel takes them.</summary>
     private static IEnumerable<int> Lengths(int max) =>
         Enumerable.Range(1, 70).Concat([max - 1, max, 127, 128, 129, 1000, 4095, 4096, 4097])
@@ -108,6 +115,89 @@ public unsafe class RowKernelTests
                     total = kernel.Run(ps, pl, rows, c, ps, 1f / rows);
                 Compare.Close(grad, s, rtol: 2e-5, atol: 1e-7 / rows, what + " in place");
             }
+    }
+
+    /// <summary>
+    /// The hinge kernels on scores that are multiples of 1/8 in [−3, 3]: every margin, hinge sum and gradient entry is
+    /// exact in float, so the loss and dScores must equal the double reference exactly, ties (m = 0, gradient 0 by the
+    /// documented rule) included; each row also gets a forced tie next to its label.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(HingeKernels))]
+    public void Hinge_kernel_at_its_edges_on_guard_pages(string name)
+    {
+        var kernel = RowKernelRegistry.Hinge.Single(k => k.Name == name);
+        Paths.Require(kernel.Isa);
+        Skip.IfNot(OperatingSystem.IsLinux(), "Guard pages use mmap/mprotect.");
+        int ties = 0;
+        foreach (int c in Lengths(int.MaxValue))
+            foreach (int rows in RowCounts(kernel.Group, 1, 1))
+            {
+                if (c > 200 && rows > 3) continue;
+                int n = rows * c;
+                var rng = new Random(13 * c + rows);
+                float[] scores = new float[n];
+                for (int i = 0; i < n; i++) scores[i] = rng.Next(-24, 25) / 8f;
+                int[] labelValues = Data.Labels(rows, c, 5 * c + rows);
+                if (c > 1)
+                    for (int r = 0; r < rows; r++) scores[r * c + (labelValues[r] + 1) % c] = scores[r * c + labelValues[r]] - 1f;
+                float scale = 1f / rows;
+                var (loss, grad, tieCount) = HingeReference(scores, labelValues, c, scale);
+                ties += tieCount;
+                string what = $"{name} c={c} rows={rows}";
+                using var sr = new GuardedRegion(n);
+                using var gr = new GuardedRegion(n);
+                using var lr = new GuardedRegion(rows);
+                Span<float> s = sr.Tail(n), g = gr.Tail(n);
+                Span<int> labels = lr.PlaceInts(rows, tail: true);
+                scores.CopyTo(s);
+                labelValues.CopyTo(labels);
+                sr.ReadOnly();
+                lr.ReadOnly();
+                double total, lossOnly;
+                fixed (float* ps = s, pg = g)
+                fixed (int* pl = labels)
+                {
+                    lossOnly = kernel.Run(ps, pl, rows, c, null, scale);
+                    total = kernel.Run(ps, pl, rows, c, pg, scale);
+                }
+                sr.ReadWrite();
+                Assert.True(loss == lossOnly, $"{what}: loss-only {lossOnly} vs {loss}");
+                Assert.True(loss == total, $"{what}: loss {total} vs {loss}");
+                AssertExact(grad, g, what);
+                fixed (float* ps = s)
+                fixed (int* pl = labels)
+                    total = kernel.Run(ps, pl, rows, c, ps, scale);
+                Assert.True(loss == total, $"{what} in place: loss {total} vs {loss}");
+                AssertExact(grad, s, what + " in place");
+            }
+        Assert.True(ties > 1000, $"only {ties} tied margins were exercised");
+    }
+
+    /// <summary>The hinge in double: m_j = s_j − s_y + 1, Σ_{j≠y} max(0, m_j); dS = scale where m_j &gt; 0, −count·scale at the label.</summary>
+    private static (double Loss, float[] Grad, int Ties) HingeReference(float[] s, int[] labels, int c, float scale)
+    {
+        var grad = new float[s.Length];
+        double loss = 0;
+        int ties = 0;
+        for (int r = 0; r < labels.Length; r++)
+        {
+            int y = labels[r], count = 0;
+            for (int j = 0; j < c; j++)
+            {
+                if (j == y) continue;
+                double m = (double)s[r * c + j] - s[r * c + y] + 1;
+                if (m > 0) { loss += m; count++; grad[r * c + j] = scale; }
+                else if (m == 0) ties++;
+            }
+            grad[r * c + y] = (float)(-(count * (double)scale)); // count·scale rounded once, as a float product is
+        }
+        return (loss, grad, ties);
+    }
+
+    private static void AssertExact(float[] expected, ReadOnlySpan<float> actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            if (expected[i] != actual[i]) Assert.Fail($"{what}: dS[{i}] = {actual[i]:R}, expected {expected[i]:R}");
     }
 
     /// <summary>The tuning table's thresholds send no row to a kernel that cannot take it.</summary>
