@@ -122,41 +122,8 @@ public static partial class SoftmaxLoss
         SoftmaxLossForm form, int threads)
     {
         RequireForm(form);
-        Require.NonNegative(threads);
-        Require.NonNegative(n);
-        Require.NonNegative(d);
-        Require.NonNegative(c);
-        if (c == 0 && n > 0) throw new ArgumentOutOfRangeException(nameof(c), c, "There must be at least one class when there are samples.");
-        int dc = Require.Product(d, c, nameof(c));
-        int nd = Require.Product(n, d, nameof(d));
-        int workspaceLength = WorkspaceLength(n, d, c, form);
-        Require.Length(w.Length, dc, nameof(w));
-        Require.Length(x.Length, nd, nameof(x));
-        Require.Length(y.Length, n, nameof(y));
-        Require.Length(dW.Length, dc, nameof(dW));
-        if (hasBias)
-        {
-            Require.Length(b.Length, c, nameof(b));
-            Require.Length(db.Length, c, nameof(db));
-        }
-        Require.AtLeast(workspace.Length, workspaceLength, nameof(workspace));
-        Require.FiniteNonNegative(reg, nameof(reg));
-        Require.NoOverlap(w, dW, nameof(w), nameof(dW));
-        Require.NoOverlap(x, dW, nameof(x), nameof(dW));
-        Require.NoOverlap(y, dW, nameof(y), nameof(dW));
-        Require.NoOverlap(b, dW, nameof(b), nameof(dW));
-        Require.NoOverlap(w, db, nameof(w), nameof(db));
-        Require.NoOverlap(x, db, nameof(x), nameof(db));
-        Require.NoOverlap(y, db, nameof(y), nameof(db));
-        Require.NoOverlap(b, db, nameof(b), nameof(db));
-        Require.NoOverlap(dW, db, nameof(dW), nameof(db));
-        Require.NoOverlap(w, workspace, nameof(w), nameof(workspace));
-        Require.NoOverlap(x, workspace, nameof(x), nameof(workspace));
-        Require.NoOverlap(y, workspace, nameof(y), nameof(workspace));
-        Require.NoOverlap(b, workspace, nameof(b), nameof(workspace));
-        Require.NoOverlap(dW, workspace, nameof(dW), nameof(workspace));
-        Require.NoOverlap(db, workspace, nameof(db), nameof(workspace));
-        Require.Labels(y, c, nameof(y));
+        ClassifierArguments.Shape(n, d, c, threads);
+        ClassifierArguments.Spans(w, b, x, y, n, d, c, reg, dW, db, workspace, WorkspaceLength(n, d, c, form), hasBias);
         bool fused = ChooseForm(form, c) == SoftmaxLossForm.Fused;
         return KernelPaths.Resolve(path) switch
         {
