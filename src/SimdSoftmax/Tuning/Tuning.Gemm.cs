@@ -16,7 +16,8 @@ internal static partial class Tuning
     public static readonly GemmTile[] GemmAvx2Tiles =
     [
         GemmTile.Of<Microkernel6x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: 1.00),
-        GemmTile.Of<Microkernel4x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: IsZen4() ? 1.05 : 0.50),
+        GemmTile.OfStridedA<Microkernel4x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: IsZen4() ? 1.05 : 0.50,
+            packedBOnlyUpTo: 512, packedBSpeed: IsZen4() ? 1.20 : 0.50),
     ];
 
     /// <summary>
@@ -35,7 +36,8 @@ internal static partial class Tuning
         GemmTile.Of<Microkernel8x48Avx512>(mc: 128, kc: 512, nc: 3072, speed: 1.00),
         GemmTile.Of<Microkernel6x64Avx512>(mc: 192, kc: 512, nc: 3072, speed: 0.98),
         GemmTile.Of<Microkernel12x32Avx512>(mc: 96, kc: 512, nc: 3072, speed: 0.94),
-        GemmTile.Of<Microkernel8x32Avx512>(mc: 128, kc: 512, nc: 3072, speed: IsZen4() ? 1.00 : 0.50),
+        GemmTile.OfStridedA<Microkernel8x32Avx512>(mc: 128, kc: 512, nc: 3072, speed: IsZen4() ? 1.00 : 0.50,
+            packedBOnlyUpTo: 512, packedBSpeed: IsZen4() ? 1.10 : 0.50),
     ];
 
     /// <summary>

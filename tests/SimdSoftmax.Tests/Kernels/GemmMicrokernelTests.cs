@@ -30,6 +30,46 @@ public class GemmMicrokernelTests
                     GemmMicrokernelTester.Microkernel(tile, k, ldc, alpha, beta, ++seed);
     }
 
+    [SkippableTheory, MemberData(nameof(GemmKernelRegistry.StridedATileNames), MemberType = typeof(GemmKernelRegistry))]
+    public void Strided_A_kernel_on_row_major_and_transposed_views(string name)
+    {
+        var (isa, tile) = GemmKernelRegistry.Tile(name);
+        Paths.Require(isa);
+        int seed = 300, mr = tile.MR;
+        foreach (int k in new[] { 1, 2, 3, 17, tile.Blocking.KC })
+            foreach (bool transposed in new[] { false, true })
+            {
+                // Views: dense (lda = k or MR), one past, and a wide stride.
+                int dense = transposed ? mr : k;
+                foreach (int lda in new[] { dense, dense + 1, dense + 37 })
+                {
+                    var (alpha, beta) = s_scales[++seed % 3];
+                    GemmMicrokernelTester.MicrokernelStridedA(tile, transposed, k, lda, tile.NR + seed % 2, alpha, beta, seed);
+                }
+            }
+    }
+
+    [SkippableTheory, MemberData(nameof(GemmKernelRegistry.StridedATileNames), MemberType = typeof(GemmKernelRegistry))]
+    public void Packed_B_nest_matches_the_blocked_nests_bit_for_bit(string name)
+    {
+        // The pack-B-only nest replaces the blocked one for small problems: with the same KC every element must get the
+        // same FMA chain, so the tile choice (and the thread split) never changes a bit of C; the ISA's first tile too.
+        var (isa, tile) = GemmKernelRegistry.Tile(name);
+        Paths.Require(isa);
+        GemmTile first = GemmKernelRegistry.Tiles.First(t => t.Isa == isa).Tile;
+        int seed = 700;
+        foreach (var (m, n, k) in new[] { (64, 64, 64), (tile.MR + 1, tile.NR - 1, 9), (37, 70, tile.Blocking.KC + 5), (3, 2 * tile.NR + 1, 2) })
+            for (int t = 0; t < 4; t++)
+            {
+                var (alpha, beta) = s_scales[++seed % 3];
+                float[] viaPackedB = GemmMicrokernelTester.Product(tile, true, t >= 2, t % 2 == 1, m, n, k, alpha, beta, seed);
+                float[] viaBlocked = GemmMicrokernelTester.Product(tile, false, t >= 2, t % 2 == 1, m, n, k, alpha, beta, seed);
+                float[] viaFirst = GemmMicrokernelTester.Product(first, false, t >= 2, t % 2 == 1, m, n, k, alpha, beta, seed);
+                Assert.Equal(viaBlocked.Select(BitConverter.SingleToInt32Bits), viaPackedB.Select(BitConverter.SingleToInt32Bits));
+                Assert.Equal(viaFirst.Select(BitConverter.SingleToInt32Bits), viaPackedB.Select(BitConverter.SingleToInt32Bits));
+            }
+    }
+
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.TileNames), MemberType = typeof(GemmKernelRegistry))]
     public void Blocked_loop_nest_at_m_n_edges(string name)
     {
