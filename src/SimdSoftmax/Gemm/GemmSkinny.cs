@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
@@ -168,11 +169,29 @@ internal static unsafe class GemmSkinny
     /// <summary>Row stride of the transposed narrow B: k plus <see cref="Tuning.GemmDotBStridePad"/> (L1 set conflicts).</summary>
     public static nint TransposedBStride(int k) => k + Tuning.GemmDotBStridePad;
 
-    /// <summary>Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n rows of k, stride <paramref name="ldbt"/>), for <see cref="Dot"/>.</summary>
+    /// <summary>
+    /// Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n rows of k, stride <paramref name="ldbt"/>), for
+    /// <see cref="Dot"/>. For n ≥ 8, in 8×8 register transposes over column blocks at 0, 8, … and a last one ending at n
+    /// (overlapping columns are written twice with the same values): one scalar element per store cost a quarter of a
+    /// cache-resident 64×3073×10 multiply (Zen 4). Reads only the n columns of each of the k rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeB(int n, int k, float* b, nint ldb, float* bt, nint ldbt)
     {
-        for (int p = 0; p < k; p++)
+        int p0 = 0;
+        if (Avx.IsSupported && n >= 8)
+        {
+            for (; p0 + 8 <= k; p0 += 8)
+            {
+                for (int j0 = 0; ; j0 += 8)
+                {
+                    int j = Math.Min(j0, n - 8);
+                    PackPanels.TransposeToPanel(b + p0 * ldb + j, ldb, 8, bt + j * ldbt + p0, (int)ldbt, 8);
+                    if (j == n - 8) break;
+                }
+            }
+        }
+        for (int p = p0; p < k; p++)
         {
             float* row = b + p * ldb;
             for (int j = 0; j < n; j++) bt[j * ldbt + p] = row[j];

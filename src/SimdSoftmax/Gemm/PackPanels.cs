@@ -72,7 +72,7 @@ internal static unsafe class PackPanels
     /// of each of the <paramref name="rows"/> rows and writes exactly <paramref name="width"/> floats per p-step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeToPanel(float* src, nint lda, int rows, float* dst, int mr, int width)
+    internal static void TransposeToPanel(float* src, nint lda, int rows, float* dst, int mr, int width)
     {
         Debug.Assert(rows is >= 0 and <= 8 && width is >= 1 and <= 8 && rows <= width);
         Vector256<float> r0 = 0 < rows ? Vector256.Load(src + 0 * lda) : Vector256<float>.Zero;

@@ -103,6 +103,29 @@ public class GemmMicrokernelTests
             GemmMicrokernelTester.Blocked(tile, false, n % 2 == 1, 3, n, 5, 1f, 0f, 0, ++seed);
     }
 
+    [Fact]
+    public unsafe void Skinny_transpose_of_B_is_exact_at_8x8_block_edges()
+    {
+        // The dot path's op(B)ᵀ copy: 8×8 register transposes for n ≥ 8 (column blocks overlap at the end), scalar rest.
+        int seed = 0;
+        for (int n = 1; n <= Tuning.GemmSkinnyMaxN; n++)
+            foreach (int k in new[] { 1, 7, 8, 9, 16, 17, 63 })
+            {
+                int ldb = n + seed++ % 3, ldbt = (int)GemmSkinny.TransposedBStride(k);
+                using var b = new GuardedFloats(Data.Uniform((k - 1) * ldb + n, seed));
+                float[] expected = Data.Filled(n * ldbt, float.NaN);
+                for (int p = 0; p < k; p++)
+                    for (int j = 0; j < n; j++) expected[j * ldbt + p] = b[p * ldb + j];
+                using var bt = new GuardedFloats(Data.Filled(n * ldbt, float.NaN));
+                GemmSkinny.TransposeB(n, k, b.Pointer, ldb, bt.Pointer, ldbt);
+                string what = $"TransposeB n={n} k={k} ldb={ldb}";
+                for (int i = 0; i < n * ldbt; i++)
+                    if (BitConverter.SingleToInt32Bits(bt[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                        Assert.Fail($"{what}: bt[{i}] = {bt[i]}, expected {expected[i]}");
+                bt.AssertCanaries(what);
+            }
+    }
+
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyDotNames), MemberType = typeof(GemmKernelRegistry))]
     public void Skinny_dot_kernel_at_row_column_and_k_edges(string name)
     {
