@@ -18,7 +18,7 @@ internal readonly unsafe struct GemmTile
     private GemmTile(string name, GemmBlocking blocking, double speed,
         delegate*<bool, bool, int, int, int, float, float*, nint, float*, nint, float, float*, nint, GemmBlocking, void> multiply,
         delegate*<int, float*, float*, float*, nint, float, float, void> kernel,
-        int packedBOnlyUpTo = 0, double packedBSpeed = 0,
+        int packedBOnlyUpTo = 0, int packedBOnlyUpToTransposedA = 0, double packedBSpeed = 0,
         delegate*<bool, bool, int, int, int, float, float*, nint, float*, nint, float, float*, nint, GemmBlocking, void> multiplyPackedB = null,
         delegate*<int, float*, nint, nint, float*, float*, nint, float, float, void> kernelStridedA = null)
     {
@@ -26,6 +26,7 @@ internal readonly unsafe struct GemmTile
         Blocking = blocking;
         Speed = speed;
         PackedBOnlyUpTo = packedBOnlyUpTo;
+        PackedBOnlyUpToTransposedA = packedBOnlyUpToTransposedA;
         PackedBSpeed = packedBSpeed;
         _multiply = multiply;
         _kernel = kernel;
@@ -40,13 +41,15 @@ internal readonly unsafe struct GemmTile
 
     /// <summary>
     /// A registry entry for a kernel that reads A in place: the blocked nest, and the pack-B-only nest while m and n are
-    /// at most <paramref name="packedBOnlyUpTo"/> (0: never), weighted <paramref name="packedBSpeed"/> there.
+    /// at most <paramref name="packedBOnlyUpTo"/> (<paramref name="packedBOnlyUpToTransposedA"/> when A is stored
+    /// transposed; 0: never), weighted <paramref name="packedBSpeed"/> there.
     /// </summary>
-    public static GemmTile OfStridedA<TKernel>(int mc, int kc, int nc, double speed, int packedBOnlyUpTo, double packedBSpeed)
+    public static GemmTile OfStridedA<TKernel>(int mc, int kc, int nc, double speed, int packedBOnlyUpTo, int packedBOnlyUpToTransposedA,
+        double packedBSpeed)
         where TKernel : IGemmMicrokernelStridedA =>
         new(typeof(TKernel).Name, new GemmBlocking(TKernel.MR, TKernel.NR, mc, kc, nc), speed,
             &GemmBlocked<TKernel>.Multiply, &KernelEntry<TKernel>.Run,
-            packedBOnlyUpTo, packedBSpeed, &GemmPackedB<TKernel>.Multiply, &StridedAEntry<TKernel>.Run);
+            packedBOnlyUpTo, packedBOnlyUpToTransposedA, packedBSpeed, &GemmPackedB<TKernel>.Multiply, &StridedAEntry<TKernel>.Run);
 
     /// <summary>The kernel's type name, e.g. <c>Microkernel8x48Avx512</c>.</summary>
     public string Name { get; }
@@ -60,6 +63,12 @@ internal readonly unsafe struct GemmTile
     /// <summary>Largest m and n for which <see cref="Multiply"/> runs the pack-B-only nest (0: this tile has none).</summary>
     public int PackedBOnlyUpTo { get; }
 
+    /// <summary>
+    /// The same for A stored transposed, where the kernel's MR-float reads along each stored row of A use part of a
+    /// cache line per k step.
+    /// </summary>
+    public int PackedBOnlyUpToTransposedA { get; }
+
     /// <summary>The weight in <see cref="Choose"/> where the pack-B-only nest runs (it saves the packing of A).</summary>
     public double PackedBSpeed { get; }
 
@@ -68,13 +77,14 @@ internal readonly unsafe struct GemmTile
 
     /// <summary>
     /// The GEMM with this tile and blocking: <see cref="GemmPackedB{TKernel}.Multiply"/> while m and n are at most
-    /// <see cref="PackedBOnlyUpTo"/>, else <see cref="GemmBlocked{TKernel}.Multiply"/>. Both round alike, so a thread slab
+    /// <see cref="PackedBOnlyUpTo"/> (<see cref="PackedBOnlyUpToTransposedA"/>), else <see cref="GemmBlocked{TKernel}.Multiply"/>. Both round alike, so a thread slab
     /// may take either.
     /// </summary>
     public void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
-        if (m <= PackedBOnlyUpTo && n <= PackedBOnlyUpTo)
+        int upTo = transA ? PackedBOnlyUpToTransposedA : PackedBOnlyUpTo;
+        if (m <= upTo && n <= upTo)
             _multiplyPackedB(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Blocking);
         else
             _multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Blocking);
