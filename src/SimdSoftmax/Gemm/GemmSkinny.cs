@@ -44,6 +44,7 @@ internal static unsafe class GemmSkinny
         int blocksPerPanel = DotPanelRows / rowsPer;
         float* acc = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)blocksPerPanel * groups * tile);
         int kVector = k / lanes * lanes;
+        nint prefetch = (long)(i1 - i0) * k * sizeof(float) > Tuning.GemmDotResidentBytes ? Tuning.GemmDotPrefetchDistance : 0;
         int* rowOffsets = stackalloc int[MaxOffsets];
         int* colOffsets = stackalloc int[MaxOffsets];
         float* sums = stackalloc float[MaxOffsets];
@@ -63,7 +64,7 @@ internal static unsafe class GemmSkinny
                         int cols = Math.Min(colsPer, n - j);
                         for (int q = 0; q < colsPer; q++) colOffsets[q] = Math.Min(q, cols - 1);
                         float* slot = acc + (block * groups + g) * (nint)tile;
-                        TKernel.Run(kc, a + i * lda + pc, lda, bt + j * ldbt + pc, ldbt, rowOffsets, colOffsets, slot, pc > 0);
+                        TKernel.Run(kc, a + i * lda + pc, lda, bt + j * ldbt + pc, ldbt, rowOffsets, colOffsets, slot, pc > 0, prefetch);
                     }
                 }
             }

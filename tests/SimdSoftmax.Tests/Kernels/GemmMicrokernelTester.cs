@@ -115,9 +115,9 @@ internal static unsafe class GemmMicrokernelTester
     /// <summary>
     /// The skinny dot kernel alone: <paramref name="rows"/> ≤ Rows valid rows and <paramref name="cols"/> ≤ Cols valid
     /// columns (the rest clamped onto the last valid one, as the driver does), k a multiple of Lanes, optionally resuming
-    /// from accumulators already in acc. Checks every lane of every valid accumulator, and the kernel's horizontal sum.
+    /// from accumulators already in acc, with or without the prefetching loop. Checks every lane of every valid accumulator, and the kernel's horizontal sum.
     /// </summary>
-    public static void SkinnyDotKernel(ISkinnyDotUnderTest kernel, int rows, int cols, int k, bool accumulate, int seed)
+    public static void SkinnyDotKernel(ISkinnyDotUnderTest kernel, int rows, int cols, int k, bool accumulate, nint prefetchDistance, int seed)
     {
         int lanes = kernel.Lanes, lda = k + 3, ldbt = k + 5;
         using var a = new GuardedFloats(Data.Uniform(Math.Max(1, (rows - 1) * lda + k), seed));
@@ -129,8 +129,8 @@ internal static unsafe class GemmMicrokernelTester
         int* colOffsets = stackalloc int[kernel.Cols];
         for (int r = 0; r < kernel.Rows; r++) rowOffsets[r] = Math.Min(r, rows - 1);
         for (int q = 0; q < kernel.Cols; q++) colOffsets[q] = Math.Min(q, cols - 1);
-        kernel.Run(k, a.Pointer, lda, bt.Pointer, ldbt, rowOffsets, colOffsets, acc.Pointer, accumulate);
-        string what = $"{kernel.Name} rows={rows} cols={cols} k={k} accumulate={accumulate}";
+        kernel.Run(k, a.Pointer, lda, bt.Pointer, ldbt, rowOffsets, colOffsets, acc.Pointer, accumulate, prefetchDistance);
+        string what = $"{kernel.Name} rows={rows} cols={cols} k={k} accumulate={accumulate} prefetch={prefetchDistance}";
         for (int r = 0; r < rows; r++)
             for (int q = 0; q < cols; q++)
             {

@@ -136,7 +136,8 @@ public class GemmMicrokernelTests
             for (int cols = 1; cols <= kernel.Cols; cols++)
                 foreach (int k in new[] { lanes, 2 * lanes, 5 * lanes })
                     foreach (bool accumulate in new[] { false, true })
-                        GemmMicrokernelTester.SkinnyDotKernel(kernel, rows, cols, k, accumulate, ++seed);
+                        foreach (nint prefetch in new nint[] { 0, Tuning.GemmDotPrefetchDistance })
+                            GemmMicrokernelTester.SkinnyDotKernel(kernel, rows, cols, k, accumulate, prefetch, ++seed);
     }
 
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyDotNames), MemberType = typeof(GemmKernelRegistry))]
@@ -157,6 +158,9 @@ public class GemmMicrokernelTests
                     int i0 = seed % 5 == 0 && m > GemmSkinny.DotRowUnit ? GemmSkinny.DotRowUnit : 0;
                     GemmMicrokernelTester.SkinnyDot(kernel, i0, m, n, k, alpha, beta, seed);
                 }
+        // A over GemmDotResidentBytes: the prefetching loop, with row and k tails.
+        int kStreamed = (int)(Tuning.GemmDotResidentBytes / sizeof(float) / 64) + lanes + 3;
+        GemmMicrokernelTester.SkinnyDot(kernel, 0, 64 + rows + 1, 10, kStreamed, 1f, 0.25f, ++seed);
     }
 
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyOuterNames), MemberType = typeof(GemmKernelRegistry))]
