@@ -128,8 +128,9 @@ internal static unsafe class GemmSkinny
         nint ctStride = Math.Max(vectorEnd - i0, 1);
         float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)bWidth * ctStride);
         int* vecOffsets = stackalloc int[MaxOffsets];
-        int depthChunk = (long)k * (i1 - i0) * sizeof(float) <= Tuning.GemmOuterResidentBytes
-            ? Tuning.GemmOuterDepthChunkResident : Tuning.GemmOuterDepthChunkStreamed;
+        bool resident = (long)k * (i1 - i0) * sizeof(float) <= Tuning.GemmOuterResidentBytes;
+        int depthChunk = resident ? Tuning.GemmOuterDepthChunkResident : Tuning.GemmOuterDepthChunkStreamed;
+        nint prefetch = resident ? 0 : Tuning.GemmOuterPrefetchDistance;
 
         if (vectorEnd > i0)
         {
@@ -145,7 +146,7 @@ internal static unsafe class GemmSkinny
                     {
                         float* ctStrip = ct + j * ctStride + (i - i0);
                         float* bChunk = bp + (nint)pc * bWidth + j;
-                        TKernel.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
+                        TKernel.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0, prefetch);
                     }
                 }
             }

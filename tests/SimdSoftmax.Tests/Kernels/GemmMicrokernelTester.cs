@@ -167,7 +167,7 @@ internal static unsafe class GemmMicrokernelTester
     /// vectors (the rest clamped onto vector 0, as the driver does) × Cols columns of packed B, into ct; optionally
     /// resuming from ct's values.
     /// </summary>
-    public static void SkinnyOuterKernel(ISkinnyOuterUnderTest kernel, int fullVectors, int k, bool accumulate, int seed)
+    public static void SkinnyOuterKernel(ISkinnyOuterUnderTest kernel, int fullVectors, int k, bool accumulate, nint prefetchDistance, int seed)
     {
         int lanes = kernel.Lanes, vectors = kernel.Width / lanes, lda = kernel.Width + 7, bStride = kernel.Cols + 3;
         int ctStride = kernel.Width + 5;
@@ -177,8 +177,8 @@ internal static unsafe class GemmMicrokernelTester
         using var ct = new GuardedFloats(ct0);
         int* offsets = stackalloc int[vectors];
         for (int v = 0; v < vectors; v++) offsets[v] = (v < fullVectors ? v : 0) * lanes;
-        kernel.Run(k, a.Pointer, lda, offsets, b.Pointer, bStride, ct.Pointer, ctStride, accumulate);
-        string what = $"{kernel.Name} vectors={fullVectors} k={k} accumulate={accumulate}";
+        kernel.Run(k, a.Pointer, lda, offsets, b.Pointer, bStride, ct.Pointer, ctStride, accumulate, prefetchDistance);
+        string what = $"{kernel.Name} vectors={fullVectors} k={k} accumulate={accumulate} prefetch={prefetchDistance}";
         for (int j = 0; j < kernel.Cols; j++)
             for (int i = 0; i < fullVectors * lanes; i++)
             {

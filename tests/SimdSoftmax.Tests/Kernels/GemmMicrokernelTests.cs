@@ -172,7 +172,8 @@ public class GemmMicrokernelTests
         for (int vectors = 1; vectors <= kernel.Width / kernel.Lanes; vectors++)
             foreach (int k in new[] { 1, 2, 3, 17 })
                 foreach (bool accumulate in new[] { false, true })
-                    GemmMicrokernelTester.SkinnyOuterKernel(kernel, vectors, k, accumulate, ++seed);
+                    foreach (nint prefetch in new nint[] { 0, Tuning.GemmOuterPrefetchDistance })
+                        GemmMicrokernelTester.SkinnyOuterKernel(kernel, vectors, k, accumulate, prefetch, ++seed);
     }
 
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyOuterNames), MemberType = typeof(GemmKernelRegistry))]
