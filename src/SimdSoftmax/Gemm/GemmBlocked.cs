@@ -19,6 +19,7 @@ internal static unsafe class GemmBlocked<TKernel> where TKernel : IGemmMicrokern
     /// into column or row slabs (at NR / MR multiples) across threads and get bitwise identical results.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // the edge tile is written by the kernel before UpdateEdge reads it; zeroing it cost a 4 KiB memset per call
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, GemmBlocking blocking)
     {
@@ -74,7 +75,8 @@ internal static unsafe class GemmBlocked<TKernel> where TKernel : IGemmMicrokern
         }
     }
 
-    private static void UpdateEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    /// <summary>C[0..rows, 0..cols] = alpha·tile + beta·C with the microkernels' rounding (beta = 0 never reads C).</summary>
+    internal static void UpdateEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
         for (int i = 0; i < rows; i++)
         {

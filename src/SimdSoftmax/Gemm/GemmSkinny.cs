@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
@@ -43,6 +44,7 @@ internal static unsafe class GemmSkinny
         int blocksPerPanel = DotPanelRows / rowsPer;
         float* acc = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)blocksPerPanel * groups * tile);
         int kVector = k / lanes * lanes;
+        nint prefetch = (long)(i1 - i0) * k * sizeof(float) > Tuning.GemmDotResidentBytes ? Tuning.GemmDotPrefetchDistance : 0;
         int* rowOffsets = stackalloc int[MaxOffsets];
         int* colOffsets = stackalloc int[MaxOffsets];
         float* sums = stackalloc float[MaxOffsets];
@@ -62,7 +64,7 @@ internal static unsafe class GemmSkinny
                         int cols = Math.Min(colsPer, n - j);
                         for (int q = 0; q < colsPer; q++) colOffsets[q] = Math.Min(q, cols - 1);
                         float* slot = acc + (block * groups + g) * (nint)tile;
-                        TKernel.Run(kc, a + i * lda + pc, lda, bt + j * ldbt + pc, ldbt, rowOffsets, colOffsets, slot, pc > 0);
+                        TKernel.Run(kc, a + i * lda + pc, lda, bt + j * ldbt + pc, ldbt, rowOffsets, colOffsets, slot, pc > 0, prefetch);
                     }
                 }
             }
@@ -126,8 +128,9 @@ internal static unsafe class GemmSkinny
         nint ctStride = Math.Max(vectorEnd - i0, 1);
         float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)bWidth * ctStride);
         int* vecOffsets = stackalloc int[MaxOffsets];
-        int depthChunk = (long)k * (i1 - i0) * sizeof(float) <= Tuning.GemmOuterResidentBytes
-            ? Tuning.GemmOuterDepthChunkResident : Tuning.GemmOuterDepthChunkStreamed;
+        bool resident = (long)k * (i1 - i0) * sizeof(float) <= Tuning.GemmOuterResidentBytes;
+        int depthChunk = resident ? Tuning.GemmOuterDepthChunkResident : Tuning.GemmOuterDepthChunkStreamed;
+        nint prefetch = resident ? 0 : Tuning.GemmOuterPrefetchDistance;
 
         if (vectorEnd > i0)
         {
@@ -143,7 +146,7 @@ internal static unsafe class GemmSkinny
                     {
                         float* ctStrip = ct + j * ctStride + (i - i0);
                         float* bChunk = bp + (nint)pc * bWidth + j;
-                        TKernel.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0);
+                        TKernel.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0, prefetch);
                     }
                 }
             }
@@ -168,11 +171,29 @@ internal static unsafe class GemmSkinny
     /// <summary>Row stride of the transposed narrow B: k plus <see cref="Tuning.GemmDotBStridePad"/> (L1 set conflicts).</summary>
     public static nint TransposedBStride(int k) => k + Tuning.GemmDotBStridePad;
 
-    /// <summary>Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n rows of k, stride <paramref name="ldbt"/>), for <see cref="Dot"/>.</summary>
+    /// <summary>
+    /// Copies op(B) (k×n, stored k×n) transposed into <paramref name="bt"/> (n rows of k, stride <paramref name="ldbt"/>), for
+    /// <see cref="Dot"/>. For n ≥ 8, in 8×8 register transposes over column blocks at 0, 8, … and a last one ending at n
+    /// (overlapping columns are written twice with the same values): one scalar element per store cost a quarter of a
+    /// cache-resident 64×3073×10 multiply (Zen 4). Reads only the n columns of each of the k rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeB(int n, int k, float* b, nint ldb, float* bt, nint ldbt)
     {
-        for (int p = 0; p < k; p++)
+        int p0 = 0;
+        if (Avx.IsSupported && n >= 8)
+        {
+            for (; p0 + 8 <= k; p0 += 8)
+            {
+                for (int j0 = 0; ; j0 += 8)
+                {
+                    int j = Math.Min(j0, n - 8);
+                    PackPanels.TransposeToPanel(b + p0 * ldb + j, ldb, 8, bt + j * ldbt + p0, (int)ldbt, 8);
+                    if (j == n - 8) break;
+                }
+            }
+        }
+        for (int p = p0; p < k; p++)
         {
             float* row = b + p * ldb;
             for (int j = 0; j < n; j++) bt[j * ldbt + p] = row[j];

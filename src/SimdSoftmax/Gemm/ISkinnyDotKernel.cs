@@ -13,8 +13,11 @@ internal interface ISkinnyDotKernel
     /// <summary>
     /// acc[(r·Cols + j)·Lanes ..] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k (k a multiple of Lanes), a_r the row
     /// rowOffsets[r] of a and b_j the row colOffsets[j] of bt; with <paramref name="accumulate"/> the chains resume from acc.
+    /// <paramref name="prefetchDistance"/> &gt; 0: prefetch each row of A that many floats ahead into L2 (a prefetch past the
+    /// end of A never faults); 0: no prefetch. Either way the sums are the same.
     /// </summary>
-    static abstract unsafe void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate);
+    static abstract unsafe void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate,
+        nint prefetchDistance = 0);
 
     /// <summary>The horizontal sum of one saved accumulator (<see cref="Lanes"/> floats at <paramref name="lanes"/>).</summary>
     static abstract unsafe float Sum(float* lanes);

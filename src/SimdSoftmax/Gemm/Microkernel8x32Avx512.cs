@@ -7,21 +7,26 @@ namespace SimdSoftmax;
 
 /// <summary>
 /// The small AVX-512 register tile: 8×32 of C in 16 Vector512 accumulators (8 rows × 2 vectors), fed per k by 2 loads
-/// of the packed B row and 8 broadcasts of the packed A column. 64, 128 and 256 are multiples of both 8 and 32, so
-/// small square problems run without edge tiles. Its FMA:load ratio (16:10) is lower than the big tiles', which a
+/// of the packed B row and 8 broadcasts from A, which it reads through (row, column) strides: from a packed micro-panel
+/// in the blocked nest, in place (row-major or transposed) in the pack-B-only nest of small problems. 64, 128 and 256
+/// are multiples of both 8 and 32, so small square problems run without edge tiles. Its FMA:load ratio (16:10) is lower than the big tiles', which a
 /// core that retires one 512-bit FMA per cycle (Zen 4's two 256-bit halves) does not notice; see Tuning.Gemm.cs.
 /// Written out by hand like the other tiles (named accumulators stay in registers); tested by GemmMicrokernelTester.
 /// </summary>
-internal readonly struct Microkernel8x32Avx512 : IGemmMicrokernel
+internal readonly struct Microkernel8x32Avx512 : IGemmMicrokernelStridedA
 {
     public static int MR => 8;
     public static int NR => 32;
 
-    /// <summary>C[0..MR, 0..NR] = alpha·(Ã·B̃) + beta·C over kc packed steps; beta = 0 never reads C.</summary>
+    /// <summary>The packed-panel form: A as a packed micro-panel is (rsA, csA) = (1, MR).</summary>
+    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) =>
+        RunStridedA(kc, a, 1, MR, b, c, ldc, alpha, beta);
+
+    /// <summary>C[0..MR, 0..NR] = alpha·(op(A)·B̃) + beta·C over kc steps, op(A)(i, p) = a[i·rsA + p·csA]; beta = 0 never reads C.</summary>
     // Not inlined: the driver's live variables would compete for the registers the accumulators need. Fully optimized
     // from the first call (no tier-0 / OSR detour while benchmarks or short runs warm up).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static unsafe void RunStridedA(int kc, float* a, nint rsA, nint csA, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Debug.Assert(kc >= 1);
         // Prefetch the C tile now, so its lines arrive during the k loop instead of stalling the final update.
@@ -30,110 +35,44 @@ internal readonly struct Microkernel8x32Avx512 : IGemmMicrokernel
             float* row = c + i * ldc;
             Sse.Prefetch0(row + 0); Sse.Prefetch0(row + 16); Sse.Prefetch0(row + NR - 1);
         }
-        Vector512<float> c0_0 = Vector512<float>.Zero, c0_1 = Vector512<float>.Zero;
-        Vector512<float> c1_0 = Vector512<float>.Zero, c1_1 = Vector512<float>.Zero;
-        Vector512<float> c2_0 = Vector512<float>.Zero, c2_1 = Vector512<float>.Zero;
-        Vector512<float> c3_0 = Vector512<float>.Zero, c3_1 = Vector512<float>.Zero;
-        Vector512<float> c4_0 = Vector512<float>.Zero, c4_1 = Vector512<float>.Zero;
-        Vector512<float> c5_0 = Vector512<float>.Zero, c5_1 = Vector512<float>.Zero;
-        Vector512<float> c6_0 = Vector512<float>.Zero, c6_1 = Vector512<float>.Zero;
-        Vector512<float> c7_0 = Vector512<float>.Zero, c7_1 = Vector512<float>.Zero;
+        float* a0 = a;
+        float* a1 = a + 1 * rsA;
+        float* a2 = a + 2 * rsA;
+        float* a3 = a + 3 * rsA;
+        float* a4 = a + 4 * rsA;
+        float* a5 = a + 5 * rsA;
+        float* a6 = a + 6 * rsA;
+        float* a7 = a + 7 * rsA;
+        Vector512<float> c0_0 = Vector512<float>.Zero; Vector512<float> c0_1 = Vector512<float>.Zero;
+        Vector512<float> c1_0 = Vector512<float>.Zero; Vector512<float> c1_1 = Vector512<float>.Zero;
+        Vector512<float> c2_0 = Vector512<float>.Zero; Vector512<float> c2_1 = Vector512<float>.Zero;
+        Vector512<float> c3_0 = Vector512<float>.Zero; Vector512<float> c3_1 = Vector512<float>.Zero;
+        Vector512<float> c4_0 = Vector512<float>.Zero; Vector512<float> c4_1 = Vector512<float>.Zero;
+        Vector512<float> c5_0 = Vector512<float>.Zero; Vector512<float> c5_1 = Vector512<float>.Zero;
+        Vector512<float> c6_0 = Vector512<float>.Zero; Vector512<float> c6_1 = Vector512<float>.Zero;
+        Vector512<float> c7_0 = Vector512<float>.Zero; Vector512<float> c7_1 = Vector512<float>.Zero;
         float* end = b + (nint)kc * NR;
-        // k unrolled by 4: kc % 4 steps first, then blocks of 4 (fewer loop uops per FMA).
-        for (int rem = kc % 4; rem > 0; rem--)
+        // One k step per iteration: a step is 2·MR FMAs, so the loop's own uops are already a small share; the offset
+        // walks along k in csA (1 for row-major A, lda for transposed A, MR for a packed panel).
+        for (nint p = 0; b < end; p += csA, b += NR)
         {
             Vector512<float> b0 = Vector512.Load(b + 0); Vector512<float> b1 = Vector512.Load(b + 16);
-            Vector512<float> a0 = Vector512.Create(a[0]);
-            c0_0 = Avx512F.FusedMultiplyAdd(a0, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(a0, b1, c0_1);
-            Vector512<float> a1 = Vector512.Create(a[1]);
-            c1_0 = Avx512F.FusedMultiplyAdd(a1, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(a1, b1, c1_1);
-            Vector512<float> a2 = Vector512.Create(a[2]);
-            c2_0 = Avx512F.FusedMultiplyAdd(a2, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(a2, b1, c2_1);
-            Vector512<float> a3 = Vector512.Create(a[3]);
-            c3_0 = Avx512F.FusedMultiplyAdd(a3, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(a3, b1, c3_1);
-            Vector512<float> a4 = Vector512.Create(a[4]);
-            c4_0 = Avx512F.FusedMultiplyAdd(a4, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(a4, b1, c4_1);
-            Vector512<float> a5 = Vector512.Create(a[5]);
-            c5_0 = Avx512F.FusedMultiplyAdd(a5, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(a5, b1, c5_1);
-            Vector512<float> a6 = Vector512.Create(a[6]);
-            c6_0 = Avx512F.FusedMultiplyAdd(a6, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(a6, b1, c6_1);
-            Vector512<float> a7 = Vector512.Create(a[7]);
-            c7_0 = Avx512F.FusedMultiplyAdd(a7, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(a7, b1, c7_1);
-            a += 8;
-            b += 32;
-        }
-        while (b < end)
-        {
-            Vector512<float> b0_0 = Vector512.Load(b + 0); Vector512<float> b1_0 = Vector512.Load(b + 16);
-            Vector512<float> a0_0 = Vector512.Create(a[0]);
-            c0_0 = Avx512F.FusedMultiplyAdd(a0_0, b0_0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(a0_0, b1_0, c0_1);
-            Vector512<float> a1_0 = Vector512.Create(a[1]);
-            c1_0 = Avx512F.FusedMultiplyAdd(a1_0, b0_0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(a1_0, b1_0, c1_1);
-            Vector512<float> a2_0 = Vector512.Create(a[2]);
-            c2_0 = Avx512F.FusedMultiplyAdd(a2_0, b0_0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(a2_0, b1_0, c2_1);
-            Vector512<float> a3_0 = Vector512.Create(a[3]);
-            c3_0 = Avx512F.FusedMultiplyAdd(a3_0, b0_0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(a3_0, b1_0, c3_1);
-            Vector512<float> a4_0 = Vector512.Create(a[4]);
-            c4_0 = Avx512F.FusedMultiplyAdd(a4_0, b0_0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(a4_0, b1_0, c4_1);
-            Vector512<float> a5_0 = Vector512.Create(a[5]);
-            c5_0 = Avx512F.FusedMultiplyAdd(a5_0, b0_0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(a5_0, b1_0, c5_1);
-            Vector512<float> a6_0 = Vector512.Create(a[6]);
-            c6_0 = Avx512F.FusedMultiplyAdd(a6_0, b0_0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(a6_0, b1_0, c6_1);
-            Vector512<float> a7_0 = Vector512.Create(a[7]);
-            c7_0 = Avx512F.FusedMultiplyAdd(a7_0, b0_0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(a7_0, b1_0, c7_1);
-            Vector512<float> b0_1 = Vector512.Load(b + 32); Vector512<float> b1_1 = Vector512.Load(b + 48);
-            Vector512<float> a0_1 = Vector512.Create(a[8]);
-            c0_0 = Avx512F.FusedMultiplyAdd(a0_1, b0_1, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(a0_1, b1_1, c0_1);
-            Vector512<float> a1_1 = Vector512.Create(a[9]);
-            c1_0 = Avx512F.FusedMultiplyAdd(a1_1, b0_1, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(a1_1, b1_1, c1_1);
-            Vector512<float> a2_1 = Vector512.Create(a[10]);
-            c2_0 = Avx512F.FusedMultiplyAdd(a2_1, b0_1, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(a2_1, b1_1, c2_1);
-            Vector512<float> a3_1 = Vector512.Create(a[11]);
-            c3_0 = Avx512F.FusedMultiplyAdd(a3_1, b0_1, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(a3_1, b1_1, c3_1);
-            Vector512<float> a4_1 = Vector512.Create(a[12]);
-            c4_0 = Avx512F.FusedMultiplyAdd(a4_1, b0_1, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(a4_1, b1_1, c4_1);
-            Vector512<float> a5_1 = Vector512.Create(a[13]);
-            c5_0 = Avx512F.FusedMultiplyAdd(a5_1, b0_1, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(a5_1, b1_1, c5_1);
-            Vector512<float> a6_1 = Vector512.Create(a[14]);
-            c6_0 = Avx512F.FusedMultiplyAdd(a6_1, b0_1, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(a6_1, b1_1, c6_1);
-            Vector512<float> a7_1 = Vector512.Create(a[15]);
-            c7_0 = Avx512F.FusedMultiplyAdd(a7_1, b0_1, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(a7_1, b1_1, c7_1);
-            Vector512<float> b0_2 = Vector512.Load(b + 64); Vector512<float> b1_2 = Vector512.Load(b + 80);
-            Vector512<float> a0_2 = Vector512.Create(a[16]);
-            c0_0 = Avx512F.FusedMultiplyAdd(a0_2, b0_2, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(a0_2, b1_2, c0_1);
-            Vector512<float> a1_2 = Vector512.Create(a[17]);
-            c1_0 = Avx512F.FusedMultiplyAdd(a1_2, b0_2, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(a1_2, b1_2, c1_1);
-            Vector512<float> a2_2 = Vector512.Create(a[18]);
-            c2_0 = Avx512F.FusedMultiplyAdd(a2_2, b0_2, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(a2_2, b1_2, c2_1);
-            Vector512<float> a3_2 = Vector512.Create(a[19]);
-            c3_0 = Avx512F.FusedMultiplyAdd(a3_2, b0_2, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(a3_2, b1_2, c3_1);
-            Vector512<float> a4_2 = Vector512.Create(a[20]);
-            c4_0 = Avx512F.FusedMultiplyAdd(a4_2, b0_2, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(a4_2, b1_2, c4_1);
-            Vector512<float> a5_2 = Vector512.Create(a[21]);
-            c5_0 = Avx512F.FusedMultiplyAdd(a5_2, b0_2, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(a5_2, b1_2, c5_1);
-            Vector512<float> a6_2 = Vector512.Create(a[22]);
-            c6_0 = Avx512F.FusedMultiplyAdd(a6_2, b0_2, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(a6_2, b1_2, c6_1);
-            Vector512<float> a7_2 = Vector512.Create(a[23]);
-            c7_0 = Avx512F.FusedMultiplyAdd(a7_2, b0_2, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(a7_2, b1_2, c7_1);
-            Vector512<float> b0_3 = Vector512.Load(b + 96); Vector512<float> b1_3 = Vector512.Load(b + 112);
-            Vector512<float> a0_3 = Vector512.Create(a[24]);
-            c0_0 = Avx512F.FusedMultiplyAdd(a0_3, b0_3, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(a0_3, b1_3, c0_1);
-            Vector512<float> a1_3 = Vector512.Create(a[25]);
-            c1_0 = Avx512F.FusedMultiplyAdd(a1_3, b0_3, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(a1_3, b1_3, c1_1);
-            Vector512<float> a2_3 = Vector512.Create(a[26]);
-            c2_0 = Avx512F.FusedMultiplyAdd(a2_3, b0_3, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(a2_3, b1_3, c2_1);
-            Vector512<float> a3_3 = Vector512.Create(a[27]);
-            c3_0 = Avx512F.FusedMultiplyAdd(a3_3, b0_3, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(a3_3, b1_3, c3_1);
-            Vector512<float> a4_3 = Vector512.Create(a[28]);
-            c4_0 = Avx512F.FusedMultiplyAdd(a4_3, b0_3, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(a4_3, b1_3, c4_1);
-            Vector512<float> a5_3 = Vector512.Create(a[29]);
-            c5_0 = Avx512F.FusedMultiplyAdd(a5_3, b0_3, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(a5_3, b1_3, c5_1);
-            Vector512<float> a6_3 = Vector512.Create(a[30]);
-            c6_0 = Avx512F.FusedMultiplyAdd(a6_3, b0_3, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(a6_3, b1_3, c6_1);
-            Vector512<float> a7_3 = Vector512.Create(a[31]);
-            c7_0 = Avx512F.FusedMultiplyAdd(a7_3, b0_3, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(a7_3, b1_3, c7_1);
-            a += 32;
-            b += 128;
+            Vector512<float> x0 = Vector512.Create(a0[p]);
+            c0_0 = Avx512F.FusedMultiplyAdd(x0, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(x0, b1, c0_1);
+            Vector512<float> x1 = Vector512.Create(a1[p]);
+            c1_0 = Avx512F.FusedMultiplyAdd(x1, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(x1, b1, c1_1);
+            Vector512<float> x2 = Vector512.Create(a2[p]);
+            c2_0 = Avx512F.FusedMultiplyAdd(x2, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(x2, b1, c2_1);
+            Vector512<float> x3 = Vector512.Create(a3[p]);
+            c3_0 = Avx512F.FusedMultiplyAdd(x3, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(x3, b1, c3_1);
+            Vector512<float> x4 = Vector512.Create(a4[p]);
+            c4_0 = Avx512F.FusedMultiplyAdd(x4, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(x4, b1, c4_1);
+            Vector512<float> x5 = Vector512.Create(a5[p]);
+            c5_0 = Avx512F.FusedMultiplyAdd(x5, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(x5, b1, c5_1);
+            Vector512<float> x6 = Vector512.Create(a6[p]);
+            c6_0 = Avx512F.FusedMultiplyAdd(x6, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(x6, b1, c6_1);
+            Vector512<float> x7 = Vector512.Create(a7[p]);
+            c7_0 = Avx512F.FusedMultiplyAdd(x7, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(x7, b1, c7_1);
         }
 
         Vector512<float> va = Vector512.Create(alpha);

@@ -19,48 +19,40 @@ internal static unsafe class PackPanels
     public static void PackPanelA(int mr, bool transA, float* a, nint lda, int i0, int p0, int mc, int kc, float* dst)
     {
         Debug.Assert(mr > 0 && mc > 0 && kc > 0);
+        if (transA)
+        {
+            // Stored k×m: each p row holds the mr values contiguously, the layout PackPanelB copies (in vectors).
+            PackPanelB(mr, false, a, lda, p0, i0, kc, mc, dst);
+            return;
+        }
+        // Stored m×k: gather one element from each of the mr rows per p. In blocks of 8 p, 8×8 transposes in registers:
+        // the scalar gather cost ~1.4 cycles per element, a fifth of a 64³ multiply (Zen 4).
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
-            if (transA)
+            float* src = a + (nint)(i0 + ir) * lda + p0;
+            int p = 0;
+            if (Avx.IsSupported)
             {
-                // Stored k×m: each p row holds the mr values contiguously.
-                float* src = a + (nint)p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++, src += lda, dst += mr)
+                for (; p + 8 <= kc; p += 8, dst += 8 * mr)
+                    for (int g = 0; g < mr; g += 8)
+                        TransposeToPanel(src + g * lda + p, lda, Math.Clamp(rows - g, 0, 8), dst + g, mr, Math.Min(8, mr - g));
+            }
+            if (rows == mr)
+            {
+                for (; p < kc; p++, dst += mr)
                 {
-                    int r = 0;
-                    for (; r < rows; r++) dst[r] = src[r];
-                    for (; r < mr; r++) dst[r] = 0f;
+                    float* s = src + p;
+                    for (int r = 0; r < mr; r++, s += lda) dst[r] = *s;
                 }
             }
             else
             {
-                // Stored m×k: gather one element from each of the mr rows per p. In blocks of 8 p, 8×8 transposes in
-                // registers: the scalar gather cost ~1.4 cycles per element, a fifth of a 64³ multiply (Zen 4).
-                float* src = a + (nint)(i0 + ir) * lda + p0;
-                int p = 0;
-                if (Avx.IsSupported)
+                for (; p < kc; p++, dst += mr)
                 {
-                    for (; p + 8 <= kc; p += 8, dst += 8 * mr)
-                        for (int g = 0; g < mr; g += 8)
-                            TransposeToPanel(src + g * lda + p, lda, Math.Clamp(rows - g, 0, 8), dst + g, mr, Math.Min(8, mr - g));
-                }
-                if (rows == mr)
-                {
-                    for (; p < kc; p++, dst += mr)
-                    {
-                        float* s = src + p;
-                        for (int r = 0; r < mr; r++, s += lda) dst[r] = *s;
-                    }
-                }
-                else
-                {
-                    for (; p < kc; p++, dst += mr)
-                    {
-                        int r = 0;
-                        for (; r < rows; r++) dst[r] = src[r * lda + p];
-                        for (; r < mr; r++) dst[r] = 0f;
-                    }
+                    int r = 0;
+                    for (; r < rows; r++) dst[r] = src[r * lda + p];
+                    for (; r < mr; r++) dst[r] = 0f;
                 }
             }
         }
@@ -72,7 +64,7 @@ internal static unsafe class PackPanels
     /// of each of the <paramref name="rows"/> rows and writes exactly <paramref name="width"/> floats per p-step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeToPanel(float* src, nint lda, int rows, float* dst, int mr, int width)
+    internal static void TransposeToPanel(float* src, nint lda, int rows, float* dst, int mr, int width)
     {
         Debug.Assert(rows is >= 0 and <= 8 && width is >= 1 and <= 8 && rows <= width);
         Vector256<float> r0 = 0 < rows ? Vector256.Load(src + 0 * lda) : Vector256<float>.Zero;
@@ -130,37 +122,30 @@ internal static unsafe class PackPanels
     public static void PackPanelB(int nr, bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, float* dst)
     {
         Debug.Assert(nr > 0 && nc > 0 && kc > 0);
+        if (transB)
+        {
+            // Stored n×k: column j of op(B) is row j of storage, the gather PackPanelA does in 8×8 register transposes
+            // (one element per load and store before).
+            PackPanelA(nr, false, b, ldb, j0, p0, nc, kc, dst);
+            return;
+        }
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
-            if (!transB)
+            float* src = b + (nint)p0 * ldb + j0 + jr;
+            if (cols == nr && nr % 8 == 0 && Vector256.IsHardwareAccelerated)
             {
-                float* src = b + (nint)p0 * ldb + j0 + jr;
-                if (cols == nr && nr % 8 == 0 && Vector256.IsHardwareAccelerated)
-                {
-                    // Full panel: nr/8 vector copies per row (a variable-size block copy would call memmove per row).
-                    for (int p = 0; p < kc; p++, src += ldb, dst += nr)
-                        for (int j = 0; j < nr; j += 8)
-                            Vector256.Store(Vector256.Load(src + j), dst + j);
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++, src += ldb, dst += nr)
-                    {
-                        int j = 0;
-                        for (; j < cols; j++) dst[j] = src[j];
-                        for (; j < nr; j++) dst[j] = 0f;
-                    }
-                }
+                // Full panel: nr/8 vector copies per row (a variable-size block copy would call memmove per row).
+                for (int p = 0; p < kc; p++, src += ldb, dst += nr)
+                    for (int j = 0; j < nr; j += 8)
+                        Vector256.Store(Vector256.Load(src + j), dst + j);
             }
             else
             {
-                // Stored n×k: column j of op(B) is row j of storage; gather across nr rows per p.
-                float* src = b + (nint)(j0 + jr) * ldb + p0;
-                for (int p = 0; p < kc; p++, dst += nr)
+                for (int p = 0; p < kc; p++, src += ldb, dst += nr)
                 {
                     int j = 0;
-                    for (; j < cols; j++) dst[j] = src[j * ldb + p];
+                    for (; j < cols; j++) dst[j] = src[j];
                     for (; j < nr; j++) dst[j] = 0f;
                 }
             }

@@ -22,9 +22,10 @@ internal readonly unsafe struct SkinnyDot4x5Avx512 : ISkinnyDotKernel
     public static int Cols => 5;
     public static int Lanes => 16;
 
-    /// <summary>acc[r·5 + j] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k (k a multiple of 16).</summary>
+    /// <summary>acc[r·5 + j] (+)= lanes of Σₚ a_r[p]·b_j[p] for p in 0..k; prefetchDistance &gt; 0 prefetches each row of A that many floats ahead (k a multiple of 16).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate)
+    public static void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate,
+        nint prefetchDistance = 0)
     {
         Debug.Assert(k >= 0 && k % 16 == 0);
         float* a0 = a + rowOffsets[0] * lda;
@@ -54,22 +55,48 @@ internal readonly unsafe struct SkinnyDot4x5Avx512 : ISkinnyDotKernel
             s2_0 = Vector512<float>.Zero; s2_1 = Vector512<float>.Zero; s2_2 = Vector512<float>.Zero; s2_3 = Vector512<float>.Zero; s2_4 = Vector512<float>.Zero;
             s3_0 = Vector512<float>.Zero; s3_1 = Vector512<float>.Zero; s3_2 = Vector512<float>.Zero; s3_3 = Vector512<float>.Zero; s3_4 = Vector512<float>.Zero;
         }
-        for (int p = 0; p < k; p += 16)
+        if (prefetchDistance == 0)
         {
-            Vector512<float> x0 = Vector512.Load(a0 + p);
-            Vector512<float> x1 = Vector512.Load(a1 + p);
-            Vector512<float> x2 = Vector512.Load(a2 + p);
-            Vector512<float> x3 = Vector512.Load(a3 + p);
-            Vector512<float> w0 = Vector512.Load(b0 + p);
-            s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s1_0 = Avx512F.FusedMultiplyAdd(x1, w0, s1_0); s2_0 = Avx512F.FusedMultiplyAdd(x2, w0, s2_0); s3_0 = Avx512F.FusedMultiplyAdd(x3, w0, s3_0);
-            Vector512<float> w1 = Vector512.Load(b1 + p);
-            s0_1 = Avx512F.FusedMultiplyAdd(x0, w1, s0_1); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1); s2_1 = Avx512F.FusedMultiplyAdd(x2, w1, s2_1); s3_1 = Avx512F.FusedMultiplyAdd(x3, w1, s3_1);
-            Vector512<float> w2 = Vector512.Load(b2 + p);
-            s0_2 = Avx512F.FusedMultiplyAdd(x0, w2, s0_2); s1_2 = Avx512F.FusedMultiplyAdd(x1, w2, s1_2); s2_2 = Avx512F.FusedMultiplyAdd(x2, w2, s2_2); s3_2 = Avx512F.FusedMultiplyAdd(x3, w2, s3_2);
-            Vector512<float> w3 = Vector512.Load(b3 + p);
-            s0_3 = Avx512F.FusedMultiplyAdd(x0, w3, s0_3); s1_3 = Avx512F.FusedMultiplyAdd(x1, w3, s1_3); s2_3 = Avx512F.FusedMultiplyAdd(x2, w3, s2_3); s3_3 = Avx512F.FusedMultiplyAdd(x3, w3, s3_3);
-            Vector512<float> w4 = Vector512.Load(b4 + p);
-            s0_4 = Avx512F.FusedMultiplyAdd(x0, w4, s0_4); s1_4 = Avx512F.FusedMultiplyAdd(x1, w4, s1_4); s2_4 = Avx512F.FusedMultiplyAdd(x2, w4, s2_4); s3_4 = Avx512F.FusedMultiplyAdd(x3, w4, s3_4);
+            for (int p = 0; p < k; p += 16)
+            {
+                Vector512<float> x0 = Vector512.Load(a0 + p);
+                Vector512<float> x1 = Vector512.Load(a1 + p);
+                Vector512<float> x2 = Vector512.Load(a2 + p);
+                Vector512<float> x3 = Vector512.Load(a3 + p);
+                Vector512<float> w0 = Vector512.Load(b0 + p);
+                s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s1_0 = Avx512F.FusedMultiplyAdd(x1, w0, s1_0); s2_0 = Avx512F.FusedMultiplyAdd(x2, w0, s2_0); s3_0 = Avx512F.FusedMultiplyAdd(x3, w0, s3_0);
+                Vector512<float> w1 = Vector512.Load(b1 + p);
+                s0_1 = Avx512F.FusedMultiplyAdd(x0, w1, s0_1); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1); s2_1 = Avx512F.FusedMultiplyAdd(x2, w1, s2_1); s3_1 = Avx512F.FusedMultiplyAdd(x3, w1, s3_1);
+                Vector512<float> w2 = Vector512.Load(b2 + p);
+                s0_2 = Avx512F.FusedMultiplyAdd(x0, w2, s0_2); s1_2 = Avx512F.FusedMultiplyAdd(x1, w2, s1_2); s2_2 = Avx512F.FusedMultiplyAdd(x2, w2, s2_2); s3_2 = Avx512F.FusedMultiplyAdd(x3, w2, s3_2);
+                Vector512<float> w3 = Vector512.Load(b3 + p);
+                s0_3 = Avx512F.FusedMultiplyAdd(x0, w3, s0_3); s1_3 = Avx512F.FusedMultiplyAdd(x1, w3, s1_3); s2_3 = Avx512F.FusedMultiplyAdd(x2, w3, s2_3); s3_3 = Avx512F.FusedMultiplyAdd(x3, w3, s3_3);
+                Vector512<float> w4 = Vector512.Load(b4 + p);
+                s0_4 = Avx512F.FusedMultiplyAdd(x0, w4, s0_4); s1_4 = Avx512F.FusedMultiplyAdd(x1, w4, s1_4); s2_4 = Avx512F.FusedMultiplyAdd(x2, w4, s2_4); s3_4 = Avx512F.FusedMultiplyAdd(x3, w4, s3_4);
+            }
+        }
+        else
+        {
+            // A streams from memory: ask for its lines a distance ahead, into L2 (the hardware prefetcher alone left the
+            // FMAs waiting on the rows of the panel in turn).
+            for (int p = 0; p < k; p += 16)
+            {
+                Sse.Prefetch1(a0 + p + prefetchDistance); Sse.Prefetch1(a1 + p + prefetchDistance); Sse.Prefetch1(a2 + p + prefetchDistance); Sse.Prefetch1(a3 + p + prefetchDistance);
+                Vector512<float> x0 = Vector512.Load(a0 + p);
+                Vector512<float> x1 = Vector512.Load(a1 + p);
+                Vector512<float> x2 = Vector512.Load(a2 + p);
+                Vector512<float> x3 = Vector512.Load(a3 + p);
+                Vector512<float> w0 = Vector512.Load(b0 + p);
+                s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s1_0 = Avx512F.FusedMultiplyAdd(x1, w0, s1_0); s2_0 = Avx512F.FusedMultiplyAdd(x2, w0, s2_0); s3_0 = Avx512F.FusedMultiplyAdd(x3, w0, s3_0);
+                Vector512<float> w1 = Vector512.Load(b1 + p);
+                s0_1 = Avx512F.FusedMultiplyAdd(x0, w1, s0_1); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1); s2_1 = Avx512F.FusedMultiplyAdd(x2, w1, s2_1); s3_1 = Avx512F.FusedMultiplyAdd(x3, w1, s3_1);
+                Vector512<float> w2 = Vector512.Load(b2 + p);
+                s0_2 = Avx512F.FusedMultiplyAdd(x0, w2, s0_2); s1_2 = Avx512F.FusedMultiplyAdd(x1, w2, s1_2); s2_2 = Avx512F.FusedMultiplyAdd(x2, w2, s2_2); s3_2 = Avx512F.FusedMultiplyAdd(x3, w2, s3_2);
+                Vector512<float> w3 = Vector512.Load(b3 + p);
+                s0_3 = Avx512F.FusedMultiplyAdd(x0, w3, s0_3); s1_3 = Avx512F.FusedMultiplyAdd(x1, w3, s1_3); s2_3 = Avx512F.FusedMultiplyAdd(x2, w3, s2_3); s3_3 = Avx512F.FusedMultiplyAdd(x3, w3, s3_3);
+                Vector512<float> w4 = Vector512.Load(b4 + p);
+                s0_4 = Avx512F.FusedMultiplyAdd(x0, w4, s0_4); s1_4 = Avx512F.FusedMultiplyAdd(x1, w4, s1_4); s2_4 = Avx512F.FusedMultiplyAdd(x2, w4, s2_4); s3_4 = Avx512F.FusedMultiplyAdd(x3, w4, s3_4);
+            }
         }
         Vector512.Store(s0_0, acc + 0); Vector512.Store(s0_1, acc + 16); Vector512.Store(s0_2, acc + 32); Vector512.Store(s0_3, acc + 48); Vector512.Store(s0_4, acc + 64);
         Vector512.Store(s1_0, acc + 80); Vector512.Store(s1_1, acc + 96); Vector512.Store(s1_2, acc + 112); Vector512.Store(s1_3, acc + 128); Vector512.Store(s1_4, acc + 144);

@@ -24,9 +24,11 @@ internal readonly unsafe struct SkinnyOuter16x5Avx2 : ISkinnyOuterKernel
     /// <summary>
     /// ct[j·ctStride + off(i)] (+)= Σₚ a[p·lda + off(i)]·b[p·bStride + j] for p in 0..k; with <paramref name="accumulate"/>
     /// the chains resume from ct's values, so splitting k into chunks rounds exactly like one long chain.
+    /// prefetchDistance &gt; 0 prefetches each row's strip that many floats ahead into L2 (same sums).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate)
+    public static void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate,
+        nint prefetchDistance = 0)
     {
         Debug.Assert(k >= 1);
         nint o0 = vecOffsets[0];
@@ -49,20 +51,43 @@ internal readonly unsafe struct SkinnyOuter16x5Avx2 : ISkinnyOuterKernel
             s3_0 = Vector256<float>.Zero; s3_1 = Vector256<float>.Zero;
             s4_0 = Vector256<float>.Zero; s4_1 = Vector256<float>.Zero;
         }
-        for (int p = 0; p < k; p++, a += lda, b += bStride)
+        if (prefetchDistance == 0)
         {
-            Vector256<float> x0 = Vector256.Load(a + o0);
-            Vector256<float> x1 = Vector256.Load(a + o1);
-            Vector256<float> w0 = Vector256.Create(b[0]);
-            s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s0_1 = Fma.MultiplyAdd(x1, w0, s0_1);
-            Vector256<float> w1 = Vector256.Create(b[1]);
-            s1_0 = Fma.MultiplyAdd(x0, w1, s1_0); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
-            Vector256<float> w2 = Vector256.Create(b[2]);
-            s2_0 = Fma.MultiplyAdd(x0, w2, s2_0); s2_1 = Fma.MultiplyAdd(x1, w2, s2_1);
-            Vector256<float> w3 = Vector256.Create(b[3]);
-            s3_0 = Fma.MultiplyAdd(x0, w3, s3_0); s3_1 = Fma.MultiplyAdd(x1, w3, s3_1);
-            Vector256<float> w4 = Vector256.Create(b[4]);
-            s4_0 = Fma.MultiplyAdd(x0, w4, s4_0); s4_1 = Fma.MultiplyAdd(x1, w4, s4_1);
+            for (int p = 0; p < k; p++, a += lda, b += bStride)
+            {
+                Vector256<float> x0 = Vector256.Load(a + o0);
+                Vector256<float> x1 = Vector256.Load(a + o1);
+                Vector256<float> w0 = Vector256.Create(b[0]);
+                s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s0_1 = Fma.MultiplyAdd(x1, w0, s0_1);
+                Vector256<float> w1 = Vector256.Create(b[1]);
+                s1_0 = Fma.MultiplyAdd(x0, w1, s1_0); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
+                Vector256<float> w2 = Vector256.Create(b[2]);
+                s2_0 = Fma.MultiplyAdd(x0, w2, s2_0); s2_1 = Fma.MultiplyAdd(x1, w2, s2_1);
+                Vector256<float> w3 = Vector256.Create(b[3]);
+                s3_0 = Fma.MultiplyAdd(x0, w3, s3_0); s3_1 = Fma.MultiplyAdd(x1, w3, s3_1);
+                Vector256<float> w4 = Vector256.Create(b[4]);
+                s4_0 = Fma.MultiplyAdd(x0, w4, s4_0); s4_1 = Fma.MultiplyAdd(x1, w4, s4_1);
+            }
+        }
+        else
+        {
+            // A streams from memory: ask for the strip's lines a distance ahead along each row, into L2.
+            for (int p = 0; p < k; p++, a += lda, b += bStride)
+            {
+                Sse.Prefetch1(a + o0 + prefetchDistance); Sse.Prefetch1(a + o1 + prefetchDistance);
+                Vector256<float> x0 = Vector256.Load(a + o0);
+                Vector256<float> x1 = Vector256.Load(a + o1);
+                Vector256<float> w0 = Vector256.Create(b[0]);
+                s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s0_1 = Fma.MultiplyAdd(x1, w0, s0_1);
+                Vector256<float> w1 = Vector256.Create(b[1]);
+                s1_0 = Fma.MultiplyAdd(x0, w1, s1_0); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
+                Vector256<float> w2 = Vector256.Create(b[2]);
+                s2_0 = Fma.MultiplyAdd(x0, w2, s2_0); s2_1 = Fma.MultiplyAdd(x1, w2, s2_1);
+                Vector256<float> w3 = Vector256.Create(b[3]);
+                s3_0 = Fma.MultiplyAdd(x0, w3, s3_0); s3_1 = Fma.MultiplyAdd(x1, w3, s3_1);
+                Vector256<float> w4 = Vector256.Create(b[4]);
+                s4_0 = Fma.MultiplyAdd(x0, w4, s4_0); s4_1 = Fma.MultiplyAdd(x1, w4, s4_1);
+            }
         }
         Vector256.Store(s0_0, ct + 0 * ctStride + o0); Vector256.Store(s0_1, ct + 0 * ctStride + o1);
         Vector256.Store(s1_0, ct + 1 * ctStride + o0); Vector256.Store(s1_1, ct + 1 * ctStride + o1);

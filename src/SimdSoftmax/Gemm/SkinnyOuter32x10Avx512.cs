@@ -24,9 +24,11 @@ internal readonly unsafe struct SkinnyOuter32x10Avx512 : ISkinnyOuterKernel
     /// <summary>
     /// ct[j·ctStride + off(i)] (+)= Σₚ a[p·lda + off(i)]·b[p·bStride + j] for p in 0..k; with <paramref name="accumulate"/>
     /// the chains resume from ct's values, so splitting k into chunks rounds exactly like one long chain.
+    /// prefetchDistance &gt; 0 prefetches each row's strip that many floats ahead into L2 (same sums).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate)
+    public static void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate,
+        nint prefetchDistance = 0)
     {
         Debug.Assert(k >= 1);
         nint o0 = vecOffsets[0];
@@ -59,30 +61,63 @@ internal readonly unsafe struct SkinnyOuter32x10Avx512 : ISkinnyOuterKernel
             s8_0 = Vector512<float>.Zero; s8_1 = Vector512<float>.Zero;
             s9_0 = Vector512<float>.Zero; s9_1 = Vector512<float>.Zero;
         }
-        for (int p = 0; p < k; p++, a += lda, b += bStride)
+        if (prefetchDistance == 0)
         {
-            Vector512<float> x0 = Vector512.Load(a + o0);
-            Vector512<float> x1 = Vector512.Load(a + o1);
-            Vector512<float> w0 = Vector512.Create(b[0]);
-            s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s0_1 = Avx512F.FusedMultiplyAdd(x1, w0, s0_1);
-            Vector512<float> w1 = Vector512.Create(b[1]);
-            s1_0 = Avx512F.FusedMultiplyAdd(x0, w1, s1_0); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1);
-            Vector512<float> w2 = Vector512.Create(b[2]);
-            s2_0 = Avx512F.FusedMultiplyAdd(x0, w2, s2_0); s2_1 = Avx512F.FusedMultiplyAdd(x1, w2, s2_1);
-            Vector512<float> w3 = Vector512.Create(b[3]);
-            s3_0 = Avx512F.FusedMultiplyAdd(x0, w3, s3_0); s3_1 = Avx512F.FusedMultiplyAdd(x1, w3, s3_1);
-            Vector512<float> w4 = Vector512.Create(b[4]);
-            s4_0 = Avx512F.FusedMultiplyAdd(x0, w4, s4_0); s4_1 = Avx512F.FusedMultiplyAdd(x1, w4, s4_1);
-            Vector512<float> w5 = Vector512.Create(b[5]);
-            s5_0 = Avx512F.FusedMultiplyAdd(x0, w5, s5_0); s5_1 = Avx512F.FusedMultiplyAdd(x1, w5, s5_1);
-            Vector512<float> w6 = Vector512.Create(b[6]);
-            s6_0 = Avx512F.FusedMultiplyAdd(x0, w6, s6_0); s6_1 = Avx512F.FusedMultiplyAdd(x1, w6, s6_1);
-            Vector512<float> w7 = Vector512.Create(b[7]);
-            s7_0 = Avx512F.FusedMultiplyAdd(x0, w7, s7_0); s7_1 = Avx512F.FusedMultiplyAdd(x1, w7, s7_1);
-            Vector512<float> w8 = Vector512.Create(b[8]);
-            s8_0 = Avx512F.FusedMultiplyAdd(x0, w8, s8_0); s8_1 = Avx512F.FusedMultiplyAdd(x1, w8, s8_1);
-            Vector512<float> w9 = Vector512.Create(b[9]);
-            s9_0 = Avx512F.FusedMultiplyAdd(x0, w9, s9_0); s9_1 = Avx512F.FusedMultiplyAdd(x1, w9, s9_1);
+            for (int p = 0; p < k; p++, a += lda, b += bStride)
+            {
+                Vector512<float> x0 = Vector512.Load(a + o0);
+                Vector512<float> x1 = Vector512.Load(a + o1);
+                Vector512<float> w0 = Vector512.Create(b[0]);
+                s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s0_1 = Avx512F.FusedMultiplyAdd(x1, w0, s0_1);
+                Vector512<float> w1 = Vector512.Create(b[1]);
+                s1_0 = Avx512F.FusedMultiplyAdd(x0, w1, s1_0); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1);
+                Vector512<float> w2 = Vector512.Create(b[2]);
+                s2_0 = Avx512F.FusedMultiplyAdd(x0, w2, s2_0); s2_1 = Avx512F.FusedMultiplyAdd(x1, w2, s2_1);
+                Vector512<float> w3 = Vector512.Create(b[3]);
+                s3_0 = Avx512F.FusedMultiplyAdd(x0, w3, s3_0); s3_1 = Avx512F.FusedMultiplyAdd(x1, w3, s3_1);
+                Vector512<float> w4 = Vector512.Create(b[4]);
+                s4_0 = Avx512F.FusedMultiplyAdd(x0, w4, s4_0); s4_1 = Avx512F.FusedMultiplyAdd(x1, w4, s4_1);
+                Vector512<float> w5 = Vector512.Create(b[5]);
+                s5_0 = Avx512F.FusedMultiplyAdd(x0, w5, s5_0); s5_1 = Avx512F.FusedMultiplyAdd(x1, w5, s5_1);
+                Vector512<float> w6 = Vector512.Create(b[6]);
+                s6_0 = Avx512F.FusedMultiplyAdd(x0, w6, s6_0); s6_1 = Avx512F.FusedMultiplyAdd(x1, w6, s6_1);
+                Vector512<float> w7 = Vector512.Create(b[7]);
+                s7_0 = Avx512F.FusedMultiplyAdd(x0, w7, s7_0); s7_1 = Avx512F.FusedMultiplyAdd(x1, w7, s7_1);
+                Vector512<float> w8 = Vector512.Create(b[8]);
+                s8_0 = Avx512F.FusedMultiplyAdd(x0, w8, s8_0); s8_1 = Avx512F.FusedMultiplyAdd(x1, w8, s8_1);
+                Vector512<float> w9 = Vector512.Create(b[9]);
+                s9_0 = Avx512F.FusedMultiplyAdd(x0, w9, s9_0); s9_1 = Avx512F.FusedMultiplyAdd(x1, w9, s9_1);
+            }
+        }
+        else
+        {
+            // A streams from memory: ask for the strip's lines a distance ahead along each row, into L2.
+            for (int p = 0; p < k; p++, a += lda, b += bStride)
+            {
+                Sse.Prefetch1(a + o0 + prefetchDistance); Sse.Prefetch1(a + o1 + prefetchDistance);
+                Vector512<float> x0 = Vector512.Load(a + o0);
+                Vector512<float> x1 = Vector512.Load(a + o1);
+                Vector512<float> w0 = Vector512.Create(b[0]);
+                s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s0_1 = Avx512F.FusedMultiplyAdd(x1, w0, s0_1);
+                Vector512<float> w1 = Vector512.Create(b[1]);
+                s1_0 = Avx512F.FusedMultiplyAdd(x0, w1, s1_0); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1);
+                Vector512<float> w2 = Vector512.Create(b[2]);
+                s2_0 = Avx512F.FusedMultiplyAdd(x0, w2, s2_0); s2_1 = Avx512F.FusedMultiplyAdd(x1, w2, s2_1);
+                Vector512<float> w3 = Vector512.Create(b[3]);
+                s3_0 = Avx512F.FusedMultiplyAdd(x0, w3, s3_0); s3_1 = Avx512F.FusedMultiplyAdd(x1, w3, s3_1);
+                Vector512<float> w4 = Vector512.Create(b[4]);
+                s4_0 = Avx512F.FusedMultiplyAdd(x0, w4, s4_0); s4_1 = Avx512F.FusedMultiplyAdd(x1, w4, s4_1);
+                Vector512<float> w5 = Vector512.Create(b[5]);
+                s5_0 = Avx512F.FusedMultiplyAdd(x0, w5, s5_0); s5_1 = Avx512F.FusedMultiplyAdd(x1, w5, s5_1);
+                Vector512<float> w6 = Vector512.Create(b[6]);
+                s6_0 = Avx512F.FusedMultiplyAdd(x0, w6, s6_0); s6_1 = Avx512F.FusedMultiplyAdd(x1, w6, s6_1);
+                Vector512<float> w7 = Vector512.Create(b[7]);
+                s7_0 = Avx512F.FusedMultiplyAdd(x0, w7, s7_0); s7_1 = Avx512F.FusedMultiplyAdd(x1, w7, s7_1);
+                Vector512<float> w8 = Vector512.Create(b[8]);
+                s8_0 = Avx512F.FusedMultiplyAdd(x0, w8, s8_0); s8_1 = Avx512F.FusedMultiplyAdd(x1, w8, s8_1);
+                Vector512<float> w9 = Vector512.Create(b[9]);
+                s9_0 = Avx512F.FusedMultiplyAdd(x0, w9, s9_0); s9_1 = Avx512F.FusedMultiplyAdd(x1, w9, s9_1);
+            }
         }
         Vector512.Store(s0_0, ct + 0 * ctStride + o0); Vector512.Store(s0_1, ct + 0 * ctStride + o1);
         Vector512.Store(s1_0, ct + 1 * ctStride + o0); Vector512.Store(s1_1, ct + 1 * ctStride + o1);

@@ -12,11 +12,17 @@ internal static partial class Tuning
     /// gemm-tiles (Xeon, single thread, thread CPU time): KC 256 → 70–83 GFLOPS, KC 512 (MC 96) → 79–81, KC 1024 → 80
     /// at 1024³; `gemm-sweep blocking` at 2048³ (Xeon): 96/512/3072 86.5, NC 1024 86.8, NC 512 81.8, MC 48/KC 1024 85.3,
     /// MC 192/KC 256 73.6 — smaller NC (B panel in L2) does not help.
+    /// 4×16 reads A in place (pack-B-only nest, <see cref="GemmTile.OfStridedA"/>) while m, n ≤ 512, and ≤ 256 when A is
+    /// stored transposed: Zen 4, 1 thread, medians, GFLOPS blocked → pack-B-only: NN 64³ 77 → 98, 128³ 90 → 102, 256³ 97
+    /// → 100, 384³ 89 → 95, 512³ 90 → 94; TN 64³ 66 → 96, 256³ 92 → 95, 384³ 94 → 90, 512³ 92 → 82 (stored-transposed A
+    /// read 16 bytes per cache line and k step). Weighted 1.20 there (≈ the small-size gain) so <see cref="GemmTile.Choose"/>
+    /// prefers it to 6×16 wherever it runs that nest.
     /// </summary>
     public static readonly GemmTile[] GemmAvx2Tiles =
     [
         GemmTile.Of<Microkernel6x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: 1.00),
-        GemmTile.Of<Microkernel4x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: IsZen4() ? 1.05 : 0.50),
+        GemmTile.OfStridedA<Microkernel4x16Avx2>(mc: 96, kc: 512, nc: 3072, speed: IsZen4() ? 1.05 : 0.50,
+            packedBOnlyUpTo: 512, packedBOnlyUpToTransposedA: 256, packedBSpeed: IsZen4() ? 1.20 : 0.50),
     ];
 
     /// <summary>
@@ -29,13 +35,19 @@ internal static partial class Tuning
     /// 12×32 162 / 148. Zen 4 with KC 512, GFLOPS 8×48 → chosen: 64³ 50 → 75 (6×64), 128³ 80 → 90 (6×64), 256³ 88 → 99
     /// (6×64), 1024³ 105 → 105 (6×64, a tie); 2048³ stays 8×48. `gemm-sweep blocking` at 2048³ (Xeon): NC 960 and 480
     /// no better than 3072.
+    /// 8×32 reads A in place (pack-B-only nest, <see cref="GemmTile.OfStridedA"/>) while m, n ≤ 512: Zen 4, 1 thread,
+    /// medians, GFLOPS blocked → pack-B-only (oneDNN 2.6 in the same run): NN 64³ 90 → 104 (91), 128³ 101 → 106 (105),
+    /// 256³ 107 → 112 (105), 384³ 110 → 110 (114), 512³ 104 → 105 (109), 1024³ 104 → 101 (105); TN 64³ 97 → 104, 256³
+    /// 107 → 112, 512³ 103 → 103. Weighted 1.10 there (the 64³–256³ gain) so <see cref="GemmTile.Choose"/> prefers it to the
+    /// bigger tiles wherever it runs that nest; the pack-B-only nest rounds like the blocked one, so this changes no bit.
     /// </summary>
     public static readonly GemmTile[] GemmAvx512Tiles =
     [
         GemmTile.Of<Microkernel8x48Avx512>(mc: 128, kc: 512, nc: 3072, speed: 1.00),
         GemmTile.Of<Microkernel6x64Avx512>(mc: 192, kc: 512, nc: 3072, speed: 0.98),
         GemmTile.Of<Microkernel12x32Avx512>(mc: 96, kc: 512, nc: 3072, speed: 0.94),
-        GemmTile.Of<Microkernel8x32Avx512>(mc: 128, kc: 512, nc: 3072, speed: IsZen4() ? 1.00 : 0.50),
+        GemmTile.OfStridedA<Microkernel8x32Avx512>(mc: 128, kc: 512, nc: 3072, speed: IsZen4() ? 1.00 : 0.50,
+            packedBOnlyUpTo: 512, packedBOnlyUpToTransposedA: 512, packedBSpeed: IsZen4() ? 1.10 : 0.50),
     ];
 
     /// <summary>
@@ -86,6 +98,18 @@ internal static partial class Tuning
     public const int GemmDotPanelRows = 8;
 
     /// <summary>
+    /// Floats ahead along each row of A at which the skinny dot kernels prefetch into L2 when A streams from memory (more
+    /// than <see cref="GemmDotResidentBytes"/>): one depth chunk, the same rows' next chunk. Zen 4, 1 thread, Avx512,
+    /// 5000×3073×10 (A 61 MB), medians of 11 interleaved runs, load 24: no prefetch 6.19 ms (49.6 GFLOPS); prefetcht1 at
+    /// 512 / 768 / 1024 / 1536 floats 5.08 / 5.05 / 5.06 / 5.51 ms; prefetcht2 at 1024 5.00; prefetchnta at 512 6.19,
+    /// prefetcht0 at 128 6.09 (another run). Cache-resident shapes lost ≈ 5% to the extra instructions, hence the size test.
+    /// </summary>
+    public const int GemmDotPrefetchDistance = 512;
+
+    /// <summary>Largest A (bytes of one call or thread slab) the skinny dot takes as cache resident (no prefetch): Zen 4's 1 MiB L2.</summary>
+    public const long GemmDotResidentBytes = 1 << 20;
+
+    /// <summary>
     /// k per chunk of the skinny dot sweep: a chunk of op(B)ᵀ (n × 512 floats, 20 KiB for n = 10) stays in L1. Zen 4,
     /// gemm-sweep, L2-resident 64×3073×10: 256 and 768 ≈ 60–70 GFLOPS, no chunking ≈ 55–57; shorter chunks pay the
     /// save/restore of the accumulators too often.
@@ -112,6 +136,14 @@ internal static partial class Tuning
     /// reloaded less often. Zen 4, single thread: 784×100×10 78 vs 71 GFLOPS, 3073×64×10 65 vs 56 (Avx512), 32 vs 8 rows.
     /// </summary>
     public const int GemmOuterDepthChunkResident = 32;
+
+    /// <summary>
+    /// Floats ahead along each row of A at which the skinny outer-product kernels prefetch into L2 when A streams (over
+    /// <see cref="GemmOuterResidentBytes"/>): 8 strips of 32 ahead, on the few rows of the depth chunk. Zen 4, 1 thread,
+    /// Avx512, 3073×5000×10 with transA (A 61 MB), medians of 11 interleaved runs, load 19: no prefetch 6.48 ms (47.4
+    /// GFLOPS); prefetcht1 at 256 / 512 / 1024 floats 5.09 / 5.27 / 5.57 ms; prefetcht0 at 256 5.44.
+    /// </summary>
+    public const int GemmOuterPrefetchDistance = 256;
 
     /// <summary>Largest A (bytes read by one call or thread slab) taken as cache resident: Zen 4's 1 MiB L2 (the smaller of the two machines').</summary>
     public const long GemmOuterResidentBytes = 1 << 20;

@@ -24,6 +24,8 @@ internal static class GemmKernelRegistry
     ];
 
     public static TheoryData<string> TileNames => Data(Tiles.Select(t => t.Tile.Name));
+    /// <summary>Tiles whose kernel reads A in place (the pack-B-only nest of small problems).</summary>
+    public static TheoryData<string> StridedATileNames => Data(Tiles.Where(t => t.Tile.IsStridedA).Select(t => t.Tile.Name));
     public static TheoryData<string> SkinnyDotNames => Data(SkinnyDot.Select(k => k.Name));
     public static TheoryData<string> SkinnyOuterNames => Data(SkinnyOuter.Select(k => k.Name));
 

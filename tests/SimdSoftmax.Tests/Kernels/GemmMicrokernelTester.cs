@@ -45,8 +45,40 @@ internal static unsafe class GemmMicrokernelTester
     }
 
     /// <summary>
-    /// The tile's blocked loop nest (packing, full and edge tiles, depth blocks) on an m×n×k problem with minimum-size
-    /// strided spans, one transpose combination, alpha/beta.
+    /// A strided-A kernel alone, reading A where it lies: row-major MR×kc at row stride lda (≥ kc), or transposed (kc×MR
+    /// at row stride lda ≥ MR), each span no longer than the BLAS minimum so a read past the last row hits a guard page.
+    /// </summary>
+    public static void MicrokernelStridedA(GemmTile tile, bool transposedA, int kc, int lda, int ldc, float alpha, float beta, int seed)
+    {
+        int mr = tile.MR, nr = tile.NR;
+        int rowsA = transposedA ? kc : mr, colsA = transposedA ? mr : kc;
+        nint rsA = transposedA ? 1 : lda, csA = transposedA ? lda : 1;
+        using var a = new GuardedFloats(Data.Uniform((rowsA - 1) * lda + colsA, seed));
+        using var b = new GuardedFloats(Data.Uniform(kc * nr, seed + 1));
+        float[] c0 = beta == 0f ? Data.Filled((mr - 1) * ldc + nr, float.NaN) : Data.Uniform((mr - 1) * ldc + nr, seed + 2);
+        using var c = new GuardedFloats(c0);
+        tile.RunKernelStridedA(kc, a.Pointer, rsA, csA, b.Pointer, c.Pointer, ldc, alpha, beta);
+        string what = $"{tile.Name} strided A transposed={transposedA} kc={kc} lda={lda} ldc={ldc} alpha={alpha} beta={beta}";
+        for (int i = 0; i < mr; i++)
+        {
+            for (int j = 0; j < nr; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < kc; p++) s += (double)a[(int)(i * rsA + p * csA)] * b[p * nr + j];
+                double e = alpha * s + (beta == 0f ? 0 : beta * (double)c0[i * ldc + j]);
+                AssertClose(e, c[i * ldc + j], kc, $"{what} C[{i},{j}]");
+            }
+            for (int j = nr; j < ldc && i < mr - 1; j++)
+                if (BitConverter.SingleToInt32Bits(c[i * ldc + j]) != BitConverter.SingleToInt32Bits(c0[i * ldc + j]))
+                    Assert.Fail($"{what}: padding C[{i},{j}] was written");
+        }
+        c.AssertCanaries(what);
+        a.AssertCanaries(what);
+    }
+
+    /// <summary>
+    /// The tile's loop nests (packing, full and edge tiles, depth blocks; A read in place by the pack-B-only nest) on an
+    /// m×n×k problem with minimum-size strided spans, one transpose combination, alpha/beta.
     /// </summary>
     public static void Blocked(GemmTile tile, bool ta, bool tb, int m, int n, int k, float alpha, float beta, int pad, int seed)
     {
@@ -58,17 +90,34 @@ internal static unsafe class GemmMicrokernelTester
         using var a = new GuardedFloats(a0);
         using var b = new GuardedFloats(b0);
         using var c = new GuardedFloats(c0);
-        tile.Multiply(ta, tb, m, n, k, alpha, a.Pointer, lda, b.Pointer, ldb, beta, c.Pointer, ldc);
-        string what = $"{tile.Name} blocked ta={ta} tb={tb} {m}x{n}x{k} alpha={alpha} beta={beta} pad={pad}";
-        CheckC(expected, c, c0, m, n, ldc, k, what);
+        // Every nest the tile has, whatever the size: the blocked one, and the pack-B-only one of a strided-A tile.
+        foreach (bool packedB in tile.IsStridedA ? new[] { false, true } : [false])
+        {
+            c0.CopyTo(c.Span);
+            tile.MultiplyWith(packedB, ta, tb, m, n, k, alpha, a.Pointer, lda, b.Pointer, ldb, beta, c.Pointer, ldc);
+            string what = $"{tile.Name} {(packedB ? "pack-B-only" : "blocked")} ta={ta} tb={tb} {m}x{n}x{k} alpha={alpha} beta={beta} pad={pad}";
+            CheckC(expected, c, c0, m, n, ldc, k, what);
+            a.AssertCanaries(what);
+            b.AssertCanaries(what);
+        }
+    }
+
+    /// <summary>C of one of the tile's nests on an m×n×k problem (strided views, pad 1), for bitwise comparisons between nests.</summary>
+    public static float[] Product(GemmTile tile, bool packedB, bool ta, bool tb, int m, int n, int k, float alpha, float beta, int seed)
+    {
+        int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 1, ldc = n + 1;
+        float[] a = Data.Uniform((ta ? k : m) * lda, seed), b = Data.Uniform((tb ? n : k) * ldb, seed + 1), c = Data.Uniform(m * ldc, seed + 2);
+        fixed (float* pa = a, pb = b, pc = c)
+            tile.MultiplyWith(packedB, ta, tb, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+        return c;
     }
 
     /// <summary>
     /// The skinny dot kernel alone: <paramref name="rows"/> ≤ Rows valid rows and <paramref name="cols"/> ≤ Cols valid
     /// columns (the rest clamped onto the last valid one, as the driver does), k a multiple of Lanes, optionally resuming
-    /// from accumulators already in acc. Checks every lane of every valid accumulator, and the kernel's horizontal sum.
+    /// from accumulators already in acc, with or without the prefetching loop. Checks every lane of every valid accumulator, and the kernel's horizontal sum.
     /// </summary>
-    public static void SkinnyDotKernel(ISkinnyDotUnderTest kernel, int rows, int cols, int k, bool accumulate, int seed)
+    public static void SkinnyDotKernel(ISkinnyDotUnderTest kernel, int rows, int cols, int k, bool accumulate, nint prefetchDistance, int seed)
     {
         int lanes = kernel.Lanes, lda = k + 3, ldbt = k + 5;
         using var a = new GuardedFloats(Data.Uniform(Math.Max(1, (rows - 1) * lda + k), seed));
@@ -80,8 +129,8 @@ internal static unsafe class GemmMicrokernelTester
         int* colOffsets = stackalloc int[kernel.Cols];
         for (int r = 0; r < kernel.Rows; r++) rowOffsets[r] = Math.Min(r, rows - 1);
         for (int q = 0; q < kernel.Cols; q++) colOffsets[q] = Math.Min(q, cols - 1);
-        kernel.Run(k, a.Pointer, lda, bt.Pointer, ldbt, rowOffsets, colOffsets, acc.Pointer, accumulate);
-        string what = $"{kernel.Name} rows={rows} cols={cols} k={k} accumulate={accumulate}";
+        kernel.Run(k, a.Pointer, lda, bt.Pointer, ldbt, rowOffsets, colOffsets, acc.Pointer, accumulate, prefetchDistance);
+        string what = $"{kernel.Name} rows={rows} cols={cols} k={k} accumulate={accumulate} prefetch={prefetchDistance}";
         for (int r = 0; r < rows; r++)
             for (int q = 0; q < cols; q++)
             {
@@ -118,7 +167,7 @@ internal static unsafe class GemmMicrokernelTester
     /// vectors (the rest clamped onto vector 0, as the driver does) × Cols columns of packed B, into ct; optionally
     /// resuming from ct's values.
     /// </summary>
-    public static void SkinnyOuterKernel(ISkinnyOuterUnderTest kernel, int fullVectors, int k, bool accumulate, int seed)
+    public static void SkinnyOuterKernel(ISkinnyOuterUnderTest kernel, int fullVectors, int k, bool accumulate, nint prefetchDistance, int seed)
     {
         int lanes = kernel.Lanes, vectors = kernel.Width / lanes, lda = kernel.Width + 7, bStride = kernel.Cols + 3;
         int ctStride = kernel.Width + 5;
@@ -128,8 +177,8 @@ internal static unsafe class GemmMicrokernelTester
         using var ct = new GuardedFloats(ct0);
         int* offsets = stackalloc int[vectors];
         for (int v = 0; v < vectors; v++) offsets[v] = (v < fullVectors ? v : 0) * lanes;
-        kernel.Run(k, a.Pointer, lda, offsets, b.Pointer, bStride, ct.Pointer, ctStride, accumulate);
-        string what = $"{kernel.Name} vectors={fullVectors} k={k} accumulate={accumulate}";
+        kernel.Run(k, a.Pointer, lda, offsets, b.Pointer, bStride, ct.Pointer, ctStride, accumulate, prefetchDistance);
+        string what = $"{kernel.Name} vectors={fullVectors} k={k} accumulate={accumulate} prefetch={prefetchDistance}";
         for (int j = 0; j < kernel.Cols; j++)
             for (int i = 0; i < fullVectors * lanes; i++)
             {

@@ -30,6 +30,46 @@ public class GemmMicrokernelTests
                     GemmMicrokernelTester.Microkernel(tile, k, ldc, alpha, beta, ++seed);
     }
 
+    [SkippableTheory, MemberData(nameof(GemmKernelRegistry.StridedATileNames), MemberType = typeof(GemmKernelRegistry))]
+    public void Strided_A_kernel_on_row_major_and_transposed_views(string name)
+    {
+        var (isa, tile) = GemmKernelRegistry.Tile(name);
+        Paths.Require(isa);
+        int seed = 300, mr = tile.MR;
+        foreach (int k in new[] { 1, 2, 3, 17, tile.Blocking.KC })
+            foreach (bool transposed in new[] { false, true })
+            {
+                // Views: dense (lda = k or MR), one past, and a wide stride.
+                int dense = transposed ? mr : k;
+                foreach (int lda in new[] { dense, dense + 1, dense + 37 })
+                {
+                    var (alpha, beta) = s_scales[++seed % 3];
+                    GemmMicrokernelTester.MicrokernelStridedA(tile, transposed, k, lda, tile.NR + seed % 2, alpha, beta, seed);
+                }
+            }
+    }
+
+    [SkippableTheory, MemberData(nameof(GemmKernelRegistry.StridedATileNames), MemberType = typeof(GemmKernelRegistry))]
+    public void Packed_B_nest_matches_the_blocked_nests_bit_for_bit(string name)
+    {
+        // The pack-B-only nest replaces the blocked one for small problems: with the same KC every element must get the
+        // same FMA chain, so the tile choice (and the thread split) never changes a bit of C; the ISA's first tile too.
+        var (isa, tile) = GemmKernelRegistry.Tile(name);
+        Paths.Require(isa);
+        GemmTile first = GemmKernelRegistry.Tiles.First(t => t.Isa == isa).Tile;
+        int seed = 700;
+        foreach (var (m, n, k) in new[] { (64, 64, 64), (tile.MR + 1, tile.NR - 1, 9), (37, 70, tile.Blocking.KC + 5), (3, 2 * tile.NR + 1, 2) })
+            for (int t = 0; t < 4; t++)
+            {
+                var (alpha, beta) = s_scales[++seed % 3];
+                float[] viaPackedB = GemmMicrokernelTester.Product(tile, true, t >= 2, t % 2 == 1, m, n, k, alpha, beta, seed);
+                float[] viaBlocked = GemmMicrokernelTester.Product(tile, false, t >= 2, t % 2 == 1, m, n, k, alpha, beta, seed);
+                float[] viaFirst = GemmMicrokernelTester.Product(first, false, t >= 2, t % 2 == 1, m, n, k, alpha, beta, seed);
+                Assert.Equal(viaBlocked.Select(BitConverter.SingleToInt32Bits), viaPackedB.Select(BitConverter.SingleToInt32Bits));
+                Assert.Equal(viaFirst.Select(BitConverter.SingleToInt32Bits), viaPackedB.Select(BitConverter.SingleToInt32Bits));
+            }
+    }
+
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.TileNames), MemberType = typeof(GemmKernelRegistry))]
     public void Blocked_loop_nest_at_m_n_edges(string name)
     {
@@ -63,6 +103,29 @@ public class GemmMicrokernelTests
             GemmMicrokernelTester.Blocked(tile, false, n % 2 == 1, 3, n, 5, 1f, 0f, 0, ++seed);
     }
 
+    [Fact]
+    public unsafe void Skinny_transpose_of_B_is_exact_at_8x8_block_edges()
+    {
+        // The dot path's op(B)ᵀ copy: 8×8 register transposes for n ≥ 8 (column blocks overlap at the end), scalar rest.
+        int seed = 0;
+        for (int n = 1; n <= Tuning.GemmSkinnyMaxN; n++)
+            foreach (int k in new[] { 1, 7, 8, 9, 16, 17, 63 })
+            {
+                int ldb = n + seed++ % 3, ldbt = (int)GemmSkinny.TransposedBStride(k);
+                using var b = new GuardedFloats(Data.Uniform((k - 1) * ldb + n, seed));
+                float[] expected = Data.Filled(n * ldbt, float.NaN);
+                for (int p = 0; p < k; p++)
+                    for (int j = 0; j < n; j++) expected[j * ldbt + p] = b[p * ldb + j];
+                using var bt = new GuardedFloats(Data.Filled(n * ldbt, float.NaN));
+                GemmSkinny.TransposeB(n, k, b.Pointer, ldb, bt.Pointer, ldbt);
+                string what = $"TransposeB n={n} k={k} ldb={ldb}";
+                for (int i = 0; i < n * ldbt; i++)
+                    if (BitConverter.SingleToInt32Bits(bt[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                        Assert.Fail($"{what}: bt[{i}] = {bt[i]}, expected {expected[i]}");
+                bt.AssertCanaries(what);
+            }
+    }
+
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyDotNames), MemberType = typeof(GemmKernelRegistry))]
     public void Skinny_dot_kernel_at_row_column_and_k_edges(string name)
     {
@@ -73,7 +136,8 @@ public class GemmMicrokernelTests
             for (int cols = 1; cols <= kernel.Cols; cols++)
                 foreach (int k in new[] { lanes, 2 * lanes, 5 * lanes })
                     foreach (bool accumulate in new[] { false, true })
-                        GemmMicrokernelTester.SkinnyDotKernel(kernel, rows, cols, k, accumulate, ++seed);
+                        foreach (nint prefetch in new nint[] { 0, Tuning.GemmDotPrefetchDistance })
+                            GemmMicrokernelTester.SkinnyDotKernel(kernel, rows, cols, k, accumulate, prefetch, ++seed);
     }
 
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyDotNames), MemberType = typeof(GemmKernelRegistry))]
@@ -94,6 +158,9 @@ public class GemmMicrokernelTests
                     int i0 = seed % 5 == 0 && m > GemmSkinny.DotRowUnit ? GemmSkinny.DotRowUnit : 0;
                     GemmMicrokernelTester.SkinnyDot(kernel, i0, m, n, k, alpha, beta, seed);
                 }
+        // A over GemmDotResidentBytes: the prefetching loop, with row and k tails.
+        int kStreamed = (int)(Tuning.GemmDotResidentBytes / sizeof(float) / 64) + lanes + 3;
+        GemmMicrokernelTester.SkinnyDot(kernel, 0, 64 + rows + 1, 10, kStreamed, 1f, 0.25f, ++seed);
     }
 
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyOuterNames), MemberType = typeof(GemmKernelRegistry))]
@@ -105,7 +172,8 @@ public class GemmMicrokernelTests
         for (int vectors = 1; vectors <= kernel.Width / kernel.Lanes; vectors++)
             foreach (int k in new[] { 1, 2, 3, 17 })
                 foreach (bool accumulate in new[] { false, true })
-                    GemmMicrokernelTester.SkinnyOuterKernel(kernel, vectors, k, accumulate, ++seed);
+                    foreach (nint prefetch in new nint[] { 0, Tuning.GemmOuterPrefetchDistance })
+                        GemmMicrokernelTester.SkinnyOuterKernel(kernel, vectors, k, accumulate, prefetch, ++seed);
     }
 
     [SkippableTheory, MemberData(nameof(GemmKernelRegistry.SkinnyOuterNames), MemberType = typeof(GemmKernelRegistry))]

@@ -8,7 +8,7 @@ internal unsafe interface ISkinnyDotUnderTest
     int Rows { get; }
     int Cols { get; }
     int Lanes { get; }
-    void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate);
+    void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate, nint prefetchDistance);
     float Sum(float* lanes);
     void Driver(int i0, int i1, int n, int k, float alpha, float* a, nint lda, float* bt, nint ldbt, float beta, float* c, nint ldc);
 }
@@ -20,8 +20,8 @@ internal sealed unsafe class SkinnyDotUnderTest<T>(KernelPath isa) : ISkinnyDotU
     public int Rows => T.Rows;
     public int Cols => T.Cols;
     public int Lanes => T.Lanes;
-    public void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate) =>
-        T.Run(k, a, lda, bt, ldbt, rowOffsets, colOffsets, acc, accumulate);
+    public void Run(int k, float* a, nint lda, float* bt, nint ldbt, int* rowOffsets, int* colOffsets, float* acc, bool accumulate, nint prefetchDistance) =>
+        T.Run(k, a, lda, bt, ldbt, rowOffsets, colOffsets, acc, accumulate, prefetchDistance);
     public float Sum(float* lanes) => T.Sum(lanes);
     public void Driver(int i0, int i1, int n, int k, float alpha, float* a, nint lda, float* bt, nint ldbt, float beta, float* c, nint ldc) =>
         GemmSkinny.Dot<T>(i0, i1, n, k, alpha, a, lda, bt, ldbt, beta, c, ldc);

@@ -8,7 +8,7 @@ internal unsafe interface ISkinnyOuterUnderTest
     int Width { get; }
     int Cols { get; }
     int Lanes { get; }
-    void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate);
+    void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate, nint prefetchDistance);
     int BWidth(int n);
     void Driver(int i0, int i1, int n, int k, float alpha, float* a, nint lda, float* bp, int bWidth, float beta, float* c, nint ldc);
 }
@@ -20,8 +20,8 @@ internal sealed unsafe class SkinnyOuterUnderTest<T>(KernelPath isa) : ISkinnyOu
     public int Width => T.Width;
     public int Cols => T.Cols;
     public int Lanes => T.Lanes;
-    public void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate) =>
-        T.Run(k, a, lda, vecOffsets, b, bStride, ct, ctStride, accumulate);
+    public void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate, nint prefetchDistance) =>
+        T.Run(k, a, lda, vecOffsets, b, bStride, ct, ctStride, accumulate, prefetchDistance);
     public int BWidth(int n) => GemmSkinny.OuterBWidth<T>(n);
     public void Driver(int i0, int i1, int n, int k, float alpha, float* a, nint lda, float* bp, int bWidth, float beta, float* c, nint ldc) =>
         GemmSkinny.Outer<T>(i0, i1, n, k, alpha, a, lda, bp, bWidth, beta, c, ldc);
