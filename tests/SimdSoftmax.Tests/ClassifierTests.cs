@@ -234,6 +234,44 @@ public class ClassifierTests
     }
 
     /// <summary>
+    /// The options overload honours <see cref="ClassifierOptions.Form"/> (it always ran Auto): with class weights (which
+    /// the fused form takes) Composed runs in the composed form's N·C floats, where Fused needs more and refuses them;
+    /// both agree with the scalar reference.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(KernelPath.Avx2)]
+    [InlineData(KernelPath.Avx512)]
+    public void Options_overload_runs_the_requested_form(KernelPath path)
+    {
+        Paths.Require(path);
+        const int rows = 64, features = 20, classes = 10;
+        float[] x = Data.Uniform(rows * features, 1), w = Data.Uniform(features * classes, 2), bias = Data.Uniform(classes, 3);
+        int[] labels = Data.Labels(rows, classes, 4);
+        var crossEntropy = new CrossEntropyOptions { ClassWeights = Data.Uniform(classes, 5, 0.5f, 2f), Reduction = CrossEntropyReduction.Sum };
+        int composed = SoftmaxLoss.WorkspaceLength(rows, features, classes, ClassifierForm.Composed);
+        Assert.True(SoftmaxLoss.WorkspaceLength(rows, features, classes, ClassifierForm.Fused) > composed);
+
+        float Run(KernelPath p, ClassifierForm form, float[] dW, float[] dBias, float[] dX, int workspace) =>
+            SoftmaxLoss.LossAndGradient(x, w, bias, labels, dW, dBias, dX, new float[workspace], rows, features, classes,
+                new ClassifierOptions { Regularization = 0.01f, Form = form }, crossEntropy, default, p, threads: 1);
+
+        float[] dWRef = new float[features * classes], dBiasRef = new float[classes], dXRef = new float[rows * features];
+        float reference = Run(KernelPath.Scalar, ClassifierForm.Composed, dWRef, dBiasRef, dXRef, composed); // the scalar reference ignores the form
+        float[] dW = Data.Filled(features * classes, 7f), dBias = Data.Filled(classes, 7f), dX = Data.Filled(rows * features, 7f);
+        Assert.Equal("workspace", Assert.Throws<ArgumentException>(() => Run(path, ClassifierForm.Fused, dW, dBias, dX, composed)).ParamName);
+        Assert.All(dW, v => Assert.Equal(7f, v));
+        foreach (ClassifierForm form in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
+        {
+            int length = SoftmaxLoss.WorkspaceLength(rows, features, classes, form);
+            float loss = Run(path, form, dW, dBias, dX, length);
+            Assert.True(Math.Abs(loss - reference) <= 1e-5 * Math.Abs(reference), $"{form}: loss {loss} vs {reference}");
+            for (int i = 0; i < dW.Length; i++) Assert.True(Math.Abs(dW[i] - dWRef[i]) <= 1e-4 * (1 + Math.Abs(dWRef[i])), $"{form}: dW[{i}]");
+            for (int i = 0; i < dX.Length; i++) Assert.True(Math.Abs(dX[i] - dXRef[i]) <= 1e-4 * (1 + Math.Abs(dXRef[i])), $"{form}: dX[{i}]");
+            for (int i = 0; i < classes; i++) Assert.True(Math.Abs(dBias[i] - dBiasRef[i]) <= 1e-4 * (1 + Math.Abs(dBiasRef[i])), $"{form}: dBias[{i}]");
+        }
+    }
+
+    /// <summary>
     /// Auto asks for the workspace of the form Auto runs, not the largest over the forms: at C = 32000 (issue 17) Auto runs
     /// composed and needs N·C floats, where the fused form's per-lane gradients would have asked for gigabytes.
     /// </summary>
