@@ -39,14 +39,14 @@ foreach (string shape in shapes)
         for (int r = -1; r < reps; r++) // r = -1: warm-up, not timed
         {
             var sw = Clock.Start(threads);
-            lf = LinearCrossEntropy.Run(x, w, WeightLayout.InputsByClasses, b, y, d, c, default, default, dw, db, dx, ws, default, 0f, threads, P);
+            lf = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.InputsByClasses, b, y, dw, db, dx, ws, y.Length, d, c, default, 0f, default, P, threads);
             if (r >= 0) fused.Add(sw.Ms());
             sw = Clock.Start(threads);
             for (int i = 0; i < n; i++) b.CopyTo(s.AsSpan(i * c, c));
-            Gemm.Multiply(Transpose.No, Transpose.No, n, c, d, 1f, x, d, w, c, 1f, s, c, P, threads);
+            Gemm.Multiply(x, d, Transpose.No, w, c, Transpose.No, s, c, n, c, d, 1f, 1f, P, threads);
             lc = SoftmaxCrossEntropy.LossAndGradient(s, y, s, c, P);
-            Gemm.Multiply(Transpose.Yes, Transpose.No, d, c, n, 1f, x, d, s, c, 0f, dw, c, P, threads);
-            Gemm.Multiply(Transpose.No, Transpose.Yes, n, d, c, 1f, s, c, w, c, 0f, dx, d, P, threads);
+            Gemm.Multiply(x, d, Transpose.Yes, s, c, Transpose.No, dw, c, d, c, n, 1f, 0f, P, threads);
+            Gemm.Multiply(s, c, Transpose.No, w, c, Transpose.Yes, dx, d, n, d, c, 1f, 0f, P, threads);
             db.AsSpan().Clear();
             for (int i = 0; i < n; i++) for (int j = 0; j < c; j++) db[j] += s[i * c + j];
             if (r >= 0) composed.Add(sw.Ms());

@@ -37,8 +37,8 @@ public class ClassifierBenchmarks
     [ParamsSource(nameof(Paths))]
     public KernelPath Path { get; set; }
 
-    [Params(SoftmaxLossForm.Composed, SoftmaxLossForm.Fused)]
-    public SoftmaxLossForm Form { get; set; }
+    [Params(ClassifierForm.Composed, ClassifierForm.Fused)]
+    public ClassifierForm Form { get; set; }
 
     public static IEnumerable<KernelPath> Paths => BenchPaths.WithAuto;
 
@@ -65,7 +65,7 @@ public class ClassifierBenchmarks
     }
 
     [Benchmark]
-    public float LossAndGradient() => SoftmaxLoss.LossAndGradient(_w, _x, _y, _n, _d, _c, 1e-3f, _dW, _ws, Path, Form, threads: 1);
+    public float LossAndGradient() => SoftmaxLoss.LossAndGradient(_x, _w, _y, _dW, _ws, _n, _d, _c, new ClassifierOptions { Regularization = 1e-3f, Form = Form }, Path, 1);
 
     /// <summary>The composition with OpenBLAS GEMMs (measured once per shape and form, beside Auto).</summary>
     [Benchmark, Anchor(NeedsOpenBlas = true)]

@@ -50,15 +50,15 @@ internal static class ClassifierSweep
             }
             if (flops <= 1e9 || !quick)
             {
-                scalarMs = Best(() => SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, KernelPath.Scalar), flops > 1e8 ? 1 : 3);
+                scalarMs = Best(() => SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f }, KernelPath.Scalar), flops > 1e8 ? 1 : 3);
                 Console.WriteLine($"{shape,-18} {"scalar reference",-22} {scalarMs,9:F3} {flops / scalarMs / 1e6,8:F1} {rooflineMs / scalarMs,8:P0} {1,8:F1}x");
             }
             foreach (KernelPath p in KernelPaths.Available.Where(p => p != KernelPath.Scalar))
             {
-                Row($"composed {p}", () => SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, p, SoftmaxLossForm.Composed, 1), reps);
-                Row($"fused {p}", () => SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, p, SoftmaxLossForm.Fused, 1), reps);
+                Row($"composed {p}", () => SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = ClassifierForm.Composed }, p, 1), reps);
+                Row($"fused {p}", () => SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = ClassifierForm.Fused }, p, 1), reps);
             }
-            Row($"fused {KernelPaths.Best} threads=0", () => SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, KernelPath.Auto, SoftmaxLossForm.Fused, 0), reps);
+            Row($"fused {KernelPaths.Best} threads=0", () => SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = ClassifierForm.Fused }, KernelPath.Auto, 0), reps);
             if (OpenBlas.IsAvailable)
                 Row("OpenBLAS+our CE", () => OpenBlas.ClassifierLossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws), reps);
             Console.WriteLine($"{shape,-18} {"roofline",-22} {rooflineMs,9:F3}");

@@ -53,10 +53,10 @@ public class CrossEntropyOptionsBenchmarks
 
     [Benchmark]
     public float WeightsSmoothingIgnore() =>
-        SoftmaxCrossEntropy.LossAndGradient(_logits, _labelsIgnored, _grad, _c, s_smoothIgnore, _weights, default, Path);
+        SoftmaxCrossEntropy.LossAndGradient(_logits, _labelsIgnored, _grad, _c, s_smoothIgnore with { ClassWeights = _weights }, default, Path);
 
     [Benchmark]
     public float LseAndArgmax() =>
-        SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, _grad, _c, default, default,
+        SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, _grad, _c, default(CrossEntropyOptions),
             new CrossEntropyRowOutputs { LogSumExp = _lse, Argmax = _argmax }, Path);
 }

@@ -50,8 +50,7 @@ public abstract class GemmBenchmarksBase
         OneDnn.SetThreads(1);
     }
 
-    private void Ours(KernelPath path, int threads) => Gemm.Multiply(Shape.TransA ? Transpose.Yes : Transpose.No, Transpose.No,
-        Shape.M, Shape.N, Shape.K, 1f, _a, Shape.TransA ? Shape.M : Shape.K, _b, Shape.N, 0f, _c, Shape.N, path, threads);
+    private void Ours(KernelPath path, int threads) => Gemm.Multiply(_a, Shape.TransA ? Shape.M : Shape.K, Shape.TransA ? Transpose.Yes : Transpose.No, _b, Shape.N, Transpose.No, _c, Shape.N, Shape.M, Shape.N, Shape.K, 1f, 0f, path, threads);
 
     /// <summary>Our GEMM on <see cref="Path"/>, one thread.</summary>
     [Benchmark]

@@ -32,8 +32,8 @@ internal static class GemmSmallSweep
             {
                 OpenBlas.IsAvailable ? () => OpenBlas.Sgemm(false, false, s, s, s, 1f, a, s, b, s, 0f, c, s) : null,
                 OneDnn.IsAvailable ? () => OneDnn.Sgemm(false, false, s, s, s, 1f, a, s, b, s, 0f, c, s) : null,
-                avx2 ? () => Gemm.Multiply(Transpose.No, Transpose.No, s, s, s, 1f, a, s, b, s, 0f, c, s, KernelPath.Avx2, threads: 1) : null,
-                avx512 ? () => Gemm.Multiply(Transpose.No, Transpose.No, s, s, s, 1f, a, s, b, s, 0f, c, s, KernelPath.Avx512, threads: 1) : null,
+                avx2 ? () => Gemm.Multiply(a, s, Transpose.No, b, s, Transpose.No, c, s, s, s, s, 1f, 0f, KernelPath.Avx2, 1) : null,
+                avx512 ? () => Gemm.Multiply(a, s, Transpose.No, b, s, Transpose.No, c, s, s, s, s, 1f, 0f, KernelPath.Avx512, 1) : null,
             };
             var (median, iqr) = MedianInterleaved(columns, rounds);
             double flops = 2.0 * s * s * s;

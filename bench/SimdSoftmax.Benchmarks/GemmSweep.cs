@@ -64,13 +64,13 @@ internal static class GemmSweep
             bool small = flops <= 2.0 * 256 * 256 * 256, mid = flops <= 2.0 * 512 * 512 * 512;
             var columns = new List<Action?>
             {
-                small ? () => Gemm.Multiply(Tr(s.TransA), Tr(s.TransB), s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, KernelPath.Scalar) : null,
+                small ? () => Gemm.Multiply(a, lda, Tr(s.TransA), b, ldb, Tr(s.TransB), c, s.N, s.M, s.N, s.K, 1f, 0f, KernelPath.Scalar) : null,
                 mid ? () => MathNetGemm.Multiply(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, b, 0f, c) : null,
                 OpenBlas.IsAvailable ? () => OpenBlas.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N) : null,
-                avx2 ? () => Gemm.Multiply(Tr(s.TransA), Tr(s.TransB), s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, KernelPath.Avx2, threads: 1) : null,
-                avx512 ? () => Gemm.Multiply(Tr(s.TransA), Tr(s.TransB), s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, KernelPath.Avx512, threads: 1) : null,
+                avx2 ? () => Gemm.Multiply(a, lda, Tr(s.TransA), b, ldb, Tr(s.TransB), c, s.N, s.M, s.N, s.K, 1f, 0f, KernelPath.Avx2, 1) : null,
+                avx512 ? () => Gemm.Multiply(a, lda, Tr(s.TransA), b, ldb, Tr(s.TransB), c, s.N, s.M, s.N, s.K, 1f, 0f, KernelPath.Avx512, 1) : null,
                 OneDnn.IsAvailable ? () => OneDnn.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N) : null,
-                avx512 && flops >= 2.0 * 256 * 256 * 256 ? () => Gemm.Multiply(Tr(s.TransA), Tr(s.TransB), s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, KernelPath.Avx512, threads: 2) : null,
+                avx512 && flops >= 2.0 * 256 * 256 * 256 ? () => Gemm.Multiply(a, lda, Tr(s.TransA), b, ldb, Tr(s.TransB), c, s.N, s.M, s.N, s.K, 1f, 0f, KernelPath.Avx512, 2) : null,
             };
             double[] seconds = BestInterleaved(columns, quick ? 1.0 : 2.5, out double twoThreadCpu);
             double[] g = seconds.Select(t => flops / t / 1e9).ToArray();

@@ -4,7 +4,7 @@ public static partial class OpenBlas
 {
     /// <summary>
     /// The classifier's loss and gradient composed as a .NET user with OpenBLAS would write it — what
-    /// <see cref="SoftmaxLossForm.Composed"/> does, with <c>cblas_sgemm</c> for both GEMMs and our cross-entropy in between:
+    /// <see cref="ClassifierForm.Composed"/> does, with <c>cblas_sgemm</c> for both GEMMs and our cross-entropy in between:
     /// S = X·W, loss and dS = (P − onehot)/N in place, dW = Xᵀ·dS + reg·W. The anchor for the fused kernel.
     /// </summary>
     /// <param name="w">W, D×C.</param>

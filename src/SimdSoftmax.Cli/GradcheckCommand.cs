@@ -49,7 +49,7 @@ internal static class GradcheckCommand
         double worst = 0;
         foreach (float r in new[] { 0f, reg })
         {
-            float Loss() => ClassifierLossCall.LossAndGradient(w, b, x, y, n, d, c, r, dW, db, workspace, resolved, 1, loss);
+            float Loss() => ClassifierLossCall.LossAndGradient(x, w, b, y, dW, db, workspace, n, d, c, r, resolved, 1, loss);
             Loss();
             float[] analyticW = (float[])dW.Clone(), analyticB = (float[])db.Clone();
             Console.WriteLine();

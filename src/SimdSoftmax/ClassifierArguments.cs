@@ -7,49 +7,46 @@ namespace SimdSoftmax;
 /// </summary>
 internal static class ClassifierArguments
 {
-    /// <summary>Checks threads and the sizes (N, D, C ≥ 0, a class when there are samples, D·C and N·D within int).</summary>
-    public static void Shape(int n, int d, int c, int threads)
+    /// <summary>Checks the options, threads and the sizes (≥ 0, a class when there are rows, features·classes and rows·features within int).</summary>
+    public static void Shape(int rows, int features, int classes, in ClassifierOptions options, int threads)
     {
+        options.Validate(nameof(options));
         Require.NonNegative(threads);
-        Require.NonNegative(n);
-        Require.NonNegative(d);
-        Require.NonNegative(c);
-        if (c == 0 && n > 0) throw new ArgumentOutOfRangeException(nameof(c), c, "There must be at least one class when there are samples.");
-        Require.Product(d, c, nameof(c));
-        Require.Product(n, d, nameof(d));
+        Require.NonNegative(rows);
+        Require.NonNegative(features);
+        Require.NonNegative(classes);
+        if (classes == 0 && rows > 0) throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
+        Require.Product(features, classes, nameof(classes));
+        Require.Product(rows, features, nameof(features));
     }
 
-    /// <summary>Checks span lengths, reg, that no output overlaps an input or another output, and the labels.</summary>
-    public static void Spans(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, int workspaceLength, bool hasBias)
+    /// <summary>Checks span lengths, that no output overlaps an input or another output, and the labels.</summary>
+    public static void Spans(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<int> labels,
+        Span<float> dW, Span<float> dBias, Span<float> workspace, int rows, int features, int classes, int workspaceLength, bool hasBias)
     {
-        int dc = d * c, nd = n * d;
-        Require.Length(w.Length, dc, nameof(w));
-        Require.Length(x.Length, nd, nameof(x));
-        Require.Length(y.Length, n, nameof(y));
-        Require.Length(dW.Length, dc, nameof(dW));
-        if (hasBias)
-        {
-            Require.Length(b.Length, c, nameof(b));
-            Require.Length(db.Length, c, nameof(db));
-        }
+        int fc = features * classes, rf = rows * features;
+        Require.Length(x.Length, rf, nameof(x));
+        Require.Length(w.Length, fc, nameof(w));
+        if (hasBias) Require.Length(bias.Length, classes, nameof(bias));
+        Require.Length(labels.Length, rows, nameof(labels));
+        Require.Length(dW.Length, fc, nameof(dW));
+        if (hasBias) Require.Length(dBias.Length, classes, nameof(dBias));
         Require.AtLeast(workspace.Length, workspaceLength, nameof(workspace));
-        Require.FiniteNonNegative(reg, nameof(reg));
-        Require.NoOverlap(w, dW, nameof(w), nameof(dW));
         Require.NoOverlap(x, dW, nameof(x), nameof(dW));
-        Require.NoOverlap(y, dW, nameof(y), nameof(dW));
-        Require.NoOverlap(b, dW, nameof(b), nameof(dW));
-        Require.NoOverlap(w, db, nameof(w), nameof(db));
-        Require.NoOverlap(x, db, nameof(x), nameof(db));
-        Require.NoOverlap(y, db, nameof(y), nameof(db));
-        Require.NoOverlap(b, db, nameof(b), nameof(db));
-        Require.NoOverlap(dW, db, nameof(dW), nameof(db));
-        Require.NoOverlap(w, workspace, nameof(w), nameof(workspace));
+        Require.NoOverlap(w, dW, nameof(w), nameof(dW));
+        Require.NoOverlap(bias, dW, nameof(bias), nameof(dW));
+        Require.NoOverlap(labels, dW, nameof(labels), nameof(dW));
+        Require.NoOverlap(x, dBias, nameof(x), nameof(dBias));
+        Require.NoOverlap(w, dBias, nameof(w), nameof(dBias));
+        Require.NoOverlap(bias, dBias, nameof(bias), nameof(dBias));
+        Require.NoOverlap(labels, dBias, nameof(labels), nameof(dBias));
+        Require.NoOverlap(dW, dBias, nameof(dW), nameof(dBias));
         Require.NoOverlap(x, workspace, nameof(x), nameof(workspace));
-        Require.NoOverlap(y, workspace, nameof(y), nameof(workspace));
-        Require.NoOverlap(b, workspace, nameof(b), nameof(workspace));
+        Require.NoOverlap(w, workspace, nameof(w), nameof(workspace));
+        Require.NoOverlap(bias, workspace, nameof(bias), nameof(workspace));
+        Require.NoOverlap(labels, workspace, nameof(labels), nameof(workspace));
         Require.NoOverlap(dW, workspace, nameof(dW), nameof(workspace));
-        Require.NoOverlap(db, workspace, nameof(db), nameof(workspace));
-        Require.Labels(y, c, nameof(y));
+        Require.NoOverlap(dBias, workspace, nameof(dBias), nameof(workspace));
+        Require.Labels(labels, classes, nameof(labels));
     }
 }

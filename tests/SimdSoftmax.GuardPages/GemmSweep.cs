@@ -117,7 +117,7 @@ internal static class GemmSweep
 
             float[] aRef = a.ToArray(), bRef = b.ToArray(), cRef = c.ToArray(), c0 = c.ToArray();
             if (dense) Gemm.Multiply(aRef, bRef, cRef, m, n, k, KernelPath.Scalar);
-            else Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, alpha, aRef, lda, bRef, ldb, beta, cRef, ldc, KernelPath.Scalar);
+            else Gemm.Multiply(aRef, lda, ta ? Transpose.Yes : Transpose.No, bRef, ldb, tb ? Transpose.Yes : Transpose.No, cRef, ldc, m, n, k, alpha, beta, KernelPath.Scalar);
 
             ra.ReadOnly(); rb.ReadOnly();
             bool ran;
@@ -126,8 +126,7 @@ internal static class GemmSweep
                 KernelPath path = s.Path;
                 ran = dense
                     ? s.Run(() => Gemm.Multiply(ra.All.Slice(sa, lenA), rb.All.Slice(sb, lenB), rc.All.Slice(sc, lenC), m, n, k, path))
-                    : s.Run(() => Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, alpha,
-                        ra.All.Slice(sa, lenA), lda, rb.All.Slice(sb, lenB), ldb, beta, rc.All.Slice(sc, lenC), ldc, path, threads));
+                    : s.Run(() => Gemm.Multiply(ra.All.Slice(sa, lenA), lda, ta ? Transpose.Yes : Transpose.No, rb.All.Slice(sb, lenB), ldb, tb ? Transpose.Yes : Transpose.No, rc.All.Slice(sc, lenC), ldc, m, n, k, alpha, beta, path, threads));
             }
             finally { ra.ReadWrite(); rb.ReadWrite(); }
             if (!ran) return;

@@ -33,14 +33,14 @@ internal static class SvmGuardPageCases
                         if (ws > all[6].Capacity) { all[6].Dispose(); all[6] = new GuardedRegion(ws); }
                         foreach (bool bias in new[] { false, true })
                             foreach (bool tail in new[] { true, false })
-                                foreach (SvmLossForm form in new[] { SvmLossForm.Auto, SvmLossForm.Composed, SvmLossForm.Fused })
-                                    Case(s, all, n, d, c, bias, tail, form, threads: form == SvmLossForm.Fused && (n + d) % 2 == 1 ? 3 : 1);
+                                foreach (ClassifierForm form in new[] { ClassifierForm.Auto, ClassifierForm.Composed, ClassifierForm.Fused })
+                                    Case(s, all, n, d, c, bias, tail, form, threads: form == ClassifierForm.Fused && (n + d) % 2 == 1 ? 3 : 1);
                     }
         }
         finally { all[6].Dispose(); }
     }
 
-    private static void Case(GuardPageRun s, GuardedRegion[] r, int n, int d, int c, bool bias, bool tail, SvmLossForm form, int threads)
+    private static void Case(GuardPageRun s, GuardedRegion[] r, int n, int d, int c, bool bias, bool tail, ClassifierForm form, int threads)
     {
         // The workspace is exactly what this form asks for: a kernel using more faults at the tail.
         int ws = SvmLoss.WorkspaceLength(n, d, c, form);
@@ -68,8 +68,8 @@ internal static class SvmGuardPageCases
         int[] y = labels.ToArray();
         float[] dwRef = new float[d * c], dbRef = new float[c], wsRef = new float[ws];
         float lossRef = bias
-            ? SvmLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dwRef, dbRef, wsRef, KernelPath.Scalar, form)
-            : SvmLoss.LossAndGradient(w, x, y, n, d, c, reg, dwRef, wsRef, KernelPath.Scalar, form);
+            ? SvmLoss.LossAndGradient(x, w, b, y, dwRef, dbRef, wsRef, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, KernelPath.Scalar)
+            : SvmLoss.LossAndGradient(x, w, y, dwRef, wsRef, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, KernelPath.Scalar);
 
         KernelPath path = s.Path;
         float loss = 0;
@@ -78,10 +78,8 @@ internal static class SvmGuardPageCases
         try
         {
             ran = s.Run(() => loss = bias
-                ? SvmLoss.LossAndGradient(rw.All.Slice(sw, d * c), rb.All.Slice(sb, c), rx.All.Slice(sx, n * d), ry.AllInts.Slice(sy, n),
-                    n, d, c, reg, rdw.All.Slice(sdw, d * c), rdb.All.Slice(sdb, c), rws.All.Slice(sws, ws), path, form, threads)
-                : SvmLoss.LossAndGradient(rw.All.Slice(sw, d * c), rx.All.Slice(sx, n * d), ry.AllInts.Slice(sy, n),
-                    n, d, c, reg, rdw.All.Slice(sdw, d * c), rws.All.Slice(sws, ws), path, form, threads));
+                ? SvmLoss.LossAndGradient(rx.All.Slice(sx, n * d), rw.All.Slice(sw, d * c), rb.All.Slice(sb, c), ry.AllInts.Slice(sy, n), rdw.All.Slice(sdw, d * c), rdb.All.Slice(sdb, c), rws.All.Slice(sws, ws), n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads)
+                : SvmLoss.LossAndGradient(rx.All.Slice(sx, n * d), rw.All.Slice(sw, d * c), ry.AllInts.Slice(sy, n), rdw.All.Slice(sdw, d * c), rws.All.Slice(sws, ws), n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads));
         }
         finally { rw.ReadWrite(); rb.ReadWrite(); rx.ReadWrite(); ry.ReadWrite(); }
         if (!ran) return;

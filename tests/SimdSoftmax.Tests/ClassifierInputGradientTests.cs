@@ -22,8 +22,7 @@ public class ClassifierInputGradientTests
     {
         float[] dW = new float[d * c], db = new float[b.Length], dx = new float[n * d], losses = rowLosses ? new float[n] : [];
         var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
-        float loss = SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, o, cw, dW, db, dx, ws,
-            new CrossEntropyRowOutputs { Losses = losses }, path, threads);
+        float loss = SoftmaxLoss.LossAndGradient(x, w, b, y, dW, db, dx, ws, n, d, c, new ClassifierOptions { Regularization = reg }, o with { ClassWeights = cw }, new CrossEntropyRowOutputs { Losses = losses }, path, threads);
         return new Result(loss, dW, db, dx, losses);
     }
 
@@ -137,8 +136,8 @@ public class ClassifierInputGradientTests
             var (w, b, x, y, _) = Problem(n, d, c, 11, null);
             float[] dW1 = new float[d * c], db1 = new float[c], dW2 = new float[d * c], db2 = new float[c], dx = new float[n * d];
             var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
-            float l1 = SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 0.1f, dW1, db1, ws, path, threads: 1);
-            float l2 = SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 0.1f, default, default, dW2, db2, dx, ws, path: path, threads: 1);
+            float l1 = SoftmaxLoss.LossAndGradient(x, w, b, y, dW1, db1, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, path, 1);
+            float l2 = SoftmaxLoss.LossAndGradient(x, w, b, y, dW2, db2, dx, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, default, path: path, threads: 1);
             Assert.Equal(l1, l2);
             Assert.Equal(dW1, dW2);
             Assert.Equal(db1, db2);
@@ -156,8 +155,8 @@ public class ClassifierInputGradientTests
         var o = new CrossEntropyOptions { IgnoreIndex = -100 };
         int[] plain = Data.Labels(n, c, 4);
         Assert.Equal(0, SteadyState.AllocatedBytes(() =>
-            SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 0.1f, o, cw, dW, db, dx, ws, new CrossEntropyRowOutputs { Losses = losses }, path, threads: 1)));
+            SoftmaxLoss.LossAndGradient(x, w, b, y, dW, db, dx, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, o with { ClassWeights = cw }, new CrossEntropyRowOutputs { Losses = losses }, path, 1)));
         Assert.Equal(0, SteadyState.AllocatedBytes(() =>
-            SoftmaxLoss.LossAndGradient(w, b, x, plain, n, d, c, 0.1f, default, default, dW, db, dx, ws, path: path, threads: 1)));
+            SoftmaxLoss.LossAndGradient(x, w, b, plain, dW, db, dx, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, default, path: path, threads: 1)));
     }
 }

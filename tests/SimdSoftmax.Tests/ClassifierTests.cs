@@ -4,14 +4,14 @@ namespace SimdSoftmax.Tests;
 public class ClassifierTests
 {
     /// <summary>(path, bias, form): the scalar reference once per bias (it has one form), each SIMD path in both forms.</summary>
-    public static TheoryData<KernelPath, bool, SoftmaxLossForm> PathsBiasAndForm()
+    public static TheoryData<KernelPath, bool, ClassifierForm> PathsBiasAndForm()
     {
-        var d = new TheoryData<KernelPath, bool, SoftmaxLossForm>();
+        var d = new TheoryData<KernelPath, bool, ClassifierForm>();
         foreach (bool bias in new[] { false, true })
         {
-            d.Add(KernelPath.Scalar, bias, SoftmaxLossForm.Auto);
+            d.Add(KernelPath.Scalar, bias, ClassifierForm.Auto);
             foreach (KernelPath p in new[] { KernelPath.Avx2, KernelPath.Avx512 })
-                foreach (SoftmaxLossForm f in new[] { SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
+                foreach (ClassifierForm f in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
                     d.Add(p, bias, f);
         }
         return d;
@@ -49,19 +49,19 @@ public class ClassifierTests
     }
 
     internal static (float Loss, float[] DW, float[] Db) Run(KernelPath path, float[] w, float[]? b, float[] x, int[] y, int n, int d, int c, float reg,
-        SoftmaxLossForm form = SoftmaxLossForm.Auto, int threads = 0)
+        ClassifierForm form = ClassifierForm.Auto, int threads = 0)
     {
         var dW = Data.Filled(d * c, float.NaN); // outputs are overwritten, never accumulated into
         var db = Data.Filled(c, float.NaN);
         var ws = Data.Filled(SoftmaxLoss.WorkspaceLength(n, d, c, form), float.NaN);
         using var seam = ComposedGemmSeam(path);
         float loss = b is null
-            ? SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, reg, dW, ws, path, form, threads)
-            : SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, ws, path, form, threads);
+            ? SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads)
+            : SoftmaxLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads);
         return (loss, dW, db);
     }
 
-    private static void CheckShape(KernelPath path, bool bias, SoftmaxLossForm form, int n, int d, int c, float reg, float xScale = 1f)
+    private static void CheckShape(KernelPath path, bool bias, ClassifierForm form, int n, int d, int c, float reg, float xScale = 1f)
     {
         int seed = n * 10007 + d * 101 + c;
         float[] x = Data.Uniform(n * d, seed, -xScale, xScale);
@@ -80,7 +80,7 @@ public class ClassifierTests
     }
 
     [SkippableTheory, MemberData(nameof(PathsBiasAndForm))]
-    public void Matches_the_double_reference(KernelPath path, bool bias, SoftmaxLossForm form)
+    public void Matches_the_double_reference(KernelPath path, bool bias, ClassifierForm form)
     {
         Paths.Require(path);
         var shapes = new List<(int N, int D, int C)>
@@ -102,7 +102,7 @@ public class ClassifierTests
     }
 
     [SkippableTheory, MemberData(nameof(PathsBiasAndForm))]
-    public void Extreme_scores(KernelPath path, bool bias, SoftmaxLossForm form)
+    public void Extreme_scores(KernelPath path, bool bias, ClassifierForm form)
     {
         Paths.Require(path);
         // |x| up to 3e4 with W ~ N(0, 0.1²) over D = 37: scores of order ±1e4, so the softmax is one-hot in float.
@@ -177,7 +177,7 @@ public class ClassifierTests
     {
         Paths.Require(path);
         float[] w = [1f, 2f, 3f, 4f];
-        foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
+        foreach (ClassifierForm form in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
         {
             var (loss, dW, db) = Run(path, w, [0f, 0f], [], [], 0, 2, 2, 0.5f, form);
             Assert.Equal(0.5 * 0.5 * 30, loss, 5);
@@ -193,10 +193,10 @@ public class ClassifierTests
         const int n = 2100, d = 45, c = 10; // four lanes of rows
         float[] x = Data.Uniform(n * d, 41), w = Data.Gaussian(d * c, 42, 0.1f), b = Data.Gaussian(c, 43, 0.5f);
         int[] y = Data.Labels(n, c, 44);
-        var (l1, dW1, db1) = Run(path, w, b, x, y, n, d, c, 1e-3f, SoftmaxLossForm.Fused, threads: 1);
+        var (l1, dW1, db1) = Run(path, w, b, x, y, n, d, c, 1e-3f, ClassifierForm.Fused, threads: 1);
         foreach (int t in new[] { 0, 2, 3, 4, 16 })
         {
-            var (lt, dWt, dbt) = Run(path, w, b, x, y, n, d, c, 1e-3f, SoftmaxLossForm.Fused, threads: t);
+            var (lt, dWt, dbt) = Run(path, w, b, x, y, n, d, c, 1e-3f, ClassifierForm.Fused, threads: t);
             Assert.Equal(BitConverter.SingleToInt32Bits(l1), BitConverter.SingleToInt32Bits(lt));
             Assert.Equal(dW1, dWt);
             Assert.Equal(db1, dbt);
@@ -212,12 +212,12 @@ public class ClassifierTests
         int[] y = Data.Labels(n, c, 53);
         float[] ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
         using var seam = ComposedGemmSeam(path);
-        foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Fused, SoftmaxLossForm.Composed, SoftmaxLossForm.Auto })
+        foreach (ClassifierForm form in new[] { ClassifierForm.Fused, ClassifierForm.Composed, ClassifierForm.Auto })
         {
             Assert.Equal(0, SteadyState.AllocatedBytes(() =>
             {
-                SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, ws, path, form, threads: 1);
-                SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, ws, path, form, threads: 1);
+                SoftmaxLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, 1);
+                SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, 1);
             }));
         }
         float[] g = new float[n * c];
@@ -227,10 +227,66 @@ public class ClassifierTests
     [Fact]
     public void Fused_workspace_does_not_grow_with_N()
     {
-        int small = SoftmaxLoss.WorkspaceLength(5000, 3073, 10, SoftmaxLossForm.Fused);
-        Assert.Equal(small, SoftmaxLoss.WorkspaceLength(60000, 3073, 10, SoftmaxLossForm.Fused));
-        Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10) >= 60000 * 10);
-        Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10, SoftmaxLossForm.Fused) < 60000 * 10);
+        int small = SoftmaxLoss.WorkspaceLength(5000, 3073, 10, ClassifierForm.Fused);
+        Assert.Equal(small, SoftmaxLoss.WorkspaceLength(60000, 3073, 10, ClassifierForm.Fused));
+        Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10, ClassifierForm.Composed) >= 60000 * 10);
+        Assert.True(SoftmaxLoss.WorkspaceLength(60000, 784, 10, ClassifierForm.Fused) < 60000 * 10);
+    }
+
+    /// <summary>
+    /// The options overload honours <see cref="ClassifierOptions.Form"/> (it always ran Auto): with class weights (which
+    /// the fused form takes) Composed runs in the composed form's N·C floats, where Fused needs more and refuses them;
+    /// both agree with the scalar reference.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(KernelPath.Avx2)]
+    [InlineData(KernelPath.Avx512)]
+    public void Options_overload_runs_the_requested_form(KernelPath path)
+    {
+        Paths.Require(path);
+        const int rows = 64, features = 20, classes = 10;
+        float[] x = Data.Uniform(rows * features, 1), w = Data.Uniform(features * classes, 2), bias = Data.Uniform(classes, 3);
+        int[] labels = Data.Labels(rows, classes, 4);
+        var crossEntropy = new CrossEntropyOptions { ClassWeights = Data.Uniform(classes, 5, 0.5f, 2f), Reduction = CrossEntropyReduction.Sum };
+        int composed = SoftmaxLoss.WorkspaceLength(rows, features, classes, ClassifierForm.Composed);
+        Assert.True(SoftmaxLoss.WorkspaceLength(rows, features, classes, ClassifierForm.Fused) > composed);
+
+        float Run(KernelPath p, ClassifierForm form, float[] dW, float[] dBias, float[] dX, int workspace) =>
+            SoftmaxLoss.LossAndGradient(x, w, bias, labels, dW, dBias, dX, new float[workspace], rows, features, classes,
+                new ClassifierOptions { Regularization = 0.01f, Form = form }, crossEntropy, default, p, threads: 1);
+
+        float[] dWRef = new float[features * classes], dBiasRef = new float[classes], dXRef = new float[rows * features];
+        float reference = Run(KernelPath.Scalar, ClassifierForm.Composed, dWRef, dBiasRef, dXRef, composed); // the scalar reference ignores the form
+        float[] dW = Data.Filled(features * classes, 7f), dBias = Data.Filled(classes, 7f), dX = Data.Filled(rows * features, 7f);
+        Assert.Equal("workspace", Assert.Throws<ArgumentException>(() => Run(path, ClassifierForm.Fused, dW, dBias, dX, composed)).ParamName);
+        Assert.All(dW, v => Assert.Equal(7f, v));
+        foreach (ClassifierForm form in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
+        {
+            int length = SoftmaxLoss.WorkspaceLength(rows, features, classes, form);
+            float loss = Run(path, form, dW, dBias, dX, length);
+            Assert.True(Math.Abs(loss - reference) <= 1e-5 * Math.Abs(reference), $"{form}: loss {loss} vs {reference}");
+            for (int i = 0; i < dW.Length; i++) Assert.True(Math.Abs(dW[i] - dWRef[i]) <= 1e-4 * (1 + Math.Abs(dWRef[i])), $"{form}: dW[{i}]");
+            for (int i = 0; i < dX.Length; i++) Assert.True(Math.Abs(dX[i] - dXRef[i]) <= 1e-4 * (1 + Math.Abs(dXRef[i])), $"{form}: dX[{i}]");
+            for (int i = 0; i < classes; i++) Assert.True(Math.Abs(dBias[i] - dBiasRef[i]) <= 1e-4 * (1 + Math.Abs(dBiasRef[i])), $"{form}: dBias[{i}]");
+        }
+    }
+
+    /// <summary>
+    /// Auto asks for the workspace of the form Auto runs, not the largest over the forms: at C = 32000 (issue 17) Auto runs
+    /// composed and needs N·C floats, where the fused form's per-lane gradients would have asked for gigabytes.
+    /// </summary>
+    [Theory]
+    [InlineData(256, 4096, 32000)]
+    [InlineData(60000, 784, 10)]
+    [InlineData(1000, 3073, 41)]
+    [InlineData(1000, 3073, 40)]
+    public void Auto_workspace_is_the_length_of_the_form_auto_runs(int rows, int features, int classes)
+    {
+        ClassifierForm runs = SoftmaxLoss.ChooseForm(ClassifierForm.Auto, classes);
+        Assert.Equal(classes <= SoftmaxLoss.FusedMaxClasses ? ClassifierForm.Fused : ClassifierForm.Composed, runs);
+        Assert.Equal(SoftmaxLoss.WorkspaceLength(rows, features, classes, runs), SoftmaxLoss.WorkspaceLength(rows, features, classes));
+        Assert.Equal(SvmLoss.WorkspaceLength(rows, features, classes, SvmLoss.ChooseForm(ClassifierForm.Auto, classes)), SvmLoss.WorkspaceLength(rows, features, classes));
+        if (runs == ClassifierForm.Composed) Assert.Equal((long)rows * classes, SoftmaxLoss.WorkspaceLength(rows, features, classes));
     }
 
     /// <summary>The fused forward pass's reduction trees: every output is its own input vector's lane sum, in input order.</summary>

@@ -49,18 +49,18 @@ public class CrossEntropyOptionsGoldenTests
                 var argmax = new int[n];
                 var all = new CrossEntropyRowOutputs { Losses = losses, LogSumExp = lse, Argmax = argmax };
                 float loss = soft
-                    ? SoftmaxCrossEntropy.LossAndGradient(logits, targets, g, c, o, weights, all, path)
-                    : SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, o, weights, all, path);
+                    ? SoftmaxCrossEntropy.LossAndGradient(logits, targets, g, c, o with { ClassWeights = weights }, all, path)
+                    : SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, o with { ClassWeights = weights }, all, path);
                 // Without lse/argmax the SIMD kernels run where they exist: check that form against PyTorch too.
                 var g2 = new float[n * c];
                 var losses2 = new float[n];
                 var some = new CrossEntropyRowOutputs { Losses = red == CrossEntropyReduction.None ? losses2 : default };
                 float loss2 = soft
-                    ? SoftmaxCrossEntropy.LossAndGradient(logits, targets, g2, c, o, weights, some, path)
-                    : SoftmaxCrossEntropy.LossAndGradient(logits, labels, g2, c, o, weights, some, path);
+                    ? SoftmaxCrossEntropy.LossAndGradient(logits, targets, g2, c, o with { ClassWeights = weights }, some, path)
+                    : SoftmaxCrossEntropy.LossAndGradient(logits, labels, g2, c, o with { ClassWeights = weights }, some, path);
                 float lossOnly = soft
-                    ? SoftmaxCrossEntropy.Loss(logits, targets, c, o, weights, some, path)
-                    : SoftmaxCrossEntropy.Loss(logits, labels, c, o, weights, some, path);
+                    ? SoftmaxCrossEntropy.Loss(logits, targets, c, o with { ClassWeights = weights }, some, path)
+                    : SoftmaxCrossEntropy.Loss(logits, labels, c, o with { ClassWeights = weights }, some, path);
 
                 double expected;
                 double[] grad;
@@ -126,8 +126,8 @@ public class CrossEntropyOptionsGoldenTests
                 var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
                 var outputs = new CrossEntropyRowOutputs { Losses = losses };
                 float loss = soft
-                    ? SoftmaxLoss.LossAndGradient(w, b, x, targets, n, d, c, reg, o, weights, dW, db, dX, ws, outputs, path, threads: 1)
-                    : SoftmaxLoss.LossAndGradient(w, b, x, labels, n, d, c, reg, o, weights, dW, db, dX, ws, outputs, path, threads: 1);
+                    ? SoftmaxLoss.LossAndGradient(x, w, b, targets, dW, db, dX, ws, n, d, c, new ClassifierOptions { Regularization = reg }, o with { ClassWeights = weights }, outputs, path, 1)
+                    : SoftmaxLoss.LossAndGradient(x, w, b, labels, dW, db, dX, ws, n, d, c, new ClassifierOptions { Regularization = reg }, o with { ClassWeights = weights }, outputs, path, 1);
                 string r = red == CrossEntropyReduction.Mean ? "mean" : "sum";
                 Golden.Loss(Golden.Num(k.GetProperty($"loss_{r}")), loss, rtol, what);
                 Golden.Rows(Golden.Doubles(k.GetProperty($"dw_dxc_{r}")), dW, c, rtol, what + " dW");

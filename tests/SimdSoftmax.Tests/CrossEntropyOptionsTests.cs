@@ -24,8 +24,8 @@ public class CrossEntropyOptionsTests
             Argmax = outputs == 2 ? argmax : default,
         };
         float loss = targets is null
-            ? SoftmaxCrossEntropy.LossAndGradient(inPlace ? g : logits, labels, g, c, o, weights, ro, path)
-            : SoftmaxCrossEntropy.LossAndGradient(inPlace ? g : logits, targets, g, c, o, weights, ro, path);
+            ? SoftmaxCrossEntropy.LossAndGradient(inPlace ? g : logits, labels, g, c, o with { ClassWeights = weights }, ro, path)
+            : SoftmaxCrossEntropy.LossAndGradient(inPlace ? g : logits, targets, g, c, o with { ClassWeights = weights }, ro, path);
         return new Result(loss, g, losses, lse, argmax);
     }
 
@@ -139,8 +139,7 @@ public class CrossEntropyOptionsTests
         var o = new CrossEntropyOptions { IgnoreIndex = -1 };
         float[] g = Data.Filled(n * c, 7f), losses = Data.Filled(n, 7f), lse = new float[n];
         int[] argmax = new int[n];
-        float loss = SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, o, default,
-            new CrossEntropyRowOutputs { Losses = losses, LogSumExp = lse, Argmax = argmax }, path);
+        float loss = SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, o, new CrossEntropyRowOutputs { Losses = losses, LogSumExp = lse, Argmax = argmax }, path);
         float[] counted = [.. logits.AsSpan(0, c), .. logits.AsSpan(2 * c, c), .. logits.AsSpan(5 * c, c)];
         Assert.Equal(SoftmaxCrossEntropy.Loss(counted, [1, 2, 9], c, KernelPath.Scalar), loss, 1e-5f);
         foreach (int i in new[] { 1, 3, 4 })
@@ -161,7 +160,7 @@ public class CrossEntropyOptionsTests
         float[] weights = Data.Filled(c, 1f);
         weights[1] = weights[2] = weights[9] = 0f;
         Array.Fill(g, 7f);
-        Assert.Equal(0f, SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, o with { LabelSmoothing = 0.1f }, weights, path: path));
+        Assert.Equal(0f, SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, (o with { LabelSmoothing = 0.1f }) with { ClassWeights = weights }, path: path));
         Assert.All(g, v => Assert.Equal(0f, v));
     }
 
@@ -218,8 +217,8 @@ public class CrossEntropyOptionsTests
         var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
         var ro = new CrossEntropyRowOutputs { Losses = losses, Argmax = argmax };
         float loss = t is null
-            ? SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, o, cw, dW, db, dx, ws, ro, path, threads)
-            : SoftmaxLoss.LossAndGradient(w, b, x, t, n, d, c, reg, o, cw, dW, db, dx, ws, ro, path, threads);
+            ? SoftmaxLoss.LossAndGradient(x, w, b, y, dW, db, dx, ws, n, d, c, new ClassifierOptions { Regularization = reg }, o with { ClassWeights = cw }, ro, path, threads)
+            : SoftmaxLoss.LossAndGradient(x, w, b, t, dW, db, dx, ws, n, d, c, new ClassifierOptions { Regularization = reg }, o with { ClassWeights = cw }, ro, path, threads);
         return new ClassifierResult(loss, dW, db, dx, losses, argmax);
     }
 
@@ -233,18 +232,18 @@ public class CrossEntropyOptionsTests
             int[] y = Data.Labels(n, c, 5);
             var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
             float[] dW1 = new float[d * c], db1 = new float[c], dW2 = new float[d * c], db2 = new float[c];
-            float l1 = SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 0.1f, dW1, db1, ws, path, threads: 1);
-            float l2 = SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 0.1f, default, default, dW2, db2, default, ws, path: path, threads: 1);
+            float l1 = SoftmaxLoss.LossAndGradient(x, w, b, y, dW1, db1, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, path, 1);
+            float l2 = SoftmaxLoss.LossAndGradient(x, w, b, y, dW2, db2, default, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, default, path: path, threads: 1);
             Assert.Equal(l1, l2);
             Assert.Equal(dW1, dW2);
             Assert.Equal(db1, db2);
-            float l3 = SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 0.1f, dW1, ws, path, threads: 1);
-            float l4 = SoftmaxLoss.LossAndGradient(w, [], x, y, n, d, c, 0.1f, default, default, dW2, [], default, ws, path: path, threads: 1);
+            float l3 = SoftmaxLoss.LossAndGradient(x, w, y, dW1, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, path, 1);
+            float l4 = SoftmaxLoss.LossAndGradient(x, w, [], y, dW2, [], default, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, default, path: path, threads: 1);
             Assert.Equal(l3, l4);
             Assert.Equal(dW1, dW2);
             // dX with default options: the same loss and dW as without it, and dX = dS·Wᵀ.
             float[] dX = new float[n * d];
-            float l5 = SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 0.1f, default, default, dW2, db2, dX, ws, path: path, threads: 1);
+            float l5 = SoftmaxLoss.LossAndGradient(x, w, b, y, dW2, db2, dX, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, default, path: path, threads: 1);
             Assert.Equal(l1, l5, 1e-6f * Math.Abs(l1) + 1e-7f);
             var dS = new float[n * c];
             var scores = new float[n * c];
@@ -277,15 +276,13 @@ public class CrossEntropyOptionsTests
         var all = new CrossEntropyOptions { Reduction = CrossEntropyReduction.None, IgnoreIndex = -100, LabelSmoothing = 0.1f, ZLoss = 1e-3f };
         var simd = new CrossEntropyOptions { Reduction = CrossEntropyReduction.Sum, IgnoreIndex = -100 };
         Assert.Equal(0, SteadyState.AllocatedBytes(() =>
-            SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, all, weights,
-                new CrossEntropyRowOutputs { Losses = losses, LogSumExp = lse, Argmax = argmax }, path)));
-        Assert.Equal(0, SteadyState.AllocatedBytes(() => SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, simd, weights, path: path)));
-        Assert.Equal(0, SteadyState.AllocatedBytes(() => SoftmaxCrossEntropy.Loss(logits, targets, c, all with { Reduction = CrossEntropyReduction.Mean }, weights, path: path)));
+            SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, all with { ClassWeights = weights }, new CrossEntropyRowOutputs { Losses = losses, LogSumExp = lse, Argmax = argmax }, path)));
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, c, simd with { ClassWeights = weights }, path: path)));
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => SoftmaxCrossEntropy.Loss(logits, targets, c, (all with { Reduction = CrossEntropyReduction.Mean }) with { ClassWeights = weights }, path: path)));
         var (w, b, x, y, _, cw) = Classifier(n, d, c, 3);
         float[] dW = new float[d * c], db = new float[c], dX = new float[n * d];
         var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
         Assert.Equal(0, SteadyState.AllocatedBytes(() =>
-            SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 0.1f, all with { Reduction = CrossEntropyReduction.Mean }, cw, dW, db, dX, ws,
-                new CrossEntropyRowOutputs { Argmax = argmax }, path, threads: 1)));
+            SoftmaxLoss.LossAndGradient(x, w, b, y, dW, db, dX, ws, n, d, c, new ClassifierOptions { Regularization = 0.1f }, (all with { Reduction = CrossEntropyReduction.Mean }) with { ClassWeights = cw }, new CrossEntropyRowOutputs { Argmax = argmax }, path, 1)));
     }
 }

@@ -13,7 +13,7 @@ public class CrossEntropyOptionsValidationTests
     private readonly int[] _argmax = [-7, -7, -7, -7];
     private readonly float[] _w = Data.Uniform(D * C, 3), _b = Data.Uniform(C, 4), _x = Data.Uniform(N * D, 5);
     private readonly float[] _dW = Data.Filled(D * C, -7f), _db = Data.Filled(C, -7f), _dX = Data.Filled(N * D, -7f);
-    private readonly float[] _ws = Data.Filled(SoftmaxLoss.WorkspaceLength(N, D, C), -7f);
+    private readonly float[] _ws = Data.Filled(Math.Max(SoftmaxLoss.WorkspaceLength(N, D, C, ClassifierForm.Fused), SoftmaxLoss.WorkspaceLength(N, D, C, ClassifierForm.Composed)), -7f);
 
     private void Rejects<TException>(string param, Action call, params object[] alsoWatched) where TException : ArgumentException
     {
@@ -34,12 +34,12 @@ public class CrossEntropyOptionsValidationTests
     {
         Paths.Require(path);
         float Hard(CrossEntropyOptions o, float[] weights, int[]? labels = null, int classes = C) =>
-            SoftmaxCrossEntropy.LossAndGradient(_logits, labels ?? _labels, _g, classes, o, weights, All(), path);
+            SoftmaxCrossEntropy.LossAndGradient(_logits, labels ?? _labels, _g, classes, o with { ClassWeights = weights }, All(), path);
 
-        Rejects<ArgumentException>("classWeights", () => Hard(O(), [1f, 1f, 1f, 1f]));
-        Rejects<ArgumentOutOfRangeException>("classWeights", () => Hard(O(), [1f, -1f, 1f, 1f, 1f]));
-        Rejects<ArgumentOutOfRangeException>("classWeights", () => Hard(O(), [1f, float.NaN, 1f, 1f, 1f]));
-        Rejects<ArgumentOutOfRangeException>("classWeights", () => Hard(O(), [1f, 1f, 1f, 1f, float.PositiveInfinity]));
+        Rejects<ArgumentException>("options.ClassWeights", () => Hard(O(), [1f, 1f, 1f, 1f]));
+        Rejects<ArgumentOutOfRangeException>("options.ClassWeights", () => Hard(O(), [1f, -1f, 1f, 1f, 1f]));
+        Rejects<ArgumentOutOfRangeException>("options.ClassWeights", () => Hard(O(), [1f, float.NaN, 1f, 1f, 1f]));
+        Rejects<ArgumentOutOfRangeException>("options.ClassWeights", () => Hard(O(), [1f, 1f, 1f, 1f, float.PositiveInfinity]));
         foreach (float eps in new[] { -0.1f, 1.0001f, float.NaN, float.PositiveInfinity })
             Rejects<ArgumentOutOfRangeException>("options", () => Hard(O(eps: eps), _weights));
         foreach (float z in new[] { -1e-3f, float.NaN, float.PositiveInfinity })
@@ -48,39 +48,31 @@ public class CrossEntropyOptionsValidationTests
         Rejects<ArgumentOutOfRangeException>("labels", () => Hard(O(), _weights, [0, 5, 1, 1]));
         Rejects<ArgumentOutOfRangeException>("labels", () => Hard(O(), _weights, [0, -100, 1, 1]));
         Rejects<ArgumentOutOfRangeException>("labels", () => Hard(O(ignore: -100), _weights, [0, -100, -1, 1]));
-        Rejects<ArgumentOutOfRangeException>("classes", () => SoftmaxCrossEntropy.Loss(_logits, _labels, -1, O(), path: path));
-        Rejects<ArgumentException>("logits", () => Hard(O(), _weights, classes: 4));
+        Rejects<ArgumentOutOfRangeException>("cols", () => SoftmaxCrossEntropy.Loss(_logits, _labels, -1, O(), path: path));
+        Rejects<ArgumentException>("labels", () => Hard(O(), _weights, classes: 4)); // 20 logits are 5 rows of 4: 4 labels are too few
         Rejects<ArgumentException>("rowOutputs", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, _g, C, O(CrossEntropyReduction.None), path: path));
-        Rejects<ArgumentException>("rowOutputs.Losses", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), default,
-            new CrossEntropyRowOutputs { Losses = _losses.AsSpan(1) }, path));
-        Rejects<ArgumentException>("rowOutputs.LogSumExp", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), default,
-            new CrossEntropyRowOutputs { LogSumExp = _lse.AsSpan(1) }, path));
-        Rejects<ArgumentException>("rowOutputs.Argmax", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), default,
-            new CrossEntropyRowOutputs { Argmax = _argmax.AsSpan(1) }, path));
+        Rejects<ArgumentException>("rowOutputs.Losses", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), new CrossEntropyRowOutputs { Losses = _losses.AsSpan(1) }, path));
+        Rejects<ArgumentException>("rowOutputs.LogSumExp", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), new CrossEntropyRowOutputs { LogSumExp = _lse.AsSpan(1) }, path));
+        Rejects<ArgumentException>("rowOutputs.Argmax", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), new CrossEntropyRowOutputs { Argmax = _argmax.AsSpan(1) }, path));
         Rejects<ArgumentException>("dLogits", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, _g.AsSpan(1), C, O(), path: path));
 
         // Overlaps: an output partly on the logits, on another output, on the labels or on the weights.
         float[] big = Data.Uniform(N * C + N, 9);
         Rejects<ArgumentException>("dLogits", () => SoftmaxCrossEntropy.LossAndGradient(big.AsSpan(0, N * C), _labels, big.AsSpan(1, N * C), C, O(eps: 0.1f), path: path), big);
-        Rejects<ArgumentException>("rowOutputs.Losses", () => SoftmaxCrossEntropy.LossAndGradient(big.AsSpan(0, N * C), _labels, _g, C, O(), default,
-            new CrossEntropyRowOutputs { Losses = big.AsSpan(N * C - 1, N) }, path), big);
-        Rejects<ArgumentException>("rowOutputs.LogSumExp", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, _g, C, O(), default,
-            new CrossEntropyRowOutputs { LogSumExp = _g.AsSpan(0, N) }, path));
-        Rejects<ArgumentException>("rowOutputs.LogSumExp", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), default,
-            new CrossEntropyRowOutputs { Losses = big.AsSpan(0, N), LogSumExp = big.AsSpan(2, N) }, path), big);
+        Rejects<ArgumentException>("rowOutputs.Losses", () => SoftmaxCrossEntropy.LossAndGradient(big.AsSpan(0, N * C), _labels, _g, C, O(), new CrossEntropyRowOutputs { Losses = big.AsSpan(N * C - 1, N) }, path), big);
+        Rejects<ArgumentException>("rowOutputs.LogSumExp", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, _g, C, O(), new CrossEntropyRowOutputs { LogSumExp = _g.AsSpan(0, N) }, path));
+        Rejects<ArgumentException>("rowOutputs.LogSumExp", () => SoftmaxCrossEntropy.Loss(_logits, _labels, C, O(), new CrossEntropyRowOutputs { Losses = big.AsSpan(0, N), LogSumExp = big.AsSpan(2, N) }, path), big);
         int[] labelsAndArgmax = [0, 4, 2, 1, 0, 0, 0];
-        Rejects<ArgumentException>("rowOutputs.Argmax", () => SoftmaxCrossEntropy.Loss(_logits, labelsAndArgmax.AsSpan(0, N), C, O(), default,
-            new CrossEntropyRowOutputs { Argmax = labelsAndArgmax.AsSpan(3, N) }, path), labelsAndArgmax);
+        Rejects<ArgumentException>("rowOutputs.Argmax", () => SoftmaxCrossEntropy.Loss(_logits, labelsAndArgmax.AsSpan(0, N), C, O(), new CrossEntropyRowOutputs { Argmax = labelsAndArgmax.AsSpan(3, N) }, path), labelsAndArgmax);
         float[] weightsAndG = Data.Filled(N * C + C, 1f);
-        Rejects<ArgumentException>("dLogits", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, weightsAndG.AsSpan(C - 1, N * C), C, O(),
-            weightsAndG.AsSpan(0, C), path: path), weightsAndG);
+        Rejects<ArgumentException>("dLogits", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _labels, weightsAndG.AsSpan(C - 1, N * C), C, O() with { ClassWeights = weightsAndG.AsMemory(0, C) }, path: path), weightsAndG);
 
         // Soft targets: shape and finiteness.
         Rejects<ArgumentException>("logits", () => SoftmaxCrossEntropy.Loss(_logits.AsSpan(1), _targets, C, O(), path: path));
         Rejects<ArgumentException>("targets", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _targets.AsSpan(1), _g, C, O(), path: path));
         float[] badTargets = (float[])_targets.Clone();
         badTargets[7] = float.NaN;
-        Rejects<ArgumentException>("targets", () => SoftmaxCrossEntropy.LossAndGradient(_logits, badTargets, _g, C, O(), _weights, All(), path));
+        Rejects<ArgumentException>("targets", () => SoftmaxCrossEntropy.LossAndGradient(_logits, badTargets, _g, C, O() with { ClassWeights = _weights }, All(), path));
         badTargets[7] = float.NegativeInfinity;
         Rejects<ArgumentException>("targets", () => SoftmaxCrossEntropy.Loss(_logits, badTargets, C, O(), path: path));
         Rejects<ArgumentException>("dLogits", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _targets, _targets, C, O(), path: path));
@@ -92,29 +84,24 @@ public class CrossEntropyOptionsValidationTests
         Paths.Require(path);
         float Call(CrossEntropyOptions o, float[]? b = null, float[]? db = null, float[]? dX = null, float[]? weights = null,
             int[]? y = null, float[]? ws = null, float reg = 0.1f) =>
-            SoftmaxLoss.LossAndGradient(_w, b ?? _b, _x, y ?? _labels, N, D, C, reg, o, weights ?? _weights, _dW, db ?? _db, dX ?? _dX,
-                ws ?? _ws, All(), path, threads: 1);
+            SoftmaxLoss.LossAndGradient(_x, _w, b ?? _b, y ?? _labels, _dW, db ?? _db, dX ?? _dX, ws ?? _ws, N, D, C, new ClassifierOptions { Regularization = reg }, o with { ClassWeights = weights ?? _weights }, All(), path, 1);
 
         Rejects<ArgumentException>("dX", () => Call(O(), dX: new float[N * D - 1]));
-        Rejects<ArgumentException>("db", () => Call(O(), b: [], db: _db));
-        Rejects<ArgumentException>("b", () => Call(O(), b: new float[C + 1]));
-        Rejects<ArgumentException>("workspace", () => Call(O(), ws: new float[_ws.Length - 1]));
-        Rejects<ArgumentOutOfRangeException>("classWeights", () => Call(O(), weights: [1f, 1f, -2f, 1f, 1f]));
-        Rejects<ArgumentOutOfRangeException>("y", () => Call(O(ignore: -100), y: [0, 1, -1, 2]));
-        Rejects<ArgumentOutOfRangeException>("options", () => Call(O(eps: 2f)));
-        Rejects<ArgumentOutOfRangeException>("options", () => Call(O(z: float.NaN)));
-        Rejects<ArgumentOutOfRangeException>("reg", () => Call(O(), reg: -1f));
-        Rejects<ArgumentException>("rowOutputs", () => SoftmaxLoss.LossAndGradient(_w, _b, _x, _labels, N, D, C, 0f,
-            O(CrossEntropyReduction.None), default, _dW, _db, _dX, _ws, default, path, 1));
+        Rejects<ArgumentException>("dBias", () => Call(O(), b: [], db: _db));
+        Rejects<ArgumentException>("bias", () => Call(O(), b: new float[C + 1]));
+        // All() asks for lse and argmax, which run the composed form: its N·C floats are what must fit.
+        Rejects<ArgumentException>("workspace", () => Call(O(), ws: new float[SoftmaxLoss.WorkspaceLength(N, D, C, ClassifierForm.Composed) - 1]));
+        Rejects<ArgumentOutOfRangeException>("crossEntropy.ClassWeights", () => Call(O(), weights: [1f, 1f, -2f, 1f, 1f]));
+        Rejects<ArgumentOutOfRangeException>("labels", () => Call(O(ignore: -100), y: [0, 1, -1, 2]));
+        Rejects<ArgumentOutOfRangeException>("crossEntropy", () => Call(O(eps: 2f)));
+        Rejects<ArgumentOutOfRangeException>("crossEntropy", () => Call(O(z: float.NaN)));
+        Rejects<ArgumentOutOfRangeException>("options", () => Call(O(), reg: -1f));
+        Rejects<ArgumentException>("rowOutputs", () => SoftmaxLoss.LossAndGradient(_x, _w, _b, _labels, _dW, _db, _dX, _ws, N, D, C, default, O(CrossEntropyReduction.None), default, path, 1));
         float[] xAndDx = Data.Uniform(2 * N * D, 8);
-        Rejects<ArgumentException>("dX", () => SoftmaxLoss.LossAndGradient(_w, _b, xAndDx.AsSpan(0, N * D), _labels, N, D, C, 0f, O(), default,
-            _dW, _db, xAndDx.AsSpan(N * D - 1, N * D), _ws, default, path, 1), xAndDx);
+        Rejects<ArgumentException>("dX", () => SoftmaxLoss.LossAndGradient(xAndDx.AsSpan(0, N * D), _w, _b, _labels, _dW, _db, xAndDx.AsSpan(N * D - 1, N * D), _ws, N, D, C, default, O(), default, path, 1), xAndDx);
         float[] dWAndDx = Data.Filled(D * C + N * D, -7f);
-        Rejects<ArgumentException>("dX", () => SoftmaxLoss.LossAndGradient(_w, _b, _x, _labels, N, D, C, 0f, O(), default,
-            dWAndDx.AsSpan(0, D * C), _db, dWAndDx.AsSpan(D * C - 2, N * D), _ws, default, path, 1), dWAndDx);
-        Rejects<ArgumentException>("rowOutputs.Losses", () => SoftmaxLoss.LossAndGradient(_w, _b, _x, _labels, N, D, C, 0f, O(), default,
-            _dW, _db, _dX, _ws, new CrossEntropyRowOutputs { Losses = _ws.AsSpan(0, N) }, path, 1));
-        Rejects<ArgumentException>("targets", () => SoftmaxLoss.LossAndGradient(_w, _b, _x, _targets.AsSpan(1), N, D, C, 0f, O(), default,
-            _dW, _db, _dX, _ws, default, path, 1));
+        Rejects<ArgumentException>("dX", () => SoftmaxLoss.LossAndGradient(_x, _w, _b, _labels, dWAndDx.AsSpan(0, D * C), _db, dWAndDx.AsSpan(D * C - 2, N * D), _ws, N, D, C, default, O(), default, path, 1), dWAndDx);
+        Rejects<ArgumentException>("rowOutputs.Losses", () => SoftmaxLoss.LossAndGradient(_x, _w, _b, _labels, _dW, _db, _dX, _ws, N, D, C, default, O(), new CrossEntropyRowOutputs { Losses = _ws.AsSpan(0, N) }, path, 1));
+        Rejects<ArgumentException>("targets", () => SoftmaxLoss.LossAndGradient(_x, _w, _b, _targets.AsSpan(1), _dW, _db, _dX, _ws, N, D, C, default, O(), default, path, 1));
     }
 }

@@ -65,7 +65,7 @@ public sealed class DeterminismWorkload(string family, string name, Func<KernelP
             {
                 var sa = At(a, o, out _); var sb = At(b, o, out _); var c = Out(c0.Length, o, out _);
                 c0.CopyTo(c);
-                Gemm.Multiply(Transpose.Yes, Transpose.Yes, m, n, k, 0.7f, sa, lda, sb, ldb, 0.3f, c, ldc, p, t);
+                Gemm.Multiply(sa, lda, Transpose.Yes, sb, ldb, Transpose.Yes, c, ldc, m, n, k, 0.7f, 0.3f, p, t);
                 return c.ToArray();
             }, threaded: true));
         }
@@ -113,19 +113,19 @@ public sealed class DeterminismWorkload(string family, string name, Func<KernelP
             float[] w = Data.Uniform(d * c, 400 + d, -0.05f, 0.05f), x = Data.Uniform(n * d, 401 + n), b = Data.Uniform(c, 402);
             int[] y = Data.Labels(n, c, 403);
             int wsLength = SoftmaxLoss.WorkspaceLength(n, d, c);
-            foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Auto, SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
+            foreach (ClassifierForm form in new[] { ClassifierForm.Auto, ClassifierForm.Composed, ClassifierForm.Fused })
             {
                 string f = $" form={form}";
                 list.Add(new("classifier", $"SoftmaxLoss.LossAndGradient {n}x{d}x{c}{f}", (p, o, t) =>
                 {
                     var dW = Out(d * c, o, out _); var ws = Out(wsLength, o, out _);
-                    float loss = SoftmaxLoss.LossAndGradient(At(w, o, out _), At(x, o, out _), y, n, d, c, 1e-3f, dW, ws, p, form, t);
+                    float loss = SoftmaxLoss.LossAndGradient(At(x, o, out _), At(w, o, out _), y, dW, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, p, t);
                     return Append(dW, loss);
                 }, threaded: true));
                 list.Add(new("classifier", $"SoftmaxLoss.LossAndGradient+bias {n}x{d}x{c}{f}", (p, o, t) =>
                 {
                     var dW = Out(d * c, o, out _); var db = Out(c, o, out _); var ws = Out(wsLength, o, out _);
-                    float loss = SoftmaxLoss.LossAndGradient(At(w, o, out _), At(b, o, out _), At(x, o, out _), y, n, d, c, 1e-3f, dW, db, ws, p, form, t);
+                    float loss = SoftmaxLoss.LossAndGradient(At(x, o, out _), At(w, o, out _), At(b, o, out _), y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, p, t);
                     return Append([.. dW, .. db], loss);
                 }, threaded: true));
             }

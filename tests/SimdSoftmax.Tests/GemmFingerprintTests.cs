@@ -67,8 +67,7 @@ public class GemmFingerprintTests
         float[] a = Data.Uniform((c.TransA ? c.K : c.M) * lda, seed);
         float[] b = Data.Uniform((c.TransB ? c.N : c.K) * ldb, seed + 1);
         float[] cc = Data.Uniform(c.M * ldc, seed + 2);
-        Gemm.Multiply(c.TransA ? Transpose.Yes : Transpose.No, c.TransB ? Transpose.Yes : Transpose.No, c.M, c.N, c.K,
-            c.Alpha, a, lda, b, ldb, c.Beta, cc, ldc, path, threads);
+        Gemm.Multiply(a, lda, c.TransA ? Transpose.Yes : Transpose.No, b, ldb, c.TransB ? Transpose.Yes : Transpose.No, cc, ldc, c.M, c.N, c.K, c.Alpha, c.Beta, path, threads);
         ulong h = 14695981039346656037UL;
         foreach (float v in cc)
         {

@@ -26,8 +26,7 @@ public class GemmSimdTests
         float[] c = Guarded(nanInC ? Data.Filled(lenC, float.NaN) : Data.Uniform(lenC, seed + 2));
         float[] aBody = a.AsSpan(Guard, lenA).ToArray(), bBody = b.AsSpan(Guard, lenB).ToArray(), cBody = c.AsSpan(Guard, lenC).ToArray();
         double[] expected = DoubleReference.Gemm(ta, tb, m, n, k, alpha, aBody, lda, bBody, ldb, beta, cBody, ldc);
-        Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, alpha,
-            a.AsSpan(Guard, lenA), lda, b.AsSpan(Guard, lenB), ldb, beta, c.AsSpan(Guard, lenC), ldc, path, threads);
+        Gemm.Multiply(a.AsSpan(Guard, lenA), lda, ta ? Transpose.Yes : Transpose.No, b.AsSpan(Guard, lenB), ldb, tb ? Transpose.Yes : Transpose.No, c.AsSpan(Guard, lenC), ldc, m, n, k, alpha, beta, path, threads);
         string what = $"{path} ta={ta} tb={tb} m={m} n={n} k={k} alpha={alpha} beta={beta} lda={lda} ldb={ldb} ldc={ldc} threads={threads}";
         double tol = 1e-6 * (k + 4);
         for (int i = 0; i < m; i++)
@@ -176,8 +175,7 @@ public class GemmSimdTests
             for (int t = 0; t < threadCounts.Length; t++)
             {
                 results[t] = (float[])c0.Clone();
-                Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, 0.75f,
-                    a, lda, b, ldb, 0.5f, results[t], n, path, threadCounts[t]);
+                Gemm.Multiply(a, lda, ta ? Transpose.Yes : Transpose.No, b, ldb, tb ? Transpose.Yes : Transpose.No, results[t], n, m, n, k, 0.75f, 0.5f, path, threadCounts[t]);
             }
             for (int t = 1; t < threadCounts.Length; t++)
                 for (int i = 0; i < results[0].Length; i++)
@@ -198,8 +196,7 @@ public class GemmSimdTests
         {
             int lda = ta ? m : k, ldb = tb ? k : n;
             float[] a = Data.Uniform(m * k, 1), b = Data.Uniform(k * n, 2), c = new float[m * n];
-            void Call() => Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, 1f,
-                a, lda, b, ldb, 0.5f, c, n, path, threads: 1);
+            void Call() => Gemm.Multiply(a, lda, ta ? Transpose.Yes : Transpose.No, b, ldb, tb ? Transpose.Yes : Transpose.No, c, n, m, n, k, 1f, 0.5f, path, 1);
             long allocated = SteadyState.AllocatedBytes(Call);
             Assert.True(allocated == 0, $"{path} ta={ta} tb={tb} {m}x{n}x{k}: {allocated} bytes allocated");
         }
@@ -210,7 +207,7 @@ public class GemmSimdTests
     {
         float[] a = Data.Uniform(4, 1), b = Data.Uniform(4, 2), c = Data.Filled(4, 3f);
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 2, 1f, a, 2, b, 2, 0f, c, 2, KernelPath.Auto, threads: -1));
+            Gemm.Multiply(a, 2, Transpose.No, b, 2, Transpose.No, c, 2, 2, 2, 2, 1f, 0f, KernelPath.Auto, -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(a, b, c, 2, 2, 2, KernelPath.Auto, threads: -2));
         Assert.All(c, v => Assert.Equal(3f, v));
     }
@@ -220,10 +217,10 @@ public class GemmSimdTests
     {
         Paths.Require(path);
         float[] a = Data.Filled(300 * 40, float.NaN), b = Data.Filled(40 * 70, float.NaN), c = Data.Filled(300 * 70, 4f);
-        Gemm.Multiply(Transpose.No, Transpose.No, 300, 70, 40, 0f, a, 40, b, 70, 0.5f, c, 70, path);
+        Gemm.Multiply(a, 40, Transpose.No, b, 70, Transpose.No, c, 70, 300, 70, 40, 0f, 0.5f, path);
         Assert.All(c, v => Assert.Equal(2f, v));
         c.AsSpan().Fill(float.NaN);
-        Gemm.Multiply(Transpose.No, Transpose.No, 300, 70, 40, 0f, a, 40, b, 70, 0f, c, 70, path);
+        Gemm.Multiply(a, 40, Transpose.No, b, 70, Transpose.No, c, 70, 300, 70, 40, 0f, 0f, path);
         Assert.All(c, v => Assert.Equal(0f, v));
     }
 

@@ -16,7 +16,7 @@ public class GemmTests
         float[] c = nanInC ? Data.Filled(cLen, float.NaN) : Data.Uniform(cLen, seed + 2);
         double[] expected = DoubleReference.Gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         float[] before = (float[])c.Clone();
-        Gemm.Multiply(ta ? Transpose.Yes : Transpose.No, tb ? Transpose.Yes : Transpose.No, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, path);
+        Gemm.Multiply(a, lda, ta ? Transpose.Yes : Transpose.No, b, ldb, tb ? Transpose.Yes : Transpose.No, c, ldc, m, n, k, alpha, beta, path);
         // Tolerance scaled by k: float accumulation error grows with the dot-product length.
         double tol = 1e-6 * (k + 4);
         for (int i = 0; i < m; i++)
@@ -52,9 +52,9 @@ public class GemmTests
         Paths.Require(path);
         CheckOne(path, false, false, 9, 21, 5, 1f, 0f, 0, 0, 0, 5, nanInC: true);
         float[] a = Data.Filled(6, float.NaN), b = Data.Filled(6, float.NaN), c = Data.Filled(4, 2f);
-        Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 3, 0f, a, 3, b, 2, 0.5f, c, 2, path);
+        Gemm.Multiply(a, 3, Transpose.No, b, 2, Transpose.No, c, 2, 2, 2, 3, 0f, 0.5f, path);
         Assert.All(c, v => Assert.Equal(1f, v));
-        Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 0, 1f, [], 1, [], 2, 0f, c, 2, path);
+        Gemm.Multiply([], 1, Transpose.No, [], 2, Transpose.No, c, 2, 2, 2, 0, 1f, 0f, path);
         Assert.All(c, v => Assert.Equal(0f, v));
     }
 

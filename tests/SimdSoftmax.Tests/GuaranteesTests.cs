@@ -6,28 +6,28 @@ namespace SimdSoftmax.Tests;
 /// </summary>
 public class GuaranteesTests
 {
-    public static TheoryData<KernelPath, SoftmaxLossForm, bool> ClassifierCalls()
+    public static TheoryData<KernelPath, ClassifierForm, bool> ClassifierCalls()
     {
-        var data = new TheoryData<KernelPath, SoftmaxLossForm, bool>();
+        var data = new TheoryData<KernelPath, ClassifierForm, bool>();
         foreach (bool bias in new[] { false, true })
         {
-            data.Add(KernelPath.Scalar, SoftmaxLossForm.Auto, bias);
+            data.Add(KernelPath.Scalar, ClassifierForm.Auto, bias);
             foreach (KernelPath path in new[] { KernelPath.Avx2, KernelPath.Avx512 })
-                foreach (SoftmaxLossForm form in new[] { SoftmaxLossForm.Auto, SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
+                foreach (ClassifierForm form in new[] { ClassifierForm.Auto, ClassifierForm.Composed, ClassifierForm.Fused })
                     data.Add(path, form, bias);
         }
         return data;
     }
 
-    private static (float Loss, float[] DW, float[] Db) Classifier(KernelPath path, SoftmaxLossForm form, bool bias,
+    private static (float Loss, float[] DW, float[] Db) Classifier(KernelPath path, ClassifierForm form, bool bias,
         float[] w, float[] x, int[] y, int n, int d, int c, float reg, int threads = 1)
     {
         var dW = new float[d * c];
         var db = new float[c];
         var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c, form)];
         float loss = bias
-            ? SoftmaxLoss.LossAndGradient(w, new float[c], x, y, n, d, c, reg, dW, db, ws, path, form, threads)
-            : SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, reg, dW, ws, path, form, threads);
+            ? SoftmaxLoss.LossAndGradient(x, w, new float[c], y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads)
+            : SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads);
         return (loss, dW, db);
     }
 
@@ -37,7 +37,7 @@ public class GuaranteesTests
     /// </summary>
     [SkippableTheory]
     [MemberData(nameof(ClassifierCalls))]
-    public void RegZeroTimesInfiniteWeightIsNaNOnEveryPathAndForm(KernelPath path, SoftmaxLossForm form, bool bias)
+    public void RegZeroTimesInfiniteWeightIsNaNOnEveryPathAndForm(KernelPath path, ClassifierForm form, bool bias)
     {
         Paths.Require(path);
         var (loss, dW, db) = Classifier(path, form, bias, w: [float.NegativeInfinity, 0f], x: [1f], y: [1], n: 1, d: 1, c: 2, reg: 0f);
@@ -50,7 +50,7 @@ public class GuaranteesTests
     /// <summary>The same rule with C large enough that Auto picks the composed form, and with a finite W the reg = 0 result is Xᵀ·dS.</summary>
     [SkippableTheory]
     [MemberData(nameof(ClassifierCalls))]
-    public void RegZeroAddsNothingForFiniteWeightsAndNaNForInfiniteOnes(KernelPath path, SoftmaxLossForm form, bool bias)
+    public void RegZeroAddsNothingForFiniteWeightsAndNaNForInfiniteOnes(KernelPath path, ClassifierForm form, bool bias)
     {
         Paths.Require(path);
         const int n = 3, d = 2, c = 64;
@@ -59,7 +59,7 @@ public class GuaranteesTests
         float[] x = [1f, -2f, 0.5f, 0f, 3f, 1f];
         int[] y = [0, 63, 17];
         var finite = Classifier(path, form, bias, w, x, y, n, d, c, reg: 0f);
-        var scalar = Classifier(KernelPath.Scalar, SoftmaxLossForm.Auto, bias, w, x, y, n, d, c, reg: 0f);
+        var scalar = Classifier(KernelPath.Scalar, ClassifierForm.Auto, bias, w, x, y, n, d, c, reg: 0f);
         for (int i = 0; i < w.Length; i++) Assert.True(Math.Abs(finite.DW[i] - scalar.DW[i]) <= 1e-6f, $"dW[{i}] {finite.DW[i]} vs {scalar.DW[i]}");
         w[5] = float.PositiveInfinity;
         var inf = Classifier(path, form, bias, w, x, y, n, d, c, reg: 0f);

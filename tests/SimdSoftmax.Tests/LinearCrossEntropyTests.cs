@@ -124,8 +124,7 @@ public class LinearCrossEntropyTests
         var dx = new float[k.N * k.D];
         var rows = new float[rowLosses ? k.N : 0];
         var ws = new float[LinearCrossEntropy.WorkspaceLength(k.N, k.D, k.C)];
-        float loss = LinearCrossEntropy.Run(k.X, w, layout, k.Bias, k.Labels, k.D, k.C, o, weights, dw, db, dx, ws,
-            new CrossEntropyRowOutputs { Losses = rows }, reg, threads, path);
+        float loss = LinearCrossEntropy.LossAndGradient(k.X, w, layout, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, k.C, o with { ClassWeights = weights }, reg, new CrossEntropyRowOutputs { Losses = rows }, path, threads);
         return new Result(loss, dw, db, dx, rows);
     }
 
@@ -269,10 +268,8 @@ public class LinearCrossEntropyTests
         var weights = Data.Uniform(c, 8, 0f, 1f);
         var ws = new float[LinearCrossEntropy.WorkspaceLength(k.N, k.D, c)];
         var o = new CrossEntropyOptions { IgnoreIndex = -1, Reduction = CrossEntropyReduction.None, LabelSmoothing = 0.1f };
-        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.Run(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, k.Labels,
-            k.D, c, default, default, dw, db, dx, ws, default, 0f, 1, path)));
-        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.Run(k.X, k.Wdc, WeightLayout.ClassesByInputs, k.Bias, k.Labels,
-            k.D, c, o, weights, dw, db, dx, ws, new CrossEntropyRowOutputs { Losses = rows }, 0.1f, 1, path)));
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, c, default, 0f, default, path, 1)));
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.ClassesByInputs, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, c, o with { ClassWeights = weights }, 0.1f, new CrossEntropyRowOutputs { Losses = rows }, path, 1)));
     }
 
     [Fact]
@@ -309,7 +306,7 @@ public class LinearCrossEntropyTests
         }
         float Call(float[] x, float[] w, float[]? b, int[] y, int dd, int cc, CrossEntropyOptions o, float[]? cw, Span<float> dW, Span<float> dB,
             Span<float> dX, Span<float> work, WeightLayout layout = WeightLayout.InputsByClasses, float reg = 0f, int threads = 1) =>
-            LinearCrossEntropy.Run(x, w, layout, b, y, dd, cc, o, cw, dW, dB, dX, work, default, reg, threads);
+            LinearCrossEntropy.LossAndGradient(x, w, layout, b, y, dW, dB, dX, work, y.Length, dd, cc, o with { ClassWeights = cw }, reg, default, threads: threads);
 
         Assert.Throws<ArgumentException>("x", () => Call(k.X[..^1], k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws));
         Assert.Throws<ArgumentException>("w", () => Call(k.X, k.Wdc[..^1], k.Bias, lab, d, c, default, null, dw, db, dx, ws));
@@ -323,9 +320,9 @@ public class LinearCrossEntropyTests
             new CrossEntropyOptions { IgnoreIndex = -100 }, null, dw, db, dx, ws));
         Assert.Throws<ArgumentOutOfRangeException>("options", () => Call(k.X, k.Wdc, k.Bias, lab, d, c,
             new CrossEntropyOptions { LabelSmoothing = 1.5f }, null, dw, db, dx, ws));
-        Assert.Throws<ArgumentOutOfRangeException>("classWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default,
+        Assert.Throws<ArgumentOutOfRangeException>("options.ClassWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default,
             [1, 1, float.NaN, 1, 1], dw, db, dx, ws));
-        Assert.Throws<ArgumentException>("classWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, [1, 1], dw, db, dx, ws));
+        Assert.Throws<ArgumentException>("options.ClassWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, [1, 1], dw, db, dx, ws));
         Assert.Throws<ArgumentOutOfRangeException>("layout", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, (WeightLayout)2));
         Assert.Throws<ArgumentOutOfRangeException>("regularization", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, reg: -1f));
         Assert.Throws<ArgumentOutOfRangeException>("threads", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, threads: -1));
@@ -334,8 +331,7 @@ public class LinearCrossEntropyTests
             new CrossEntropyOptions { Reduction = CrossEntropyReduction.None }, null, dw, db, dx, ws));
         // Overlaps: an output on an input, two outputs on each other, the workspace on an output.
         var big = new float[n * d + d * c];
-        Assert.Throws<ArgumentException>("dX", () => LinearCrossEntropy.Run(big.AsSpan(0, n * d), k.Wdc, WeightLayout.InputsByClasses, k.Bias, lab, d, c,
-            default, default, dw, db, big.AsSpan(0, n * d), ws));
+        Assert.Throws<ArgumentException>("dX", () => LinearCrossEntropy.LossAndGradient(big.AsSpan(0, n * d), k.Wdc, WeightLayout.InputsByClasses, k.Bias, lab, dw, db, big.AsSpan(0, n * d), ws, lab.Length, d, c, default));
         var shared = Data.Filled(d * c + c, 7f);
         Assert.Throws<ArgumentException>("dBias", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, shared.AsSpan(0, d * c), shared.AsSpan(d * c - 1, c), dx, ws));
         Assert.All(shared, v => Assert.Equal(7f, v));
@@ -349,7 +345,7 @@ public class LinearCrossEntropyTests
         var w = Data.Uniform(12, 3);
         var dw = Data.Filled(12, 5f);
         var db = Data.Filled(4, 5f);
-        float loss = LinearCrossEntropy.Run([], w, WeightLayout.ClassesByInputs, default, [], 3, 4, default, default, dw, db, [], [], default, 2f);
+        float loss = LinearCrossEntropy.LossAndGradient([], w, WeightLayout.ClassesByInputs, default, [], dw, db, [], [], 0, 3, 4, default, 2f, default);
         double sq = w.Sum(v => (double)v * v);
         Assert.Equal((float)sq, loss, 5);
         for (int t = 0; t < 12; t++) Assert.Equal(2f * w[t], dw[t]);
@@ -366,8 +362,7 @@ public class LinearCrossEntropyTests
     {
         Paths.Require(path);
         float[] x = [1f], w = [float.NegativeInfinity, 0f], dw = new float[2], ws = new float[LinearCrossEntropy.WorkspaceLength(1, 1, 2)];
-        float loss = LinearCrossEntropy.Run(x, w, WeightLayout.InputsByClasses, default, [1], 1, 2, default, default, dw, default, default,
-            ws, default, 0f, 1, path);
+        float loss = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.InputsByClasses, default, [1], dw, default, default, ws, 1, 1, 2, default, 0f, default, path, 1);
         Assert.True(float.IsNaN(dw[0]), $"dW[0] = {dw[0]}");
         Assert.Equal(0f, dw[1]);
         Assert.True(float.IsNaN(loss), $"loss = {loss}");

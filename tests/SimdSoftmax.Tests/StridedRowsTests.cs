@@ -174,7 +174,7 @@ public class StridedRowsTests
         float[] c = Canary.Buffer(rows * 11), cRef = new float[rows * 11];
         Gemm.Multiply(new ReadOnlyTensorSpan<float>(a, [rows, cols], [ld, 1]), new ReadOnlyTensorSpan<float>(b, [cols, 11], [11, 1]),
             new TensorSpan<float>(c, Canary.Guard, [rows, 11], [11, 1]), threads: 2);
-        Gemm.Multiply(Transpose.No, Transpose.No, rows, 11, cols, 1f, a, ld, b.AsSpan(0, cols * 11), 11, 0f, cRef, 11);
+        Gemm.Multiply(a, ld, Transpose.No, b.AsSpan(0, cols * 11), 11, Transpose.No, cRef, 11, rows, 11, cols, 1f, 0f);
         Canary.CheckGuards(c, rows * 11, "c");
         Canary.BitwiseEqual(cRef, c.AsSpan(Canary.Guard, rows * 11), "gemm tensor vs span");
     }

@@ -3,11 +3,11 @@ namespace SimdSoftmax.Tests;
 /// <summary>The multiclass SVM (hinge) loss on logits and on the linear classifier: every path and form against the scalar reference and a double oracle.</summary>
 public class SvmTests
 {
-    public static TheoryData<KernelPath, SvmLossForm> PathsAndForms()
+    public static TheoryData<KernelPath, ClassifierForm> PathsAndForms()
     {
-        var d = new TheoryData<KernelPath, SvmLossForm> { { KernelPath.Scalar, SvmLossForm.Auto } };
+        var d = new TheoryData<KernelPath, ClassifierForm> { { KernelPath.Scalar, ClassifierForm.Auto } };
         foreach (KernelPath p in new[] { KernelPath.Avx2, KernelPath.Avx512 })
-            foreach (SvmLossForm f in new[] { SvmLossForm.Composed, SvmLossForm.Fused })
+            foreach (ClassifierForm f in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
                 d.Add(p, f);
         return d;
     }
@@ -53,14 +53,14 @@ public class SvmTests
     }
 
     internal static (float Loss, float[] DW, float[] Db) Run(KernelPath path, float[] w, float[]? b, float[] x, int[] y, int n, int d, int c,
-        float reg, SvmLossForm form = SvmLossForm.Auto, int threads = 1)
+        float reg, ClassifierForm form = ClassifierForm.Auto, int threads = 1)
     {
         var dW = Data.Filled(d * c, float.NaN);
         var db = Data.Filled(c, float.NaN);
         var ws = Data.Filled(SvmLoss.WorkspaceLength(n, d, c, form), float.NaN);
         float loss = b is null
-            ? SvmLoss.LossAndGradient(w, x, y, n, d, c, reg, dW, ws, path, form, threads)
-            : SvmLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, ws, path, form, threads);
+            ? SvmLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads)
+            : SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = reg, Form = form }, path, threads);
         return (loss, dW, db);
     }
 
@@ -81,7 +81,7 @@ public class SvmTests
     }
 
     [SkippableTheory, MemberData(nameof(PathsAndForms))]
-    public void Worked_example_through_the_classifier(KernelPath path, SvmLossForm form)
+    public void Worked_example_through_the_classifier(KernelPath path, ClassifierForm form)
     {
         Paths.Require(path);
         // W = I (3×3): the scores are the samples themselves.
@@ -142,7 +142,7 @@ public class SvmTests
             foreach (var row in PathsAndForms())
             {
                 var path = (KernelPath)row[0];
-                var form = (SvmLossForm)row[1];
+                var form = (ClassifierForm)row[1];
                 if (!KernelPaths.IsSupported(path)) continue;
                 var (loss, dW, db) = Run(path, w, bias ? b : null, x, y, n, d, c, reg, form);
                 string at = $"{path} {form} bias={bias} ({n},{d},{c})";
@@ -176,7 +176,7 @@ public class SvmTests
             return (up - down) / (2 * h);
         }
         foreach (KernelPath path in KernelPaths.Available)
-            foreach (SvmLossForm form in new[] { SvmLossForm.Composed, SvmLossForm.Fused })
+            foreach (ClassifierForm form in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
             {
                 var (_, dW, db) = Run(path, w, b, x, y, n, d, c, (float)reg, form);
                 for (int k = 0; k < dW.Length; k++)
@@ -213,7 +213,7 @@ public class SvmTests
     {
         Paths.Require(path);
         float[] w = [1f, 2f, 3f, 4f];
-        foreach (SvmLossForm form in new[] { SvmLossForm.Composed, SvmLossForm.Fused })
+        foreach (ClassifierForm form in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
         {
             var (loss, dW, db) = Run(path, w, [0f, 0f], [], [], 0, 2, 2, 0.5f, form);
             Assert.Equal(0.5 * 0.5 * 30, loss, 5);
@@ -229,10 +229,10 @@ public class SvmTests
         const int n = 2100, d = 50, c = 10;
         float[] x = Data.Uniform(n * d, 1), w = Data.Uniform(d * c, 2, -0.1f, 0.1f), b = Data.Uniform(c, 3);
         int[] y = Data.Labels(n, c, 4);
-        var one = Run(path, w, b, x, y, n, d, c, 0.01f, SvmLossForm.Fused, threads: 1);
+        var one = Run(path, w, b, x, y, n, d, c, 0.01f, ClassifierForm.Fused, threads: 1);
         foreach (int t in new[] { 0, 2, 3, 8 })
         {
-            var other = Run(path, w, b, x, y, n, d, c, 0.01f, SvmLossForm.Fused, threads: t);
+            var other = Run(path, w, b, x, y, n, d, c, 0.01f, ClassifierForm.Fused, threads: t);
             Assert.Equal(one.Loss, other.Loss);
             Assert.Equal(one.DW, other.DW);
             Assert.Equal(one.Db, other.Db);
@@ -240,7 +240,7 @@ public class SvmTests
     }
 
     [SkippableTheory, MemberData(nameof(PathsAndForms))]
-    public void Steady_state_calls_allocate_nothing(KernelPath path, SvmLossForm form)
+    public void Steady_state_calls_allocate_nothing(KernelPath path, ClassifierForm form)
     {
         Paths.Require(path);
         const int n = 200, d = 3073, c = 10;
@@ -249,7 +249,7 @@ public class SvmTests
         var dW = new float[d * c];
         var db = new float[c];
         var ws = new float[SvmLoss.WorkspaceLength(n, d, c, form)];
-        Assert.Equal(0, SteadyState.AllocatedBytes(() => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, ws, path, form, threads: 1)));
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, 1)));
         var s = Data.Uniform(n * c, 4);
         var g = new float[n * c];
         Assert.Equal(0, SteadyState.AllocatedBytes(() => MulticlassSvm.LossAndGradient(s, y, g, c, path)));
@@ -259,8 +259,8 @@ public class SvmTests
     public void Logits_validation_names_the_argument_and_writes_nothing()
     {
         var g = Data.Filled(6, 42f);
-        Assert.Equal("classes", Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassSvm.LossAndGradient(new float[6], [0, 1], g, -1)).ParamName);
-        Assert.Equal("classes", Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassSvm.LossAndGradient(new float[0], [0], g.AsSpan(0, 0), 0)).ParamName);
+        Assert.Equal("cols", Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassSvm.LossAndGradient(new float[6], [0, 1], g, -1)).ParamName);
+        Assert.Equal("cols", Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassSvm.LossAndGradient(new float[0], [0], g.AsSpan(0, 0), 0)).ParamName);
         Assert.Equal("scores", Assert.Throws<ArgumentException>(() => MulticlassSvm.LossAndGradient(new float[5], [0, 1], g, 3)).ParamName);
         Assert.Equal("dScores", Assert.Throws<ArgumentException>(() => MulticlassSvm.LossAndGradient(new float[6], [0, 1], g.AsSpan(0, 5), 3)).ParamName);
         Assert.Equal("labels", Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassSvm.LossAndGradient(new float[6], [0, 3], g, 3)).ParamName);
@@ -281,31 +281,31 @@ public class SvmTests
         var db = Data.Filled(c, 42f);
         var ws = new float[SvmLoss.WorkspaceLength(n, d, c)];
         void Expect<T>(string param, Action call) where T : ArgumentException => Assert.Equal(param, Assert.Throws<T>(call).ParamName);
-        Expect<ArgumentException>("w", () => SvmLoss.LossAndGradient(new float[5], b, x, y, n, d, c, 0, dW, db, ws));
-        Expect<ArgumentException>("x", () => SvmLoss.LossAndGradient(w, b, new float[11], y, n, d, c, 0, dW, db, ws));
-        Expect<ArgumentException>("y", () => SvmLoss.LossAndGradient(w, b, x, [0, 1, 0], n, d, c, 0, dW, db, ws));
-        Expect<ArgumentException>("b", () => SvmLoss.LossAndGradient(w, new float[3], x, y, n, d, c, 0, dW, db, ws));
-        Expect<ArgumentException>("db", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 0, dW, db.AsSpan(0, 1), ws));
-        Expect<ArgumentException>("dW", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 0, dW.AsSpan(0, 5), db, ws));
-        Expect<ArgumentException>("workspace", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 0, dW, db, ws.AsSpan(0, ws.Length - 1)));
-        Expect<ArgumentOutOfRangeException>("y", () => SvmLoss.LossAndGradient(w, b, x, [0, 1, 2, 0], n, d, c, 0, dW, db, ws));
-        Expect<ArgumentOutOfRangeException>("reg", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, -1f, dW, db, ws));
-        Expect<ArgumentOutOfRangeException>("reg", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, float.NaN, dW, db, ws));
-        Expect<ArgumentOutOfRangeException>("reg", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, float.PositiveInfinity, dW, db, ws));
-        Expect<ArgumentOutOfRangeException>("n", () => SvmLoss.LossAndGradient(w, b, x, y, -1, d, c, 0, dW, db, ws));
-        Expect<ArgumentOutOfRangeException>("c", () => SvmLoss.LossAndGradient([], [], x, y, n, d, 0, 0, [], [], ws));
-        Expect<ArgumentOutOfRangeException>("d", () => SvmLoss.LossAndGradient(w, b, x, y, 65536, 65536, c, 0, dW, db, ws));
-        Expect<ArgumentOutOfRangeException>("form", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 0, dW, db, ws, form: (SvmLossForm)7));
-        Expect<ArgumentOutOfRangeException>("threads", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 0, dW, db, ws, threads: -1));
-        Expect<ArgumentOutOfRangeException>("path", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 0, dW, db, ws, (KernelPath)9));
+        Expect<ArgumentException>("w", () => SvmLoss.LossAndGradient(x, new float[5], b, y, dW, db, ws, n, d, c));
+        Expect<ArgumentException>("x", () => SvmLoss.LossAndGradient(new float[11], w, b, y, dW, db, ws, n, d, c));
+        Expect<ArgumentException>("labels", () => SvmLoss.LossAndGradient(x, w, b, [0, 1, 0], dW, db, ws, n, d, c));
+        Expect<ArgumentException>("bias", () => SvmLoss.LossAndGradient(x, w, new float[3], y, dW, db, ws, n, d, c));
+        Expect<ArgumentException>("dBias", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db.AsSpan(0, 1), ws, n, d, c));
+        Expect<ArgumentException>("dW", () => SvmLoss.LossAndGradient(x, w, b, y, dW.AsSpan(0, 5), db, ws, n, d, c));
+        Expect<ArgumentException>("workspace", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws.AsSpan(0, ws.Length - 1), n, d, c));
+        Expect<ArgumentOutOfRangeException>("labels", () => SvmLoss.LossAndGradient(x, w, b, [0, 1, 2, 0], dW, db, ws, n, d, c));
+        Expect<ArgumentOutOfRangeException>("options", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = -1f }));
+        Expect<ArgumentOutOfRangeException>("options", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = float.NaN }));
+        Expect<ArgumentOutOfRangeException>("options", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Regularization = float.PositiveInfinity }));
+        Expect<ArgumentOutOfRangeException>("rows", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, -1, d, c));
+        Expect<ArgumentOutOfRangeException>("classes", () => SvmLoss.LossAndGradient(x, [], [], y, [], [], ws, n, d, 0));
+        Expect<ArgumentOutOfRangeException>("features", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, 65536, 65536, c));
+        Expect<ArgumentOutOfRangeException>("options", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, new ClassifierOptions { Form = (ClassifierForm)7 }));
+        Expect<ArgumentOutOfRangeException>("threads", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, threads: -1));
+        Expect<ArgumentOutOfRangeException>("path", () => SvmLoss.LossAndGradient(x, w, b, y, dW, db, ws, n, d, c, path: (KernelPath)9));
         var big = new float[64];
-        Expect<ArgumentException>("dW", () => SvmLoss.LossAndGradient(big.AsSpan(0, 6), b, x, y, n, d, c, 0, big.AsSpan(3, 6), db, ws));
-        Expect<ArgumentException>("dW", () => SvmLoss.LossAndGradient(w, b, big.AsSpan(0, 12), y, n, d, c, 0, big.AsSpan(10, 6), db, ws));
-        Expect<ArgumentException>("db", () => SvmLoss.LossAndGradient(w, b, x, y, n, d, c, 0, big.AsSpan(0, 6), big.AsSpan(5, 2), ws));
+        Expect<ArgumentException>("dW", () => SvmLoss.LossAndGradient(x, big.AsSpan(0, 6), b, y, big.AsSpan(3, 6), db, ws, n, d, c));
+        Expect<ArgumentException>("dW", () => SvmLoss.LossAndGradient(big.AsSpan(0, 12), w, b, y, big.AsSpan(10, 6), db, ws, n, d, c));
+        Expect<ArgumentException>("dBias", () => SvmLoss.LossAndGradient(x, w, b, y, big.AsSpan(0, 6), big.AsSpan(5, 2), ws, n, d, c));
         var shared = new float[ws.Length + 12];
-        Expect<ArgumentException>("workspace", () => SvmLoss.LossAndGradient(w, b, shared.AsSpan(0, 12), y, n, d, c, 0, dW, db, shared.AsSpan(6)));
+        Expect<ArgumentException>("workspace", () => SvmLoss.LossAndGradient(shared.AsSpan(0, 12), w, b, y, dW, db, shared.AsSpan(6), n, d, c));
         Assert.All(dW, v => Assert.Equal(42f, v));
         Assert.All(db, v => Assert.Equal(42f, v));
-        Expect<ArgumentOutOfRangeException>("form", () => SvmLoss.WorkspaceLength(1, 1, 1, (SvmLossForm)5));
+        Expect<ArgumentOutOfRangeException>("form", () => SvmLoss.WorkspaceLength(1, 1, 1, (ClassifierForm)5));
     }
 }

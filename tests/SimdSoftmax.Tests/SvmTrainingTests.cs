@@ -24,7 +24,7 @@ public class SvmTrainingTests
         // Unlike cross-entropy, the hinge reaches exactly 0 once every margin holds.
         var dW = new float[d * c];
         var db = new float[c];
-        float loss = SvmLoss.LossAndGradient(model.Weights, model.Bias, x, y, n, d, c, 0f, dW, db, new float[SvmLoss.WorkspaceLength(n, d, c)], path);
+        float loss = SvmLoss.LossAndGradient(x, model.Weights, model.Bias, y, dW, db, new float[SvmLoss.WorkspaceLength(n, d, c)], n, d, c, path: path);
         Assert.Equal(0f, loss);
         Assert.All(dW, v => Assert.Equal(0f, v));
     }

@@ -118,7 +118,7 @@ public class TrainingTests
             Data.Gaussian(d * c, 3).CopyTo(model.Weights, 0);
             Data.Gaussian(c, 4).CopyTo(model.Bias, 0);
             var scores = new float[n * c];
-            model.Scores(x, n, scores, path);
+            model.Scores(x, scores, n, path);
             int[] predicted = model.Predict(x, n, path);
             int[] y = new int[n];
             for (int i = 0; i < n; i++)
@@ -161,7 +161,7 @@ public class TrainingTests
                 Array.Copy(x, next * d, bx, k * d, d);
                 by[k] = y[next];
             }
-            SoftmaxLoss.LossAndGradient(w, b, bx, by, batch, d, c, reg, dW, db, ws, path);
+            SoftmaxLoss.LossAndGradient(bx, w, b, by, dW, db, ws, batch, d, c, new ClassifierOptions { Regularization = reg }, path);
             for (int i = 0; i < w.Length; i++) w[i] += -lr * dW[i];
             for (int j = 0; j < c; j++) b[j] += -lr * db[j];
         }
@@ -248,8 +248,8 @@ public class TrainingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxClassifier(0, 2));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxClassifier(2, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxClassifier(2, 2, (WeightInit)9));
-        Assert.Throws<ArgumentException>(() => model.Predict(x.AsSpan(1), n, new int[n], KernelPath.Scalar));
-        Assert.Throws<ArgumentException>(() => model.Predict(x, n, new int[n - 1], KernelPath.Scalar));
+        Assert.Throws<ArgumentException>(() => model.Predict(x.AsSpan(1), new int[n], n, KernelPath.Scalar));
+        Assert.Throws<ArgumentException>(() => model.Predict(x, new int[n - 1], n, KernelPath.Scalar));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public class WorkedExampleTests
         int[] y = Data.Labels(n, c, 3);
         var dW = new float[d * c];
         var ws = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
-        float loss = SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 0f, dW, ws, path);
+        float loss = SoftmaxLoss.LossAndGradient(x, w, y, dW, ws, n, d, c, path: path);
         Assert.InRange(loss, -Math.Log(0.1) - 0.01, -Math.Log(0.1) + 0.01);
     }
 }

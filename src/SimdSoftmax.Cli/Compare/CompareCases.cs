@@ -94,7 +94,7 @@ internal static class CompareCases
             Anchors = anchors,
             Run = (path, threads) =>
             {
-                SimdSoftmax.Gemm.Multiply(transA ? Transpose.Yes : Transpose.No, Transpose.No, m, n, k, 1f, a, lda, b, n, 0f, c, n, path, threads);
+                SimdSoftmax.Gemm.Multiply(a, lda, transA ? Transpose.Yes : Transpose.No, b, n, Transpose.No, c, n, m, n, k, 1f, 0f, path, threads);
                 return c;
             },
         };
@@ -193,9 +193,9 @@ internal static class CompareCases
         float[] workspace = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
         int[] y = Labels(n, c, 8);
         var result = new float[dW.Length + 1];
-        Func<KernelPath, int, float[]> Form(SoftmaxLossForm form) => (path, threads) =>
+        Func<KernelPath, int, float[]> Form(ClassifierForm form) => (path, threads) =>
         {
-            result[^1] = SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path, form, threads);
+            result[^1] = SoftmaxLoss.LossAndGradient(x, w, y, dW, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, threads);
             dW.CopyTo(result, 0);
             return result;
         };
@@ -215,8 +215,8 @@ internal static class CompareCases
             Bytes = 4.0 * x.Length,
             Limit = LimitKind.Roofline,
             Tolerance = 1e-4,
-            Run = Form(SoftmaxLossForm.Auto),
-            Variants = [("composed", Form(SoftmaxLossForm.Composed)), ("fused", Form(SoftmaxLossForm.Fused))],
+            Run = Form(ClassifierForm.Auto),
+            Variants = [("composed", Form(ClassifierForm.Composed)), ("fused", Form(ClassifierForm.Fused))],
             Anchors = anchors,
         };
     }
@@ -231,9 +231,9 @@ internal static class CompareCases
         float[] workspace = new float[SvmLoss.WorkspaceLength(n, d, c)];
         int[] y = Labels(n, c, 8);
         var result = new float[dW.Length + 1];
-        Func<KernelPath, int, float[]> Form(SvmLossForm form) => (path, threads) =>
+        Func<KernelPath, int, float[]> Form(ClassifierForm form) => (path, threads) =>
         {
-            result[^1] = SvmLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path, form, threads);
+            result[^1] = SvmLoss.LossAndGradient(x, w, y, dW, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, threads);
             dW.CopyTo(result, 0);
             return result;
         };
@@ -245,8 +245,8 @@ internal static class CompareCases
             Bytes = 4.0 * x.Length,
             Limit = LimitKind.Roofline,
             Tolerance = 1e-4,
-            Run = Form(SvmLossForm.Auto),
-            Variants = [("composed", Form(SvmLossForm.Composed)), ("fused", Form(SvmLossForm.Fused))],
+            Run = Form(ClassifierForm.Auto),
+            Variants = [("composed", Form(ClassifierForm.Composed)), ("fused", Form(ClassifierForm.Fused))],
         };
     }
 
@@ -272,8 +272,7 @@ internal static class CompareCases
             ScalarUntimed = (double)n * d * c > 1e8,
             Run = (path, threads) =>
             {
-                result[^1] = LinearCrossEntropy.Run(x, w, WeightLayout.ClassesByInputs, b, y, d, c, default, default, dW, db, dX,
-                    workspace, default, 0f, threads == 0 ? 0 : threads, path);
+                result[^1] = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.ClassesByInputs, b, y, dW, db, dX, workspace, y.Length, d, c, default, 0f, default, path, threads == 0 ? 0 : threads);
                 dW.CopyTo(result, 0);
                 db.CopyTo(result, dW.Length);
                 dX.CopyTo(result, dW.Length + db.Length);
@@ -303,8 +302,7 @@ internal static class CompareCases
             Tolerance = 1e-4,
             Run = (path, threads) =>
             {
-                result[^1] = SoftmaxLoss.LossAndGradient(w, [], x, y, n, d, c, 1e-3f, default, default, dW, [], dX, workspace,
-                    default, path, threads);
+                result[^1] = SoftmaxLoss.LossAndGradient(x, w, [], y, dW, [], dX, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f }, default, default, path, threads);
                 dW.CopyTo(result, 0);
                 dX.CopyTo(result, dW.Length);
                 return result;
@@ -339,8 +337,7 @@ internal static class CompareCases
             Tolerance = 1e-5,
             Run = (path, threads) =>
             {
-                result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, options, weights,
-                    new CrossEntropyRowOutputs { LogSumExp = lse, Argmax = argmax }, path);
+                result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, options with { ClassWeights = weights }, new CrossEntropyRowOutputs { LogSumExp = lse, Argmax = argmax }, path);
                 grad.CopyTo(result, 0);
                 lse.CopyTo(result, grad.Length);
                 // argmax/C in [0, 1): a wrong index moves it by ≥ 1/C, far beyond the tolerance against the lse's size.

@@ -7,18 +7,19 @@ namespace SimdSoftmax;
 internal static class ClassifierLossCall
 {
     /// <remarks>The workspace does not depend on the thread count (the kernel splits rows into lanes that depend only on N).</remarks>
-    public static int WorkspaceLength(int n, int d, int c, int threads, ClassifierLoss loss = ClassifierLoss.Softmax)
+    public static int WorkspaceLength(int rows, int features, int classes, int threads, ClassifierLoss loss = ClassifierLoss.Softmax)
     {
         _ = threads;
-        return loss == ClassifierLoss.Svm ? SvmLoss.WorkspaceLength(n, d, c) : SoftmaxLoss.WorkspaceLength(n, d, c);
+        return loss == ClassifierLoss.Svm ? SvmLoss.WorkspaceLength(rows, features, classes) : SoftmaxLoss.WorkspaceLength(rows, features, classes);
     }
 
-    public static float LossAndGradient(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, Span<float> dW, Span<float> db, Span<float> workspace, KernelPath path, int threads,
-        ClassifierLoss loss = ClassifierLoss.Softmax)
+    public static float LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<int> labels,
+        Span<float> dW, Span<float> dBias, Span<float> workspace, int rows, int features, int classes, float regularization,
+        KernelPath path, int threads, ClassifierLoss loss = ClassifierLoss.Softmax)
     {
+        var options = new ClassifierOptions { Regularization = regularization };
         if (loss == ClassifierLoss.Svm)
-            return SvmLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, workspace, path, SvmLossForm.Auto, threads);
-        return SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, workspace, path, SoftmaxLossForm.Auto, threads);
+            return SvmLoss.LossAndGradient(x, w, bias, labels, dW, dBias, workspace, rows, features, classes, options, path, threads);
+        return SoftmaxLoss.LossAndGradient(x, w, bias, labels, dW, dBias, workspace, rows, features, classes, options, path, threads);
     }
 }

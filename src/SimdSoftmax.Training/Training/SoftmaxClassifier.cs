@@ -70,23 +70,24 @@ public sealed class SoftmaxClassifier
     /// seeded permutation, computes loss and gradient on <see cref="TrainingOptions.Path"/> and steps W and b downhill.
     /// Stops early (with <see cref="TrainingResult.Diverged"/>) when the loss becomes NaN or infinite.
     /// </summary>
-    /// <param name="x">Samples, N×D row-major.</param>
-    /// <param name="y">Labels, N values in [0, C).</param>
-    /// <param name="n">N, at least 1 when any step is to run.</param>
+    /// <param name="x">Samples, rows×<see cref="Features"/> row-major.</param>
+    /// <param name="labels">The true class of each row, rows values in [0, <see cref="Classes"/>).</param>
+    /// <param name="rows">N, the number of samples; at least 1 when any step is to run.</param>
     /// <param name="options">Settings; <c>null</c> means the defaults.</param>
     /// <returns>Steps taken, last loss, whether it diverged, and the time spent.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An option or size is out of range, or a label is outside [0, C).</exception>
     /// <exception cref="ArgumentException">A span's length does not fit N and D, or <paramref name="x"/> is the model's own <see cref="Weights"/> or <see cref="Bias"/>.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
-    public TrainingResult Train(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int n, TrainingOptions? options = null)
+    public TrainingResult Train(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int rows, TrainingOptions? options = null)
     {
         options ??= new TrainingOptions();
         options.Validate();
-        int d = Features, c = Classes;
-        Require.NonNegative(n);
-        Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
-        Require.Length(y.Length, n, nameof(y));
-        Require.Labels(y, c, nameof(y));
+        int d = Features, c = Classes, n = rows;
+        Require.NonNegative(rows);
+        Require.Length(x.Length, Require.Product(rows, d, nameof(rows)), nameof(x));
+        Require.Length(labels.Length, rows, nameof(labels));
+        Require.Labels(labels, c, nameof(labels));
+        ReadOnlySpan<int> y = labels;
         Require.NoOverlap<float, float>(Weights, x, nameof(Weights), nameof(x)); // training would rewrite its own samples
         Require.NoOverlap<float, float>(Bias, x, nameof(Bias), nameof(x));
         KernelPath path = KernelPaths.Resolve(options.Path);
@@ -96,7 +97,7 @@ public sealed class SoftmaxClassifier
         long planned = options.Epochs > 0 ? (long)Math.Ceiling(options.Epochs * n / batch) : options.Iterations;
         if (planned > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(options), planned, "Too many iterations.");
         int iterations = (int)planned;
-        if (iterations > 0 && n == 0) throw new ArgumentOutOfRangeException(nameof(n), n, "Training needs at least one sample.");
+        if (iterations > 0 && n == 0) throw new ArgumentOutOfRangeException(nameof(rows), n, "Training needs at least one sample.");
 
         // Everything a step touches is allocated here, once.
         int threads = options.Threads;
@@ -143,7 +144,7 @@ public sealed class SoftmaxClassifier
                 }
             }
             if (next == n && !options.Shuffle) next = 0;
-            loss = ClassifierLossCall.LossAndGradient(Weights, Bias, stepX, stepY, batch, d, c, reg, dW, db, workspace, path, threads, options.Loss);
+            loss = ClassifierLossCall.LossAndGradient(stepX, Weights, Bias, stepY, dW, db, workspace, batch, d, c, reg, path, threads, options.Loss);
             done = it + 1;
             if (!float.IsFinite(loss))
             {
@@ -159,29 +160,29 @@ public sealed class SoftmaxClassifier
         return new TrainingResult(done, loss, diverged, Stopwatch.GetElapsedTime(start));
     }
 
-    /// <summary>Scores <c>X·W + b</c> of N samples, computed in row blocks through <see cref="Gemm"/>.</summary>
-    /// <param name="x">Samples, N×D row-major.</param>
-    /// <param name="n">N.</param>
-    /// <param name="scores">Output N×C, overwritten.</param>
+    /// <summary>Scores <c>X·W + bias</c> of N samples, computed in row blocks through <see cref="Gemm"/>.</summary>
+    /// <param name="x">Samples, rows×<see cref="Features"/> row-major.</param>
+    /// <param name="scores">Output rows×<see cref="Classes"/>, overwritten.</param>
+    /// <param name="rows">N, the number of samples.</param>
     /// <param name="path">Which kernels run.</param>
     /// <exception cref="ArgumentException">A span's length does not fit N, D and C, or <paramref name="scores"/> overlaps an input.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
-    public void Scores(ReadOnlySpan<float> x, int n, Span<float> scores, KernelPath path = KernelPath.Auto)
+    public void Scores(ReadOnlySpan<float> x, Span<float> scores, int rows, KernelPath path = KernelPath.Auto)
     {
-        int d = Features, c = Classes;
-        Require.NonNegative(n);
-        Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
-        Require.Length(scores.Length, Require.Product(n, c, nameof(n)), nameof(scores));
+        int d = Features, c = Classes, n = rows;
+        Require.NonNegative(rows);
+        Require.Length(x.Length, Require.Product(rows, d, nameof(rows)), nameof(x));
+        Require.Length(scores.Length, Require.Product(rows, c, nameof(rows)), nameof(scores));
         Require.NoOverlap(x, scores, nameof(x), nameof(scores));
         Require.NoOverlap<float, float>(Weights, scores, nameof(Weights), nameof(scores));
         Require.NoOverlap<float, float>(Bias, scores, nameof(Bias), nameof(scores));
         KernelPath resolved = KernelPaths.Resolve(path);
         for (int r = 0; r < n; r += PredictBlockRows)
         {
-            int rows = Math.Min(PredictBlockRows, n - r);
-            Span<float> block = scores.Slice(r * c, rows * c);
-            Gemm.Multiply(x.Slice(r * d, rows * d), Weights, block, rows, c, d, resolved);
-            for (int i = 0; i < rows; i++)
+            int blockRows = Math.Min(PredictBlockRows, n - r);
+            Span<float> block = scores.Slice(r * c, blockRows * c);
+            Gemm.Multiply(x.Slice(r * d, blockRows * d), Weights, block, blockRows, c, d, resolved);
+            for (int i = 0; i < blockRows; i++)
             {
                 Span<float> s = block.Slice(i * c, c);
                 TensorPrimitives.Add(s, Bias, s);
@@ -190,60 +191,60 @@ public sealed class SoftmaxClassifier
     }
 
     /// <summary>Predicted class of each sample: the argmax of its scores (the first one on ties).</summary>
-    /// <param name="x">Samples, N×D row-major.</param>
-    /// <param name="n">N.</param>
-    /// <param name="predictions">Output, N classes.</param>
+    /// <param name="x">Samples, rows×<see cref="Features"/> row-major.</param>
+    /// <param name="predictions">Output, rows classes.</param>
+    /// <param name="rows">N, the number of samples.</param>
     /// <param name="path">Which kernels run.</param>
     /// <exception cref="ArgumentException">A span's length does not fit N and D, or <paramref name="predictions"/> overlaps <paramref name="x"/>.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
-    public void Predict(ReadOnlySpan<float> x, int n, Span<int> predictions, KernelPath path = KernelPath.Auto)
+    public void Predict(ReadOnlySpan<float> x, Span<int> predictions, int rows, KernelPath path = KernelPath.Auto)
     {
-        int d = Features, c = Classes;
-        Require.NonNegative(n);
-        Require.Length(x.Length, Require.Product(n, d, nameof(n)), nameof(x));
-        Require.Length(predictions.Length, n, nameof(predictions));
+        int d = Features, c = Classes, n = rows;
+        Require.NonNegative(rows);
+        Require.Length(x.Length, Require.Product(rows, d, nameof(rows)), nameof(x));
+        Require.Length(predictions.Length, rows, nameof(predictions));
         Require.NoOverlap(x, predictions, nameof(x), nameof(predictions)); // later blocks of x would be read after being overwritten
         KernelPath resolved = KernelPaths.Resolve(path);
         var block = new float[Math.Min(PredictBlockRows, Math.Max(n, 1)) * c];
         for (int r = 0; r < n; r += PredictBlockRows)
         {
-            int rows = Math.Min(PredictBlockRows, n - r);
-            Span<float> scores = block.AsSpan(0, rows * c);
-            Scores(x.Slice(r * d, rows * d), rows, scores, resolved);
-            for (int i = 0; i < rows; i++) predictions[r + i] = TensorPrimitives.IndexOfMax<float>(scores.Slice(i * c, c));
+            int blockRows = Math.Min(PredictBlockRows, n - r);
+            Span<float> scores = block.AsSpan(0, blockRows * c);
+            Scores(x.Slice(r * d, blockRows * d), scores, blockRows, resolved);
+            for (int i = 0; i < blockRows; i++) predictions[r + i] = TensorPrimitives.IndexOfMax<float>(scores.Slice(i * c, c));
         }
     }
 
-    /// <summary>Predicted class of each sample (see <see cref="Predict(ReadOnlySpan{float}, int, Span{int}, KernelPath)"/>).</summary>
-    /// <param name="x">Samples, N×D row-major.</param>
-    /// <param name="n">N.</param>
+    /// <summary>Predicted class of each sample (see <see cref="Predict(ReadOnlySpan{float}, Span{int}, int, KernelPath)"/>).</summary>
+    /// <param name="x">Samples, rows×<see cref="Features"/> row-major.</param>
+    /// <param name="rows">N, the number of samples.</param>
     /// <param name="path">Which kernels run.</param>
     /// <returns>N predicted classes.</returns>
     /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
-    public int[] Predict(ReadOnlySpan<float> x, int n, KernelPath path = KernelPath.Auto)
+    public int[] Predict(ReadOnlySpan<float> x, int rows, KernelPath path = KernelPath.Auto)
     {
-        Require.NonNegative(n);
-        var predictions = new int[n];
-        Predict(x, n, predictions, path);
+        Require.NonNegative(rows);
+        var predictions = new int[rows];
+        Predict(x, predictions, rows, path);
         return predictions;
     }
 
     /// <summary>Fraction of the N samples whose predicted class equals the label (0 when N = 0).</summary>
-    /// <param name="x">Samples, N×D row-major.</param>
-    /// <param name="y">Labels, N values.</param>
-    /// <param name="n">N.</param>
+    /// <param name="x">Samples, rows×<see cref="Features"/> row-major.</param>
+    /// <param name="labels">The true class of each row, rows values.</param>
+    /// <param name="rows">N, the number of samples.</param>
     /// <param name="path">Which kernels run.</param>
     /// <returns>Accuracy in [0, 1].</returns>
     /// <exception cref="ArgumentException">A span's length does not fit N and D.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit path this CPU cannot run.</exception>
-    public double Accuracy(ReadOnlySpan<float> x, ReadOnlySpan<int> y, int n, KernelPath path = KernelPath.Auto)
+    public double Accuracy(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int rows, KernelPath path = KernelPath.Auto)
     {
-        Require.NonNegative(n);
-        Require.Length(y.Length, n, nameof(y));
-        int[] predicted = Predict(x, n, path);
+        Require.NonNegative(rows);
+        Require.Length(labels.Length, rows, nameof(labels));
+        int[] predicted = Predict(x, rows, path);
         int correct = 0;
-        for (int i = 0; i < n; i++) if (predicted[i] == y[i]) correct++;
-        return n == 0 ? 0 : (double)correct / n;
+        for (int i = 0; i < rows; i++) if (predicted[i] == labels[i]) correct++;
+        return rows == 0 ? 0 : (double)correct / rows;
     }
 }

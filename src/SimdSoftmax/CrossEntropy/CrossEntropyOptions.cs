@@ -22,9 +22,9 @@ public enum CrossEntropyReduction
 
 /// <summary>
 /// The scalar options of softmax cross-entropy, as <c>torch.nn.functional.cross_entropy</c> (PyTorch 1.13.1) has them,
-/// plus z-loss. <c>default</c> reproduces the plain overloads bit for bit: mean, no ignore index, no smoothing, no z-loss.
-/// Class weights and the optional per-row outputs are spans, passed beside the options (a span cannot live in a
-/// storable struct, and passing them as parameters keeps every call allocation-free).
+/// plus z-loss and class weights. <c>default</c> reproduces the plain overloads bit for bit: mean, no ignore index, no
+/// smoothing, no z-loss, no class weights. The optional per-row outputs are writable spans, passed beside the options as
+/// <see cref="CrossEntropyRowOutputs"/> (a span cannot live in a storable struct).
 /// </summary>
 /// <remarks>
 /// <para>Notation, for row i with logits <c>s_i</c> (C of them), <c>lse_i = log Σ_j exp s_ij</c>, <c>p_i = softmax(s_i)</c>,
@@ -70,8 +70,16 @@ public readonly record struct CrossEntropyOptions
     /// <summary>Z-loss coefficient λ, finite and ≥ 0: adds <c>λ·lse_i²</c> to each counted row's loss. 0 by default.</summary>
     public float ZLoss { get; init; }
 
+    /// <summary>
+    /// Per-class weights w (PyTorch's <c>weight</c>): empty (the default) for every weight 1, or exactly C finite
+    /// weights ≥ 0, checked by each call against its class count. Read as a span on every call (no copy, no allocation);
+    /// must not overlap an output of the call.
+    /// </summary>
+    public ReadOnlyMemory<float> ClassWeights { get; init; }
+
     /// <summary>Whether these are the default options (the plain overloads' computation).</summary>
-    internal bool IsDefault => Reduction == CrossEntropyReduction.Mean && IgnoreIndex is null && LabelSmoothing == 0f && ZLoss == 0f;
+    internal bool IsDefault => Reduction == CrossEntropyReduction.Mean && IgnoreIndex is null && LabelSmoothing == 0f && ZLoss == 0f
+        && ClassWeights.IsEmpty;
 
     /// <summary>Checks the options' own ranges; called at the public boundary before anything is written.</summary>
     internal void Validate(string name)

@@ -5,37 +5,38 @@ namespace SimdSoftmax;
 public static partial class SoftmaxCrossEntropy
 {
     /// <summary>
-    /// Cross-entropy with <see cref="CrossEntropyOptions"/> (reduction, ignore index, label smoothing, z-loss), optional
-    /// class weights and optional per-row outputs, on integer labels. The formulas are in <see cref="CrossEntropyOptions"/>.
+    /// Cross-entropy with <see cref="CrossEntropyOptions"/> (reduction, ignore index, label smoothing, z-loss, class
+    /// weights) and optional per-row outputs, on integer labels. The formulas are in <see cref="CrossEntropyOptions"/>.
     /// </summary>
-    /// <param name="logits">N×C scores, row-major, N = labels.Length.</param>
-    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
-    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
-    /// <param name="options">The options; <c>default</c> computes what <see cref="Loss(ReadOnlySpan{float}, ReadOnlySpan{int}, int, KernelPath)"/> does, bit for bit.</param>
-    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0 (PyTorch's <c>weight</c>).</param>
+    /// <param name="logits">N×C scores, row-major, back to back: N = logits.Length / cols.</param>
+    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>; exactly N long.</param>
+    /// <param name="cols">C, the number of classes (row length); at least 1 when there are rows.</param>
+    /// <param name="options">The options; <c>default</c> computes what <see cref="Loss(ReadOnlySpan{float}, ReadOnlySpan{int}, int, KernelPath)"/> does, bit for bit.
+    /// <see cref="CrossEntropyOptions.ClassWeights"/> is empty (every weight 1) or C finite weights ≥ 0 (PyTorch's <c>weight</c>).</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty; none may overlap an input or another output.</param>
-    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one. Which option combinations have SIMD kernels: see <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, CrossEntropyOptions, ReadOnlySpan{float}, CrossEntropyRowOutputs, KernelPath)"/>.</param>
+    /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one. Which option combinations have SIMD kernels: see <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, CrossEntropyOptions, CrossEntropyRowOutputs, KernelPath)"/>.</param>
     /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
-    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), a label is outside [0, C) and not the ignore index, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">cols is negative (or 0 with rows), a label is outside [0, C) and not the ignore index, an option is out of range, or a class weight is negative or not finite.</exception>
     /// <exception cref="ArgumentException">A length does not fit, an output overlaps another buffer, or <see cref="CrossEntropyReduction.None"/> without <see cref="CrossEntropyRowOutputs.Losses"/>.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, CrossEntropyOptions options,
-        ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
+    public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int cols, CrossEntropyOptions options,
+        CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
     {
-        ValidateOptions(logits, labels, default, soft: false, labels.Length, classes, options, classWeights, default, gradient: false, rowOutputs);
-        return Dispatch(KernelPaths.Resolve(path), logits, labels, default, soft: false, labels.Length, classes, options, classWeights, default, rowOutputs);
+        ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
+        int rows = ValidateOptions(logits, labels, default, soft: false, cols, options, classWeights, default, gradient: false, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, labels, default, soft: false, rows, cols, options, classWeights, default, rowOutputs);
     }
 
     /// <summary>
-    /// Cross-entropy with options, class weights and per-row outputs on integer labels, and its gradient with respect
+    /// Cross-entropy with options and per-row outputs on integer labels, and its gradient with respect
     /// to the logits (<c>∂L/∂s</c>, formulas in <see cref="CrossEntropyOptions"/>; an ignored row's gradient is 0).
     /// </summary>
-    /// <param name="logits">N×C scores, row-major, N = labels.Length.</param>
-    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
+    /// <param name="logits">N×C scores, row-major, back to back: N = logits.Length / cols.</param>
+    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>; exactly N long.</param>
     /// <param name="dLogits">Output N×C gradient. May be <paramref name="logits"/> itself (in place); must not otherwise overlap it, nor overlap any other argument.</param>
-    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
-    /// <param name="options">The options; <c>default</c> computes what <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, KernelPath)"/> does, bit for bit.</param>
-    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0 (PyTorch's <c>weight</c>).</param>
+    /// <param name="cols">C, the number of classes (row length); at least 1 when there are rows.</param>
+    /// <param name="options">The options; <c>default</c> computes what <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, KernelPath)"/> does, bit for bit.
+    /// <see cref="CrossEntropyOptions.ClassWeights"/> is empty (every weight 1) or C finite weights ≥ 0.</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty; none may overlap an input or another output.</param>
     /// <param name="path">
     /// Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one. On <see cref="KernelPath.Avx2"/> and
@@ -44,61 +45,58 @@ public static partial class SoftmaxCrossEntropy
     /// soft targets on a fused per-row options kernel (one pass for max, one for exp and the option sums, one for the gradient).
     /// </param>
     /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
-    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), a label is outside [0, C) and not the ignore index, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">cols is negative (or 0 with rows), a label is outside [0, C) and not the ignore index, an option is out of range, or a class weight is negative or not finite.</exception>
     /// <exception cref="ArgumentException">A length does not fit, an output overlaps another buffer, or <see cref="CrossEntropyReduction.None"/> without <see cref="CrossEntropyRowOutputs.Losses"/>.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dLogits, int classes,
-        CrossEntropyOptions options, ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default,
-        KernelPath path = KernelPath.Auto)
+    public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dLogits, int cols,
+        CrossEntropyOptions options, CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
     {
-        ValidateOptions(logits, labels, default, soft: false, labels.Length, classes, options, classWeights, dLogits, gradient: true, rowOutputs);
-        return Dispatch(KernelPaths.Resolve(path), logits, labels, default, soft: false, labels.Length, classes, options, classWeights, dLogits, rowOutputs);
+        ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
+        int rows = ValidateOptions(logits, labels, default, soft: false, cols, options, classWeights, dLogits, gradient: true, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, labels, default, soft: false, rows, cols, options, classWeights, dLogits, rowOutputs);
     }
 
     /// <summary>
-    /// Cross-entropy against soft (probability) targets, N×C, with options, class weights and per-row outputs
+    /// Cross-entropy against soft (probability) targets, N×C, with options and per-row outputs
     /// (PyTorch's <c>cross_entropy</c> with a float target; rows need not sum to 1; formulas in <see cref="CrossEntropyOptions"/>).
     /// <see cref="CrossEntropyOptions.IgnoreIndex"/> does not apply; the mean divides by N.
     /// </summary>
-    /// <param name="logits">N×C scores, row-major (N = logits.Length / C; 0 when C = 0).</param>
+    /// <param name="logits">N×C scores, row-major, back to back: N = logits.Length / cols (0 when cols = 0).</param>
     /// <param name="targets">N×C finite target weights, row-major.</param>
-    /// <param name="classes">C, the number of classes (row length).</param>
-    /// <param name="options">The options.</param>
-    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
+    /// <param name="cols">C, the number of classes (row length).</param>
+    /// <param name="options">The options (with <see cref="CrossEntropyOptions.ClassWeights"/> empty or C finite weights ≥ 0).</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
-    /// <exception cref="ArgumentOutOfRangeException">classes is negative, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">cols is negative, an option is out of range, or a class weight is negative or not finite.</exception>
     /// <exception cref="ArgumentException">A length does not fit (logits not a whole number of rows, targets not the shape of logits), a target is not finite, or an output overlaps another buffer.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int classes, CrossEntropyOptions options,
-        ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
+    public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int cols, CrossEntropyOptions options,
+        CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
     {
-        int n = SoftRows(logits, classes);
-        ValidateOptions(logits, default, targets, soft: true, n, classes, options, classWeights, default, gradient: false, rowOutputs);
-        return Dispatch(KernelPaths.Resolve(path), logits, default, targets, soft: true, n, classes, options, classWeights, default, rowOutputs);
+        ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
+        int rows = ValidateOptions(logits, default, targets, soft: true, cols, options, classWeights, default, gradient: false, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, default, targets, soft: true, rows, cols, options, classWeights, default, rowOutputs);
     }
 
-    /// <summary>Cross-entropy against soft targets (see <see cref="Loss(ReadOnlySpan{float}, ReadOnlySpan{float}, int, CrossEntropyOptions, ReadOnlySpan{float}, CrossEntropyRowOutputs, KernelPath)"/>) and its gradient with respect to the logits.</summary>
-    /// <param name="logits">N×C scores, row-major (N = logits.Length / C; 0 when C = 0).</param>
+    /// <summary>Cross-entropy against soft targets (see <see cref="Loss(ReadOnlySpan{float}, ReadOnlySpan{float}, int, CrossEntropyOptions, CrossEntropyRowOutputs, KernelPath)"/>) and its gradient with respect to the logits.</summary>
+    /// <param name="logits">N×C scores, row-major, back to back: N = logits.Length / cols (0 when cols = 0).</param>
     /// <param name="targets">N×C finite target weights, row-major.</param>
     /// <param name="dLogits">Output N×C gradient. May be <paramref name="logits"/> itself; must not otherwise overlap it, nor overlap any other argument.</param>
-    /// <param name="classes">C, the number of classes (row length).</param>
-    /// <param name="options">The options.</param>
-    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
+    /// <param name="cols">C, the number of classes (row length).</param>
+    /// <param name="options">The options (with <see cref="CrossEntropyOptions.ClassWeights"/> empty or C finite weights ≥ 0).</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <returns>The reduced loss (the sum for <see cref="CrossEntropyReduction.None"/>).</returns>
-    /// <exception cref="ArgumentOutOfRangeException">classes is negative, an option is out of range, or a class weight is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">cols is negative, an option is out of range, or a class weight is negative or not finite.</exception>
     /// <exception cref="ArgumentException">A length does not fit, a target is not finite, or an output overlaps another buffer.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> dLogits, int classes,
-        CrossEntropyOptions options, ReadOnlySpan<float> classWeights = default, CrossEntropyRowOutputs rowOutputs = default,
-        KernelPath path = KernelPath.Auto)
+    public static float LossAndGradient(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> dLogits, int cols,
+        CrossEntropyOptions options, CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto)
     {
-        int n = SoftRows(logits, classes);
-        ValidateOptions(logits, default, targets, soft: true, n, classes, options, classWeights, dLogits, gradient: true, rowOutputs);
-        return Dispatch(KernelPaths.Resolve(path), logits, default, targets, soft: true, n, classes, options, classWeights, dLogits, rowOutputs);
+        ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
+        int rows = ValidateOptions(logits, default, targets, soft: true, cols, options, classWeights, dLogits, gradient: true, rowOutputs);
+        return Dispatch(KernelPaths.Resolve(path), logits, default, targets, soft: true, rows, cols, options, classWeights, dLogits, rowOutputs);
     }
 
     /// <summary>
@@ -292,30 +290,16 @@ public static partial class SoftmaxCrossEntropy
         return total;
     }
 
-    private static int SoftRows(ReadOnlySpan<float> logits, int classes)
-    {
-        Require.NonNegative(classes);
-        if (classes == 0)
-        {
-            Require.Length(logits.Length, 0, nameof(logits));
-            return 0;
-        }
-        if (logits.Length % classes != 0)
-            throw new ArgumentException($"logits holds {logits.Length} elements, not a whole number of rows of {classes}.", nameof(logits));
-        return logits.Length / classes;
-    }
-
     /// <summary>Every check of the option overloads, before anything is written.</summary>
-    internal static void ValidateOptions(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, bool soft,
-        int n, int classes, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights, Span<float> dLogits, bool gradient,
-        CrossEntropyRowOutputs rowOutputs, string logitsName = "logits", string labelsName = "labels", string dLogitsName = "dLogits")
+    /// <returns>The number of rows, N = logits.Length / cols.</returns>
+    internal static int ValidateOptions(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, bool soft,
+        int classes, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights, Span<float> dLogits, bool gradient,
+        CrossEntropyRowOutputs rowOutputs)
     {
+        const string logitsName = "logits", labelsName = "labels", dLogitsName = "dLogits";
         options.Validate(nameof(options));
-        Require.NonNegative(classes);
-        if (classes == 0 && n > 0)
-            throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
-        int nc = Require.Product(n, classes, nameof(classes));
-        Require.Length(logits.Length, nc, logitsName);
+        int n = RowCount(logits, classes, logitsName, soft ? 0 : labels.Length);
+        int nc = n * classes;
         if (soft)
         {
             Require.Length(targets.Length, nc, nameof(targets));
@@ -323,6 +307,7 @@ public static partial class SoftmaxCrossEntropy
                 if (!float.IsFinite(targets[k]))
                     throw new ArgumentException($"targets[{k}] = {targets[k]} is not finite.", nameof(targets));
         }
+        else Require.Length(labels.Length, n, labelsName);
         ValidateWeights(classWeights, classes);
         ValidateRowOutputs(rowOutputs, n, options);
         if (gradient)
@@ -331,7 +316,7 @@ public static partial class SoftmaxCrossEntropy
             Require.SameOrNoOverlap(logits, dLogits, logitsName, dLogitsName);
             Require.NoOverlap(labels, dLogits, labelsName, dLogitsName); // writing row i would clobber labels not yet read
             Require.NoOverlap(targets, dLogits, nameof(targets), dLogitsName);
-            Require.NoOverlap(classWeights, dLogits, nameof(classWeights), dLogitsName);
+            Require.NoOverlap(classWeights, dLogits, ClassWeightsName, dLogitsName);
         }
         RequireOutputApart(rowOutputs.Losses, "rowOutputs.Losses", logits, labels, targets, classWeights, dLogits, logitsName, labelsName, dLogitsName);
         RequireOutputApart(rowOutputs.LogSumExp, "rowOutputs.LogSumExp", logits, labels, targets, classWeights, dLogits, logitsName, labelsName, dLogitsName);
@@ -340,15 +325,19 @@ public static partial class SoftmaxCrossEntropy
         Require.NoOverlap<float, int>(rowOutputs.Losses, rowOutputs.Argmax, "rowOutputs.Losses", "rowOutputs.Argmax");
         Require.NoOverlap<float, int>(rowOutputs.LogSumExp, rowOutputs.Argmax, "rowOutputs.LogSumExp", "rowOutputs.Argmax");
         if (!soft) ValidateLabels(labels, classes, options.IgnoreIndex, labelsName);
+        return n;
     }
 
-    internal static void ValidateWeights(ReadOnlySpan<float> classWeights, int classes)
+    /// <summary>The parameter name errors about the class weights carry (they live in the options value).</summary>
+    internal const string ClassWeightsName = "options.ClassWeights";
+
+    internal static void ValidateWeights(ReadOnlySpan<float> classWeights, int classes, string name = ClassWeightsName)
     {
         if (classWeights.IsEmpty) return;
-        Require.Length(classWeights.Length, classes, nameof(classWeights));
+        Require.Length(classWeights.Length, classes, name);
         for (int j = 0; j < classWeights.Length; j++)
             if (!float.IsFinite(classWeights[j]) || classWeights[j] < 0)
-                throw new ArgumentOutOfRangeException(nameof(classWeights), classWeights[j], $"classWeights[{j}] must be a finite number ≥ 0.");
+                throw new ArgumentOutOfRangeException(name, classWeights[j], $"{name}[{j}] must be a finite number ≥ 0.");
     }
 
     internal static void ValidateRowOutputs(CrossEntropyRowOutputs rowOutputs, int n, in CrossEntropyOptions options)
@@ -378,7 +367,7 @@ public static partial class SoftmaxCrossEntropy
         Require.NoOverlap(logits, o, logitsName, name);
         Require.NoOverlap(labels, o, labelsName, name);
         Require.NoOverlap(targets, o, nameof(targets), name);
-        Require.NoOverlap(classWeights, o, nameof(classWeights), name);
+        Require.NoOverlap(classWeights, o, ClassWeightsName, name);
         Require.NoOverlap((ReadOnlySpan<float>)dLogits, o, dLogitsName, name);
     }
 }

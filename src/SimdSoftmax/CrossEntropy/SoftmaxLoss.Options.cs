@@ -3,157 +3,169 @@ namespace SimdSoftmax;
 public static partial class SoftmaxLoss
 {
     /// <summary>
-    /// The classifier <c>S = X·W (+ b)</c> with the cross-entropy options of <see cref="CrossEntropyOptions"/>, class
-    /// weights, per-row outputs and the optional input gradient: <c>L = CE_options(S, y) + ½·reg·ΣW²</c>,
-    /// <c>dS = ∂CE/∂S</c> (see <see cref="CrossEntropyOptions"/>), <c>dW = Xᵀ·dS + reg·W</c>, <c>db = Σ_i dS_i</c>,
-    /// <c>dX = dS·Wᵀ</c>. dW, db and dX are overwritten.
+    /// The classifier <c>S = X·W (+ bias)</c> with the cross-entropy options of <see cref="CrossEntropyOptions"/> (class
+    /// weights included), per-row outputs and the optional input gradient: <c>L = CE_options(S, labels) + ½·reg·ΣW²</c>,
+    /// <c>dS = ∂CE/∂S</c> (see <see cref="CrossEntropyOptions"/>), <c>dW = Xᵀ·dS + reg·W</c>, <c>dBias = Σ_i dS_i</c>,
+    /// <c>dX = dS·Wᵀ</c>. dW, dBias and dX are overwritten.
     /// </summary>
-    /// <param name="w">Weights W, D×C row-major.</param>
-    /// <param name="b">Bias, C values (not regularized), or empty for no bias (then <paramref name="db"/> must be empty too).</param>
-    /// <param name="x">Samples X, N×D row-major.</param>
-    /// <param name="y">Labels, N values in [0, C) or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
-    /// <param name="n">N, the number of samples.</param>
-    /// <param name="d">D, the number of features.</param>
-    /// <param name="c">C, the number of classes (at least 1 when N &gt; 0).</param>
-    /// <param name="reg">Regularization strength, finite and ≥ 0: adds ½·reg·ΣW² to the loss and reg·W to dW (under every reduction).</param>
-    /// <param name="options">Reduction, ignore index, label smoothing, z-loss. <c>default</c> with no class weights, no row outputs and no dX runs exactly what <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, int, float, Span{float}, Span{float}, Span{float}, KernelPath, SoftmaxLossForm, int)"/> runs (form Auto), bit for bit.</param>
-    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
-    /// <param name="dW">Output D×C gradient; must not overlap any other argument.</param>
-    /// <param name="db">Output C gradient of the bias (empty when there is no bias); must not overlap any other argument.</param>
-    /// <param name="dX">Output N×D gradient with respect to X, or empty (not computed); must not overlap any other argument.</param>
-    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength(int, int, int)"/> floats; must not overlap anything else.</param>
+    /// <param name="x">Samples X, rows×features row-major.</param>
+    /// <param name="w">Weights W, features×classes row-major.</param>
+    /// <param name="bias">Bias, classes values (not regularized), or empty for no bias (then <paramref name="dBias"/> must be empty too).</param>
+    /// <param name="labels">The true class of each row, rows values in [0, classes) or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
+    /// <param name="dW">Output features×classes gradient; must not overlap any other argument.</param>
+    /// <param name="dBias">Output gradient of the bias, classes values (empty when there is no bias); must not overlap any other argument.</param>
+    /// <param name="dX">Output rows×features gradient with respect to X, or empty (not computed); must not overlap any other argument.</param>
+    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength"/>(rows, features, classes, form) floats for the form that runs:
+    /// <see cref="ClassifierForm.Fused"/> when <see cref="ChooseForm"/>(options.Form, classes) is Fused and the cross-entropy options are
+    /// ones the fused form takes (no label smoothing, z-loss, log-sum-exp or argmax output), else <see cref="ClassifierForm.Composed"/>.
+    /// Must not overlap anything else.</param>
+    /// <param name="rows">N, the number of samples.</param>
+    /// <param name="features">D, the number of features.</param>
+    /// <param name="classes">C, the number of classes (at least 1 when there are rows).</param>
+    /// <param name="options">Regularization (½·reg·ΣW² in the loss, reg·W in dW, under every reduction) and the form (see <paramref name="path"/>).</param>
+    /// <param name="crossEntropy">Reduction, ignore index, label smoothing, z-loss, class weights. <c>default</c> with no row outputs and no dX runs exactly what <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, Span{float}, Span{float}, int, int, int, ClassifierOptions, KernelPath, int)"/> runs, bit for bit.</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp of the scores and argmax (predictions); each N long or empty.</param>
     /// <param name="path">
-    /// Which implementation runs. On the SIMD paths the form follows the plain overload's Auto rule
-    /// (<see cref="ChooseForm"/>: fused up to <see cref="FusedMaxClasses"/> classes): the fused one-pass form takes the
-    /// reduction, the ignore index, class weights, row losses and dX (computed per row block while its dS is in cache,
-    /// so X is read once and dX written once). Label smoothing, z-loss and the log-sum-exp or argmax outputs, and more
-    /// classes, run the composed form: SIMD GEMM for S, the cross-entropy options in place on S exactly as
-    /// <see cref="SoftmaxCrossEntropy.LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, CrossEntropyOptions, ReadOnlySpan{float}, CrossEntropyRowOutputs, KernelPath)"/>
-    /// runs them (SIMD kernels, or the scalar fallback for smoothing, z-loss, lse/argmax), then SIMD GEMMs for dW and dX.
+    /// Which implementation runs. On the SIMD paths the form follows <paramref name="options"/> (<see cref="ChooseForm"/>:
+    /// Auto is fused up to <see cref="FusedMaxClasses"/> classes): the fused one-pass form takes the reduction, the ignore
+    /// index, class weights, row losses and dX (computed per row block while its dS is in cache, so X is read once and dX
+    /// written once). Label smoothing, z-loss and the log-sum-exp or argmax outputs run the composed form whatever the form
+    /// asked: SIMD GEMM for S, the cross-entropy options in place on S exactly as
+    /// <see cref="SoftmaxCrossEntropy.LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, CrossEntropyOptions, CrossEntropyRowOutputs, KernelPath)"/>
+    /// runs them, then SIMD GEMMs for dW and dX.
     /// </param>
     /// <param name="threads">Threads for the GEMMs or the fused pass's row lanes: 0 = automatic by size, 1 = the calling thread only, k = at most k. The result is bit-identical for every value; only threads = 1 (or a small problem under 0) is allocation-free.</param>
     /// <returns>The loss.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is NaN, infinite or negative, a label is outside [0, C) and not the ignore index, an option or a class weight is out of range, or threads is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, an option or a class weight is out of range, a label is outside [0, C) and not the ignore index, or threads is negative.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit its dimensions, an output overlaps another buffer, or Reduction None without row losses.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float LossAndGradient(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        int n, int d, int c, float reg, CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
-        Span<float> dW, Span<float> db, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs = default,
+    public static float LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<int> labels,
+        Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, int rows, int features, int classes,
+        ClassifierOptions options, CrossEntropyOptions crossEntropy, CrossEntropyRowOutputs rowOutputs = default,
         KernelPath path = KernelPath.Auto, int threads = 0)
     {
-        ValidateWithOptions(w, b, x, y, default, soft: false, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs, threads);
+        ReadOnlySpan<float> classWeights = crossEntropy.ClassWeights.Span;
+        ClassifierForm form = ValidateWithOptions(x, w, bias, labels, default, soft: false, dW, dBias, dX, workspace, rows, features, classes,
+            options, crossEntropy, classWeights, rowOutputs, threads);
         KernelPath p = KernelPaths.Resolve(path);
-        if (options.IsDefault && classWeights.IsEmpty && !rowOutputs.Any && dX.IsEmpty)
+        int n = rows, d = features, c = classes;
+        float reg = options.Regularization;
+        if (crossEntropy.IsDefault && !rowOutputs.Any && dX.IsEmpty)
         {
             // Today's classifier, bit for bit (its own validation passes: the checks above include all of it).
-            return b.IsEmpty
-                ? LossAndGradient(w, x, y, n, d, c, reg, dW, workspace, p, SoftmaxLossForm.Auto, threads)
-                : LossAndGradient(w, b, x, y, n, d, c, reg, dW, db, workspace, p, SoftmaxLossForm.Auto, threads);
+            return bias.IsEmpty
+                ? LossAndGradient(x, w, labels, dW, workspace, n, d, c, options, p, threads)
+                : LossAndGradient(x, w, bias, labels, dW, dBias, workspace, n, d, c, options, p, threads);
         }
         if (p == KernelPath.Scalar)
-            return SoftmaxLossScalarOptions.Run(w, b, x, y, default, false, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs);
-        if (ChooseForm(SoftmaxLossForm.Auto, c) == SoftmaxLossForm.Fused && SoftmaxLossFused.Options.Supports(options, rowOutputs))
+            return SoftmaxLossScalarOptions.Run(w, bias, x, labels, default, false, n, d, c, reg, crossEntropy, classWeights, dW, dBias, dX, workspace, rowOutputs);
+        if (form == ClassifierForm.Fused)
         {
             var fusedOptions = new SoftmaxLossFused.Options
             {
-                Reduction = options.Reduction, IgnoreIndex = options.IgnoreIndex, ClassWeights = classWeights,
+                Reduction = crossEntropy.Reduction, IgnoreIndex = crossEntropy.IgnoreIndex, ClassWeights = classWeights,
                 RowLosses = rowOutputs.Losses, DX = dX,
             };
             return p == KernelPath.Avx512
-                ? SoftmaxLossFused.Run<Avx512Isa, CrossEntropyRowLoss<Avx512Isa>>(w, b, x, y, n, d, c, reg, fusedOptions, dW, db, workspace, !b.IsEmpty, threads)
-                : SoftmaxLossFused.Run<Avx2Isa, CrossEntropyRowLoss<Avx2Isa>>(w, b, x, y, n, d, c, reg, fusedOptions, dW, db, workspace, !b.IsEmpty, threads);
+                ? SoftmaxLossFused.Run<Avx512Isa, CrossEntropyRowLoss<Avx512Isa>>(w, bias, x, labels, n, d, c, reg, fusedOptions, dW, dBias, workspace, !bias.IsEmpty, threads)
+                : SoftmaxLossFused.Run<Avx2Isa, CrossEntropyRowLoss<Avx2Isa>>(w, bias, x, labels, n, d, c, reg, fusedOptions, dW, dBias, workspace, !bias.IsEmpty, threads);
         }
-        return ComposedWithOptions(p, w, b, x, y, default, false, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs, threads);
+        return ComposedWithOptions(p, w, bias, x, labels, default, false, n, d, c, reg, crossEntropy, classWeights, dW, dBias, dX, workspace, rowOutputs, threads);
     }
 
     /// <summary>
-    /// The classifier against soft (probability) targets, N×C (PyTorch's float-target cross-entropy; formulas in
-    /// <see cref="CrossEntropyOptions"/>), with options, class weights, per-row outputs and optional dX. Otherwise as the
-    /// integer-label overload; soft targets have no SIMD cross-entropy kernel yet, so the SIMD paths run the GEMMs in SIMD
-    /// and the cross-entropy step through the scalar fallback.
+    /// The classifier against soft (probability) targets, rows×classes (PyTorch's float-target cross-entropy; formulas in
+    /// <see cref="CrossEntropyOptions"/>), with options, per-row outputs and optional dX. Otherwise as the integer-label
+    /// overload; it always runs the composed form (GEMMs in SIMD, the cross-entropy options kernel between them).
     /// </summary>
-    /// <param name="w">Weights W, D×C row-major.</param>
-    /// <param name="b">Bias, C values, or empty for no bias (then <paramref name="db"/> must be empty too).</param>
-    /// <param name="x">Samples X, N×D row-major.</param>
-    /// <param name="targets">N×C finite targets, row-major.</param>
-    /// <param name="n">N, the number of samples.</param>
-    /// <param name="d">D, the number of features.</param>
-    /// <param name="c">C, the number of classes (at least 1 when N &gt; 0).</param>
-    /// <param name="reg">Regularization strength, finite and ≥ 0.</param>
-    /// <param name="options">Reduction, label smoothing, z-loss (the ignore index does not apply).</param>
-    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
-    /// <param name="dW">Output D×C gradient.</param>
-    /// <param name="db">Output C gradient of the bias (empty when there is no bias).</param>
-    /// <param name="dX">Output N×D gradient with respect to X, or empty.</param>
-    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength(int, int, int)"/> floats.</param>
+    /// <param name="x">Samples X, rows×features row-major.</param>
+    /// <param name="w">Weights W, features×classes row-major.</param>
+    /// <param name="bias">Bias, classes values, or empty for no bias (then <paramref name="dBias"/> must be empty too).</param>
+    /// <param name="targets">rows×classes finite targets, row-major.</param>
+    /// <param name="dW">Output features×classes gradient.</param>
+    /// <param name="dBias">Output gradient of the bias (empty when there is no bias).</param>
+    /// <param name="dX">Output rows×features gradient with respect to X, or empty.</param>
+    /// <param name="workspace">Scratch of at least <see cref="WorkspaceLength"/>(rows, features, classes, <see cref="ClassifierForm.Composed"/>) floats.</param>
+    /// <param name="rows">N, the number of samples.</param>
+    /// <param name="features">D, the number of features.</param>
+    /// <param name="classes">C, the number of classes (at least 1 when there are rows).</param>
+    /// <param name="options">Regularization; the form is always composed here.</param>
+    /// <param name="crossEntropy">Reduction, label smoothing, z-loss, class weights (the ignore index does not apply).</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax; each N long or empty.</param>
     /// <param name="path">Which implementation runs.</param>
     /// <param name="threads">Threads for the GEMMs, as in the integer-label overload.</param>
     /// <returns>The loss.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, reg is out of range, an option or a class weight is out of range, or threads is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or overflows, an option or a class weight is out of range, or threads is negative.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit, a target is not finite, or an output overlaps another buffer.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float LossAndGradient(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<float> targets,
-        int n, int d, int c, float reg, CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
-        Span<float> dW, Span<float> db, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs = default,
+    public static float LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<float> targets,
+        Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, int rows, int features, int classes,
+        ClassifierOptions options, CrossEntropyOptions crossEntropy, CrossEntropyRowOutputs rowOutputs = default,
         KernelPath path = KernelPath.Auto, int threads = 0)
     {
-        ValidateWithOptions(w, b, x, default, targets, soft: true, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs, threads);
+        ReadOnlySpan<float> classWeights = crossEntropy.ClassWeights.Span;
+        ValidateWithOptions(x, w, bias, default, targets, soft: true, dW, dBias, dX, workspace, rows, features, classes,
+            options, crossEntropy, classWeights, rowOutputs, threads);
         KernelPath p = KernelPaths.Resolve(path);
+        float reg = options.Regularization;
         return p == KernelPath.Scalar
-            ? SoftmaxLossScalarOptions.Run(w, b, x, default, targets, true, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs)
-            : ComposedWithOptions(p, w, b, x, default, targets, true, n, d, c, reg, options, classWeights, dW, db, dX, workspace, rowOutputs, threads);
+            ? SoftmaxLossScalarOptions.Run(w, bias, x, default, targets, true, rows, features, classes, reg, crossEntropy, classWeights, dW, dBias, dX, workspace, rowOutputs)
+            : ComposedWithOptions(p, w, bias, x, default, targets, true, rows, features, classes, reg, crossEntropy, classWeights, dW, dBias, dX, workspace, rowOutputs, threads);
     }
 
-    private static readonly string[] s_outputNames = ["dW", "db", "dX", "workspace", "rowOutputs.Losses", "rowOutputs.LogSumExp"];
+    private static readonly string[] s_outputNames = ["dW", "dBias", "dX", "workspace", "rowOutputs.Losses", "rowOutputs.LogSumExp"];
 
-    private static void ValidateWithOptions(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<int> y,
-        ReadOnlySpan<float> targets, bool soft, int n, int d, int c, float reg, in CrossEntropyOptions options,
-        ReadOnlySpan<float> classWeights, Span<float> dW, Span<float> db, Span<float> dX, Span<float> workspace,
-        CrossEntropyRowOutputs rowOutputs, int threads)
+    /// <summary>Every check of the option overloads, before anything is written.</summary>
+    /// <returns>The form the SIMD paths run (the workspace was checked for it).</returns>
+    private static ClassifierForm ValidateWithOptions(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<int> labels,
+        ReadOnlySpan<float> targets, bool soft, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
+        int rows, int features, int classes, in ClassifierOptions options, in CrossEntropyOptions crossEntropy,
+        ReadOnlySpan<float> classWeights, CrossEntropyRowOutputs rowOutputs, int threads)
     {
         options.Validate(nameof(options));
+        crossEntropy.Validate(nameof(crossEntropy));
         Require.NonNegative(threads);
-        Require.NonNegative(n);
-        Require.NonNegative(d);
-        Require.NonNegative(c);
-        if (c == 0 && n > 0) throw new ArgumentOutOfRangeException(nameof(c), c, "There must be at least one class when there are samples.");
-        int dc = Require.Product(d, c, nameof(c));
-        int nd = Require.Product(n, d, nameof(d));
-        int nc = Require.Product(n, c, nameof(c));
-        Require.Length(w.Length, dc, nameof(w));
-        Require.Length(x.Length, nd, nameof(x));
+        Require.NonNegative(rows);
+        Require.NonNegative(features);
+        Require.NonNegative(classes);
+        if (classes == 0 && rows > 0) throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
+        int fc = Require.Product(features, classes, nameof(classes));
+        int rf = Require.Product(rows, features, nameof(features));
+        int rc = Require.Product(rows, classes, nameof(classes));
+        Require.Length(x.Length, rf, nameof(x));
+        Require.Length(w.Length, fc, nameof(w));
+        if (!bias.IsEmpty) Require.Length(bias.Length, classes, nameof(bias));
         if (soft)
         {
-            Require.Length(targets.Length, nc, nameof(targets));
+            Require.Length(targets.Length, rc, nameof(targets));
             for (int k = 0; k < targets.Length; k++)
                 if (!float.IsFinite(targets[k]))
                     throw new ArgumentException($"targets[{k}] = {targets[k]} is not finite.", nameof(targets));
         }
-        else Require.Length(y.Length, n, nameof(y));
-        Require.Length(dW.Length, dc, nameof(dW));
-        if (!b.IsEmpty) Require.Length(b.Length, c, nameof(b));
-        Require.Length(db.Length, b.IsEmpty ? 0 : c, nameof(db));
-        if (!dX.IsEmpty) Require.Length(dX.Length, nd, nameof(dX));
-        Require.AtLeast(workspace.Length, WorkspaceLength(n, d, c), nameof(workspace));
-        Require.FiniteNonNegative(reg, nameof(reg));
-        SoftmaxCrossEntropy.ValidateWeights(classWeights, c);
-        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, n, options);
+        else Require.Length(labels.Length, rows, nameof(labels));
+        Require.Length(dW.Length, fc, nameof(dW));
+        Require.Length(dBias.Length, bias.IsEmpty ? 0 : classes, nameof(dBias));
+        if (!dX.IsEmpty) Require.Length(dX.Length, rf, nameof(dX));
+        ClassifierForm form = !soft && ChooseForm(options.Form, classes) == ClassifierForm.Fused && SoftmaxLossFused.Options.Supports(crossEntropy, rowOutputs)
+            ? ClassifierForm.Fused : ClassifierForm.Composed;
+        Require.AtLeast(workspace.Length, WorkspaceLength(rows, features, classes, form), nameof(workspace));
+        const string weightsName = "crossEntropy.ClassWeights";
+        SoftmaxCrossEntropy.ValidateWeights(classWeights, classes, weightsName);
+        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, rows, crossEntropy);
 
         // Every output apart from every input and from each other.
         Span<float> rowLosses = rowOutputs.Losses, rowLse = rowOutputs.LogSumExp;
         Span<int> rowArgmax = rowOutputs.Argmax;
-        ReadOnlySpan<float> outF0 = dW, outF1 = db, outF2 = dX, outF3 = workspace, outF4 = rowLosses, outF5 = rowLse;
+        ReadOnlySpan<float> outF0 = dW, outF1 = dBias, outF2 = dX, outF3 = workspace, outF4 = rowLosses, outF5 = rowLse;
         for (int k = 0; k < 6; k++)
         {
             ReadOnlySpan<float> o = k switch { 0 => outF0, 1 => outF1, 2 => outF2, 3 => outF3, 4 => outF4, _ => outF5 };
-            Require.NoOverlap(w, o, nameof(w), s_outputNames[k]);
-            Require.NoOverlap(b, o, nameof(b), s_outputNames[k]);
             Require.NoOverlap(x, o, nameof(x), s_outputNames[k]);
-            Require.NoOverlap(y, o, nameof(y), s_outputNames[k]);
+            Require.NoOverlap(w, o, nameof(w), s_outputNames[k]);
+            Require.NoOverlap(bias, o, nameof(bias), s_outputNames[k]);
+            Require.NoOverlap(labels, o, nameof(labels), s_outputNames[k]);
             Require.NoOverlap(targets, o, nameof(targets), s_outputNames[k]);
-            Require.NoOverlap(classWeights, o, nameof(classWeights), s_outputNames[k]);
+            Require.NoOverlap(classWeights, o, weightsName, s_outputNames[k]);
             for (int m = k + 1; m < 6; m++)
             {
                 ReadOnlySpan<float> o2 = m switch { 1 => outF1, 2 => outF2, 3 => outF3, 4 => outF4, _ => outF5 };
@@ -162,13 +174,14 @@ public static partial class SoftmaxLoss
             Require.NoOverlap<float, int>(o, rowArgmax, s_outputNames[k], "rowOutputs.Argmax");
         }
         ReadOnlySpan<int> argmaxRead = rowArgmax;
-        Require.NoOverlap(w, argmaxRead, nameof(w), "rowOutputs.Argmax");
-        Require.NoOverlap(b, argmaxRead, nameof(b), "rowOutputs.Argmax");
         Require.NoOverlap(x, argmaxRead, nameof(x), "rowOutputs.Argmax");
-        Require.NoOverlap(y, argmaxRead, nameof(y), "rowOutputs.Argmax");
+        Require.NoOverlap(w, argmaxRead, nameof(w), "rowOutputs.Argmax");
+        Require.NoOverlap(bias, argmaxRead, nameof(bias), "rowOutputs.Argmax");
+        Require.NoOverlap(labels, argmaxRead, nameof(labels), "rowOutputs.Argmax");
         Require.NoOverlap(targets, argmaxRead, nameof(targets), "rowOutputs.Argmax");
-        Require.NoOverlap(classWeights, argmaxRead, nameof(classWeights), "rowOutputs.Argmax");
-        if (!soft) SoftmaxCrossEntropy.ValidateLabels(y, c, options.IgnoreIndex, nameof(y));
+        Require.NoOverlap(classWeights, argmaxRead, weightsName, "rowOutputs.Argmax");
+        if (!soft) SoftmaxCrossEntropy.ValidateLabels(labels, classes, crossEntropy.IgnoreIndex, nameof(labels));
+        return form;
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace SimdSoftmax;
 
 /// <summary>
-/// The composed classifier (<see cref="SoftmaxLossForm.Composed"/>): GEMM <c>S = X·W (+ b)</c> into the workspace,
+/// The composed classifier (<see cref="ClassifierForm.Composed"/>): GEMM <c>S = X·W (+ b)</c> into the workspace,
 /// fused cross-entropy in place (<c>S → dS = (P − onehot)/N</c>), GEMM <c>dW = Xᵀ·dS + reg·W</c> (W copied into dW,
 /// then beta = reg). Reads X twice and keeps N×C scores; wins when C is large and the GEMMs are compute-bound.
 /// <c>reg·W</c> is IEEE arithmetic like the scalar and fused forms (docs/guarantees.md): with reg = 0 the GEMM's

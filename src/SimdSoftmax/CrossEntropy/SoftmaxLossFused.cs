@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace SimdSoftmax;
 
 /// <summary>
-/// The fused single-pass linear classifier (<see cref="SoftmaxLossForm.Fused"/>, <see cref="SvmLossForm.Fused"/>): X is
+/// The fused single-pass linear classifier (<see cref="ClassifierForm.Fused"/>): X is
 /// walked once, in blocks of <see cref="BlockRows"/> rows sized to stay in L2. Per block: scores <c>S_blk = X_blk·W (+ b)</c>
 /// by the forward microkernel over D in chunks whose packed Wᵀ stays in L1; the row loss <c>L</c>
 /// (<see cref="IClassifierRowLoss{K}"/>: cross-entropy, hinge) turns S_blk into <c>dS_blk</c> in place; the backward

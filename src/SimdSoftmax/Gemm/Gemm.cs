@@ -7,21 +7,23 @@ namespace SimdSoftmax;
 public static partial class Gemm
 {
     /// <summary>
-    /// <c>C = alpha·op(A)·op(B) + beta·C</c> where op(A) is m×k and op(B) is k×n, all row-major.
+    /// <c>C = alpha·op(A)·op(B) + beta·C</c> where op(A) is m×k and op(B) is k×n, all row-major (BLAS's <c>sgemm</c>,
+    /// its arguments in the library's order: each input followed by its stride and transpose, the output and its stride,
+    /// the sizes, then the scalars).
     /// </summary>
+    /// <param name="a">A, row-major, row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">Row stride of A: at least the number of stored columns (k, or m when transposed), and at least 1.</param>
     /// <param name="transA">Whether A is stored as m×k (<see cref="Transpose.No"/>) or k×m (<see cref="Transpose.Yes"/>).</param>
+    /// <param name="b">B, row-major, row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of B: at least n (or k when transposed), and at least 1.</param>
     /// <param name="transB">Whether B is stored as k×n (<see cref="Transpose.No"/>) or n×k (<see cref="Transpose.Yes"/>).</param>
+    /// <param name="c">C, m×n, row stride <paramref name="ldc"/>; must not overlap A or B.</param>
+    /// <param name="ldc">Row stride of C: at least max(1, n).</param>
     /// <param name="m">Rows of op(A) and of C.</param>
     /// <param name="n">Columns of op(B) and of C.</param>
     /// <param name="k">Columns of op(A), rows of op(B).</param>
-    /// <param name="alpha">Scale of the product. When 0 (or k = 0), A and B are not read: <c>C = beta·C</c>.</param>
-    /// <param name="a">A, row-major, row stride <paramref name="lda"/>.</param>
-    /// <param name="lda">Row stride of A: at least the number of stored columns (k, or m when transposed), and at least 1.</param>
-    /// <param name="b">B, row-major, row stride <paramref name="ldb"/>.</param>
-    /// <param name="ldb">Row stride of B: at least n (or k when transposed), and at least 1.</param>
-    /// <param name="beta">Scale of the existing C. When 0, C is overwritten and never read (NaN in C does not propagate).</param>
-    /// <param name="c">C, m×n, row stride <paramref name="ldc"/>; must not overlap A or B.</param>
-    /// <param name="ldc">Row stride of C: at least max(1, n).</param>
+    /// <param name="alpha">Scale of the product (1 by default). When 0 (or k = 0), A and B are not read: <c>C = beta·C</c>.</param>
+    /// <param name="beta">Scale of the existing C (0 by default). When 0, C is overwritten and never read (NaN in C does not propagate).</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <param name="threads">
     /// Degree of parallelism: 0 (default) = automatic (one thread below 2·160³ flops, every core above); 1 = the calling thread only (allocates nothing); n &gt; 1 = up to n threads. C is split into disjoint
@@ -35,9 +37,8 @@ public static partial class Gemm
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, a stride is too small, a size overflows, an enum value is undefined, or <paramref name="threads"/> is negative.</exception>
     /// <exception cref="ArgumentException">A span is too short for its dimensions and stride, or <paramref name="c"/> overlaps an input.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static void Multiply(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc, KernelPath path = KernelPath.Auto, int threads = 0)
+    public static void Multiply(ReadOnlySpan<float> a, int lda, Transpose transA, ReadOnlySpan<float> b, int ldb, Transpose transB,
+        Span<float> c, int ldc, int m, int n, int k, float alpha = 1f, float beta = 0f, KernelPath path = KernelPath.Auto, int threads = 0)
     {
         if (transA is not (Transpose.No or Transpose.Yes)) throw new ArgumentOutOfRangeException(nameof(transA), transA, "Not a defined Transpose value.");
         if (transB is not (Transpose.No or Transpose.Yes)) throw new ArgumentOutOfRangeException(nameof(transB), transB, "Not a defined Transpose value.");

@@ -1,7 +1,7 @@
 namespace SimdSoftmax;
 
 /// <summary>
-/// A linear layer followed by softmax cross-entropy, <c>L = CE(X·W + b, y)</c>, with its gradients dW, db and dX,
+/// A linear layer followed by softmax cross-entropy, <c>L = CE(X·W + bias, labels)</c>, with its gradients dW, dBias and dX,
 /// without ever holding the N×C logits: rows are processed in blocks of R (R·C floats of caller workspace, independent
 /// of N), each block's logits turned into their gradient in place and folded into dX and dW by GEMMs
 /// (Liger-Kernel's chunked fused linear cross-entropy, on a CPU).
@@ -9,7 +9,7 @@ namespace SimdSoftmax;
 /// <remarks>
 /// <para>Per block of rows B: <c>S_B = X_B·W + b</c> (the library's blocked GEMM), the cross-entropy rows on S_B in place
 /// giving <c>dS_B = ∂L/∂S_B</c> (the fused SIMD cross-entropy kernels; the options' formulas are in
-/// <see cref="CrossEntropyOptions"/>), then <c>dX_B = dS_B·Wᵀ</c>, <c>dW += X_Bᵀ·dS_B</c>, <c>db += Σ rows of dS_B</c>.
+/// <see cref="CrossEntropyOptions"/>), then <c>dX_B = dS_B·Wᵀ</c>, <c>dW += X_Bᵀ·dS_B</c>, <c>dBias += Σ rows of dS_B</c>.
 /// The mean's divisor is computed from the labels and class weights before the first block, so every block's gradient
 /// carries its final scale.</para>
 /// <para>Options: reduction (mean, sum, none), ignore index, class weights, label smoothing, z-loss, and the per-row
@@ -33,74 +33,80 @@ public static class LinearCrossEntropy
     }
 
     /// <summary>
-    /// Floats of workspace <see cref="Run"/> needs: <c>min(N, R)·C</c> with R = <see cref="BlockRows"/>(C) — one block of
-    /// logits, the same for every N ≥ R. <paramref name="inputs"/> (D) does not change it; it is checked for the caller's shape.
+    /// Floats of workspace <see cref="LossAndGradient"/> needs: <c>min(N, R)·C</c> with R = <see cref="BlockRows"/>(C) — one block of
+    /// logits, the same for every N ≥ R. <paramref name="features"/> (D) does not change it; it is checked for the caller's shape.
     /// </summary>
+    /// <param name="rows">N, the number of rows of X.</param>
+    /// <param name="features">D, the number of features (columns of X).</param>
+    /// <param name="classes">C, the number of classes.</param>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or the length overflows.</exception>
-    public static int WorkspaceLength(int rows, int inputs, int classes)
+    public static int WorkspaceLength(int rows, int features, int classes)
     {
         Require.NonNegative(rows);
-        Require.NonNegative(inputs);
+        Require.NonNegative(features);
         Require.NonNegative(classes);
         return Require.Product(Math.Min(rows, BlockRows(classes)), classes, nameof(classes));
     }
 
     /// <summary>
-    /// The loss <c>L = CE(X·W + b, labels)</c> (options as in <see cref="CrossEntropyOptions"/>) plus
-    /// <c>½·regularization·ΣW²</c>, and the requested gradients <c>dW = ∂L/∂W</c> (in W's layout), <c>db = ∂L/∂b</c>,
+    /// The loss <c>L = CE(X·W + bias, labels)</c> (options as in <see cref="CrossEntropyOptions"/>) plus
+    /// <c>½·regularization·ΣW²</c>, and the requested gradients <c>dW = ∂L/∂W</c> (in W's layout), <c>dBias = ∂L/∂bias</c>,
     /// <c>dX = ∂L/∂X</c>.
     /// </summary>
-    /// <param name="x">X, N×D row-major (N = labels.Length).</param>
-    /// <param name="w">W, D×C or C×D row-major as <paramref name="layout"/> says.</param>
+    /// <param name="x">X, rows×features row-major.</param>
+    /// <param name="w">W, features×classes or classes×features row-major as <paramref name="layout"/> says.</param>
     /// <param name="layout">How W (and dW) is stored.</param>
-    /// <param name="bias">Empty (no bias) or C floats.</param>
-    /// <param name="labels">The true class of each row, in [0, C), or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
-    /// <param name="inputs">D, the number of inputs (columns of X).</param>
-    /// <param name="classes">C, the number of classes; at least 1 when there are rows.</param>
-    /// <param name="options">Reduction, ignore index, label smoothing, z-loss.</param>
-    /// <param name="classWeights">Empty (every weight 1) or C finite weights ≥ 0.</param>
+    /// <param name="bias">Empty (no bias) or classes floats.</param>
+    /// <param name="labels">The true class of each row, rows values in [0, classes) or equal to <see cref="CrossEntropyOptions.IgnoreIndex"/>.</param>
     /// <param name="dW">Empty (not computed) or the gradient with respect to W, W's shape and layout; overwritten.</param>
-    /// <param name="dBias">Empty (not computed) or C floats; overwritten. Needs no bias (it is the gradient of a zero bias then).</param>
-    /// <param name="dX">Empty (not computed) or N×D; overwritten.</param>
-    /// <param name="workspace">At least <see cref="WorkspaceLength"/>(N, D, C) floats of scratch; contents undefined afterwards.</param>
+    /// <param name="dBias">Empty (not computed) or classes floats; overwritten. Needs no bias (it is the gradient of a zero bias then).</param>
+    /// <param name="dX">Empty (not computed) or rows×features; overwritten.</param>
+    /// <param name="workspace">At least <see cref="WorkspaceLength"/>(rows, features, classes) floats of scratch; contents undefined afterwards.</param>
+    /// <param name="rows">N, the number of rows of X.</param>
+    /// <param name="features">D, the number of features (columns of X).</param>
+    /// <param name="classes">C, the number of classes; at least 1 when there are rows.</param>
+    /// <param name="options">Reduction, ignore index, label smoothing, z-loss, class weights.</param>
+    /// <param name="regularization">L2 coefficient, finite and ≥ 0 (the classifiers' <see cref="ClassifierOptions.Regularization"/>): adds <c>½·reg·ΣW²</c> to the loss and <c>reg·W</c> to dW.
+    /// (There is no form to choose here: the computation is always the blocked one.)</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax (each N long or empty); Losses is required for <see cref="CrossEntropyReduction.None"/>.</param>
-    /// <param name="regularization">L2 coefficient ≥ 0 (the CS231n classifier's reg): adds <c>½·reg·ΣW²</c> to the loss and <c>reg·W</c> to dW.</param>
-    /// <param name="threads">Threads of the GEMMs: 1 (default) the calling thread only, allocation-free; 0 automatic; n up to n. Results are bitwise identical for every count.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
+    /// <param name="threads">Threads of the GEMMs: 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
     /// <returns>The reduced loss (the sum of the per-row losses for <see cref="CrossEntropyReduction.None"/>) plus the regularization term.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A dimension, threads or regularization is out of range, a size overflows, a label is outside [0, C) and not the ignore index, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
     /// <exception cref="ArgumentException">A length does not fit, the workspace is too short, or an output overlaps an input or another output.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float Run(ReadOnlySpan<float> x, ReadOnlySpan<float> w, WeightLayout layout, ReadOnlySpan<float> bias,
-        ReadOnlySpan<int> labels, int inputs, int classes, CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
-        Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs = default,
-        float regularization = 0f, int threads = 1, KernelPath path = KernelPath.Auto)
+    public static float LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> w, WeightLayout layout, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> labels, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
+        int rows, int features, int classes, CrossEntropyOptions options, float regularization = 0f,
+        CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto, int threads = 0)
     {
-        int n = labels.Length;
+        ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
         options.Validate(nameof(options));
         if (layout is not (WeightLayout.InputsByClasses or WeightLayout.ClassesByInputs))
             throw new ArgumentOutOfRangeException(nameof(layout), layout, "Not a defined WeightLayout value.");
-        Require.NonNegative(inputs);
+        Require.NonNegative(rows);
+        Require.NonNegative(features);
         Require.NonNegative(classes);
         Require.NonNegative(threads);
         Require.FiniteNonNegative(regularization, nameof(regularization));
-        if (classes == 0 && n > 0)
+        if (classes == 0 && rows > 0)
             throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
-        int nd = Require.Product(n, inputs, nameof(inputs));
-        int dc = Require.Product(inputs, classes, nameof(classes));
-        Require.Length(x.Length, nd, nameof(x));
-        Require.Length(w.Length, dc, nameof(w));
+        int rf = Require.Product(rows, features, nameof(features));
+        int fc = Require.Product(features, classes, nameof(classes));
+        Require.Length(x.Length, rf, nameof(x));
+        Require.Length(w.Length, fc, nameof(w));
         if (!bias.IsEmpty) Require.Length(bias.Length, classes, nameof(bias));
-        if (!dW.IsEmpty) Require.Length(dW.Length, dc, nameof(dW));
+        Require.Length(labels.Length, rows, nameof(labels));
+        if (!dW.IsEmpty) Require.Length(dW.Length, fc, nameof(dW));
         if (!dBias.IsEmpty) Require.Length(dBias.Length, classes, nameof(dBias));
-        if (!dX.IsEmpty) Require.Length(dX.Length, nd, nameof(dX));
-        Require.AtLeast(workspace.Length, WorkspaceLength(n, inputs, classes), nameof(workspace));
+        if (!dX.IsEmpty) Require.Length(dX.Length, rf, nameof(dX));
+        Require.AtLeast(workspace.Length, WorkspaceLength(rows, features, classes), nameof(workspace));
         SoftmaxCrossEntropy.ValidateWeights(classWeights, classes);
-        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, n, options);
+        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, rows, options);
         RequireApart(x, w, bias, labels, classWeights, dW, dBias, dX, workspace, rowOutputs);
         SoftmaxCrossEntropy.ValidateLabels(labels, classes, options.IgnoreIndex, nameof(labels));
         KernelPath resolved = KernelPaths.Resolve(path);
-        return LinearCrossEntropyBlocked.Run(resolved, x, w, layout == WeightLayout.ClassesByInputs, bias, labels, n, inputs, classes,
+        return LinearCrossEntropyBlocked.Run(resolved, x, w, layout == WeightLayout.ClassesByInputs, bias, labels, rows, features, classes,
             options, classWeights, dW, dBias, dX, workspace, rowOutputs, regularization, threads);
     }
 
@@ -122,7 +128,7 @@ public static class LinearCrossEntropy
         Require.NoOverlap(w, argmax, nameof(w), "rowOutputs.Argmax");
         Require.NoOverlap(bias, argmax, nameof(bias), "rowOutputs.Argmax");
         Require.NoOverlap(labels, argmax, nameof(labels), "rowOutputs.Argmax");
-        Require.NoOverlap(classWeights, argmax, nameof(classWeights), "rowOutputs.Argmax");
+        Require.NoOverlap(classWeights, argmax, SoftmaxCrossEntropy.ClassWeightsName, "rowOutputs.Argmax");
         // Outputs pairwise.
         Require.NoOverlap(o0, o1, nameof(dW), nameof(dBias));
         Require.NoOverlap(o0, o2, nameof(dW), nameof(dX));
@@ -154,6 +160,6 @@ public static class LinearCrossEntropy
         Require.NoOverlap(w, output, nameof(w), name);
         Require.NoOverlap(bias, output, nameof(bias), name);
         Require.NoOverlap(labels, output, nameof(labels), name);
-        Require.NoOverlap(classWeights, output, nameof(classWeights), name);
+        Require.NoOverlap(classWeights, output, SoftmaxCrossEntropy.ClassWeightsName, name);
     }
 }

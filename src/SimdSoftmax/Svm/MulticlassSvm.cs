@@ -19,39 +19,39 @@ public static class MulticlassSvm
     /// <summary>The margin Δ every wrong class must stay below the true class by.</summary>
     public const float Margin = 1f;
 
-    /// <summary>Mean hinge loss of N rows of <paramref name="classes"/> scores against integer labels.</summary>
-    /// <param name="scores">N×C scores, row-major, N = labels.Length.</param>
-    /// <param name="labels">The true class of each row, each in [0, C).</param>
-    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
+    /// <summary>Mean hinge loss of N rows of <paramref name="cols"/> scores against integer labels.</summary>
+    /// <param name="scores">N×C scores, row-major, back to back: N = scores.Length / cols.</param>
+    /// <param name="labels">The true class of each row, each in [0, C); exactly N long.</param>
+    /// <param name="cols">C, the number of classes (row length); at least 1 when there are rows.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <returns>The mean loss over the rows (rows accumulated in double).</returns>
-    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), or a label is outside [0, C).</exception>
-    /// <exception cref="ArgumentException">scores.Length is not labels.Length·classes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">cols is negative (or 0 with rows), or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentException">scores is not a whole number of rows, or labels is not one per row.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
-    public static float Loss(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, int classes, KernelPath path = KernelPath.Auto)
+    public static float Loss(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, int cols, KernelPath path = KernelPath.Auto)
     {
-        Validate(scores, labels, classes);
-        return Run(scores, labels, classes, default, gradient: false, KernelPaths.Resolve(path));
+        Validate(scores, labels, cols);
+        return Run(scores, labels, cols, default, gradient: false, KernelPaths.Resolve(path));
     }
 
     /// <summary>Mean hinge loss and its gradient with respect to the scores, in one pass over each row.</summary>
-    /// <param name="scores">N×C scores, row-major, N = labels.Length.</param>
-    /// <param name="labels">The true class of each row, each in [0, C).</param>
+    /// <param name="scores">N×C scores, row-major, back to back: N = scores.Length / cols.</param>
+    /// <param name="labels">The true class of each row, each in [0, C); exactly N long.</param>
     /// <param name="dScores">Output N×C gradient (see the class remarks). May be <paramref name="scores"/> itself (in place); must not otherwise overlap it, nor overlap labels.</param>
-    /// <param name="classes">C, the number of classes (row length); at least 1 when N &gt; 0.</param>
+    /// <param name="cols">C, the number of classes (row length); at least 1 when there are rows.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
     /// <returns>The mean loss over the rows.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">classes is negative (or 0 with rows), or a label is outside [0, C).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">cols is negative (or 0 with rows), or a label is outside [0, C).</exception>
     /// <exception cref="ArgumentException">A length does not fit, dScores partly overlaps scores, or dScores overlaps labels.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
     public static float LossAndGradient(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, Span<float> dScores,
-        int classes, KernelPath path = KernelPath.Auto)
+        int cols, KernelPath path = KernelPath.Auto)
     {
-        Validate(scores, labels, classes);
+        Validate(scores, labels, cols);
         Require.Length(dScores.Length, scores.Length, nameof(dScores));
         Require.SameOrNoOverlap(scores, dScores, nameof(scores), nameof(dScores));
         Require.NoOverlap(labels, dScores, nameof(labels), nameof(dScores));
-        return Run(scores, labels, classes, dScores, gradient: true, KernelPaths.Resolve(path));
+        return Run(scores, labels, cols, dScores, gradient: true, KernelPaths.Resolve(path));
     }
 
     private static float Run(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, int classes, Span<float> dScores, bool gradient, KernelPath path) => path switch
@@ -81,12 +81,10 @@ public static class MulticlassSvm
         where TIsa : struct, ISvmIsa =>
         TIsa.HingeRows(s, labels, rows, classes, ld, g, ldg, scale);
 
-    private static void Validate(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, int classes)
+    private static void Validate(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, int cols)
     {
-        Require.NonNegative(classes);
-        if (classes == 0 && labels.Length > 0)
-            throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
-        Require.Length(scores.Length, Require.Product(labels.Length, classes, nameof(classes)), nameof(scores));
-        Require.Labels(labels, classes, nameof(labels));
+        int rows = SoftmaxCrossEntropy.RowCount(scores, cols, nameof(scores), labels.Length);
+        Require.Length(labels.Length, rows, nameof(labels));
+        Require.Labels(labels, cols, nameof(labels));
     }
 }

@@ -1,7 +1,7 @@
 namespace SimdSoftmax;
 
 /// <summary>
-/// The composed SVM classifier (<see cref="SvmLossForm.Composed"/>): GEMM <c>S = X·W (+ b)</c> into the workspace, the
+/// The composed SVM classifier (<see cref="ClassifierForm.Composed"/>): GEMM <c>S = X·W (+ b)</c> into the workspace, the
 /// hinge in place (<c>S → dS</c>), GEMM <c>dW = Xᵀ·dS + reg·W</c> (W copied into dW, then beta = reg).
 /// </summary>
 internal static unsafe class SvmLossComposed

@@ -63,7 +63,7 @@ public static class RowFamilyFingerprints
         }
         groups.Add(new("Softmax streaming", (p, h) => Streaming(p, h, log: false)));
         groups.Add(new("LogSoftmax streaming", (p, h) => Streaming(p, h, log: true)));
-        foreach (var form in new[] { SoftmaxLossForm.Composed, SoftmaxLossForm.Fused })
+        foreach (var form in new[] { ClassifierForm.Composed, ClassifierForm.Fused })
             foreach (bool bias in new[] { false, true })
                 foreach (int threads in new[] { 1, 2 })
                     groups.Add(new($"Classifier {form} bias={bias} threads={threads}", (p, h) => Classifier(p, h, form, bias, threads)));
@@ -117,7 +117,7 @@ public static class RowFamilyFingerprints
         }
     }
 
-    private static void Classifier(KernelPath path, Fnv h, SoftmaxLossForm form, bool bias, int threads)
+    private static void Classifier(KernelPath path, Fnv h, ClassifierForm form, bool bias, int threads)
     {
         foreach (var (n, d, c) in new[] { (37, 5, 3), (200, 70, 10), (33, 31, 16), (1100, 40, 17), (64, 100, 40), (20, 65, 64), (9, 33, 100) })
         {
@@ -125,10 +125,10 @@ public static class RowFamilyFingerprints
             int[] y = Data.Labels(n, c, n * c);
             var dW = new float[d * c];
             var db = new float[c];
-            var workspace = new float[SoftmaxLoss.WorkspaceLength(n, d, c)];
+            var workspace = new float[SoftmaxLoss.WorkspaceLength(n, d, c, form)];
             float loss = bias
-                ? SoftmaxLoss.LossAndGradient(w, b, x, y, n, d, c, 1e-3f, dW, db, workspace, path, form, threads)
-                : SoftmaxLoss.LossAndGradient(w, x, y, n, d, c, 1e-3f, dW, workspace, path, form, threads);
+                ? SoftmaxLoss.LossAndGradient(x, w, b, y, dW, db, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, threads)
+                : SoftmaxLoss.LossAndGradient(x, w, y, dW, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, threads);
             h.Add(loss);
             h.Add(dW);
             if (bias) h.Add(db);

@@ -20,11 +20,11 @@ public class ClassifierProperties
 {
     private const string Type = "SimdSoftmax.Tests.Properties.ClassifierProperties";
 
-    public static TheoryData<KernelPath, SoftmaxLossForm> PathsAndForms => new()
+    public static TheoryData<KernelPath, ClassifierForm> PathsAndForms => new()
     {
-        { KernelPath.Scalar, SoftmaxLossForm.Auto },
-        { KernelPath.Avx2, SoftmaxLossForm.Composed }, { KernelPath.Avx2, SoftmaxLossForm.Fused }, { KernelPath.Avx2, SoftmaxLossForm.Auto },
-        { KernelPath.Avx512, SoftmaxLossForm.Composed }, { KernelPath.Avx512, SoftmaxLossForm.Fused }, { KernelPath.Avx512, SoftmaxLossForm.Auto },
+        { KernelPath.Scalar, ClassifierForm.Auto },
+        { KernelPath.Avx2, ClassifierForm.Composed }, { KernelPath.Avx2, ClassifierForm.Fused }, { KernelPath.Avx2, ClassifierForm.Auto },
+        { KernelPath.Avx512, ClassifierForm.Composed }, { KernelPath.Avx512, ClassifierForm.Fused }, { KernelPath.Avx512, ClassifierForm.Auto },
     };
 
     public static Gen<float> Reg => Gen.Frequency((3, Gen.Const(0f)), (2, Gen.Const(1e-3f)), (1, Gen.Const(0.5f)), (2, Gen.Float[0f, 2f]));
@@ -47,23 +47,23 @@ public class ClassifierProperties
 
     [SkippableTheory]
     [MemberData(nameof(PathsAndForms))]
-    public void LossAndGradient(KernelPath path, SoftmaxLossForm form)
+    public void LossAndGradient(KernelPath path, ClassifierForm form)
     {
         Paths.Require(path);
         PropertyRunner.Run($"{Type}.{nameof(LossAndGradient)}", $"{path}/{form}", Cases(), c => Check(c, path, form));
     }
 
-    private static float Call(ClassifierCase c, KernelPath path, SoftmaxLossForm form, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+    private static float Call(ClassifierCase c, KernelPath path, ClassifierForm form, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         float[] dW, float[] db, int threads)
     {
         var workspace = new float[SoftmaxLoss.WorkspaceLength(c.N, c.D, c.C, form)];
         Span<float> dws = dW.AsSpan(Canary.Guard, c.D * c.C);
         return c.Bias
-            ? SoftmaxLoss.LossAndGradient(w, b, x, c.Y, c.N, c.D, c.C, c.Reg, dws, db.AsSpan(Canary.Guard, c.C), workspace, path, form, threads)
-            : SoftmaxLoss.LossAndGradient(w, x, c.Y, c.N, c.D, c.C, c.Reg, dws, workspace, path, form, threads);
+            ? SoftmaxLoss.LossAndGradient(x, w, b, c.Y, dws, db.AsSpan(Canary.Guard, c.C), workspace, c.N, c.D, c.C, new ClassifierOptions { Regularization = c.Reg, Form = form }, path, threads)
+            : SoftmaxLoss.LossAndGradient(x, w, c.Y, dws, workspace, c.N, c.D, c.C, new ClassifierOptions { Regularization = c.Reg, Form = form }, path, threads);
     }
 
-    public static void Check(ClassifierCase c, KernelPath path, SoftmaxLossForm form)
+    public static void Check(ClassifierCase c, KernelPath path, ClassifierForm form)
     {
         int n = c.N, d = c.D, k = c.C;
         float[] dW = Canary.Buffer(d * k), db = Canary.Buffer(k);

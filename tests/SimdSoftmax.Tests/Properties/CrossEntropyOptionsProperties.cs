@@ -196,15 +196,15 @@ public class CrossEntropyOptionsProperties
                 Argmax = c.RowOutputs ? argmax.AsSpan(1, n) : default,
             }
             : default;
-        ReadOnlySpan<float> weights = c.Weights;
+        ReadOnlyMemory<float> weights = c.Weights;
         float[] grad = Canary.Buffer(length);
         Span<float> g = grad.AsSpan(Canary.Guard, length);
         float[] logits = (float[])c.Logits.Clone();
         Span<float> s = logits;
         if (c.InPlace) { s.CopyTo(g); s = g; }
         float loss = c.Targets is null
-            ? SoftmaxCrossEntropy.LossAndGradient(s, c.Labels, g, c.Classes, c.Options, weights, rowOutputs, path)
-            : SoftmaxCrossEntropy.LossAndGradient(s, c.Targets, g, c.Classes, c.Options, weights, rowOutputs, path);
+            ? SoftmaxCrossEntropy.LossAndGradient(s, c.Labels, g, c.Classes, c.Options with { ClassWeights = weights }, rowOutputs, path)
+            : SoftmaxCrossEntropy.LossAndGradient(s, c.Targets, g, c.Classes, c.Options with { ClassWeights = weights }, rowOutputs, path);
         Canary.CheckGuards(grad, length, "dLogits");
         Expect.Near($"loss on {path}", 0, loss, e.Loss, e.LossBound);
         for (int t = 0; t < length; t++) Expect.Near($"dLogits on {path}", t, g[t], e.Grad[t], e.GradBound[t]);
@@ -235,8 +235,8 @@ public class CrossEntropyOptionsProperties
             }
             : default;
         float lossOnly = c.Targets is null
-            ? SoftmaxCrossEntropy.Loss(c.Logits, c.Labels, c.Classes, c.Options, weights, again, path)
-            : SoftmaxCrossEntropy.Loss(c.Logits, c.Targets, c.Classes, c.Options, weights, again, path);
+            ? SoftmaxCrossEntropy.Loss(c.Logits, c.Labels, c.Classes, c.Options with { ClassWeights = weights }, again, path)
+            : SoftmaxCrossEntropy.Loss(c.Logits, c.Targets, c.Classes, c.Options with { ClassWeights = weights }, again, path);
         Canary.BitwiseEqual([loss], [lossOnly], "Loss vs LossAndGradient's loss");
     }
 }

@@ -109,8 +109,7 @@ public class GemmProperties
     {
         Span<float> cs = buffer.AsSpan(Canary.Guard, buffer.Length - 2 * Canary.Guard);
         if (dense) Gemm.Multiply(a, b, cs, c.M, c.N, c.K, path, threads);
-        else Gemm.Multiply(c.TransA ? Transpose.Yes : Transpose.No, c.TransB ? Transpose.Yes : Transpose.No, c.M, c.N, c.K, c.Alpha,
-            a, c.Lda, b, c.Ldb, c.Beta, cs, c.Ldc, path, threads);
+        else Gemm.Multiply(a, c.Lda, c.TransA ? Transpose.Yes : Transpose.No, b, c.Ldb, c.TransB ? Transpose.Yes : Transpose.No, cs, c.Ldc, c.M, c.N, c.K, c.Alpha, c.Beta, path, threads);
     }
 
     public static void Check(GemmCase c, KernelPath path, bool dense)

@@ -25,11 +25,11 @@ public class SvmProperties
 
     public static TheoryData<KernelPath> AllPaths => new() { KernelPath.Scalar, KernelPath.Avx2, KernelPath.Avx512 };
 
-    public static TheoryData<KernelPath, SvmLossForm> PathsAndForms => new()
+    public static TheoryData<KernelPath, ClassifierForm> PathsAndForms => new()
     {
-        { KernelPath.Scalar, SvmLossForm.Auto },
-        { KernelPath.Avx2, SvmLossForm.Composed }, { KernelPath.Avx2, SvmLossForm.Fused }, { KernelPath.Avx2, SvmLossForm.Auto },
-        { KernelPath.Avx512, SvmLossForm.Composed }, { KernelPath.Avx512, SvmLossForm.Fused }, { KernelPath.Avx512, SvmLossForm.Auto },
+        { KernelPath.Scalar, ClassifierForm.Auto },
+        { KernelPath.Avx2, ClassifierForm.Composed }, { KernelPath.Avx2, ClassifierForm.Fused }, { KernelPath.Avx2, ClassifierForm.Auto },
+        { KernelPath.Avx512, ClassifierForm.Composed }, { KernelPath.Avx512, ClassifierForm.Fused }, { KernelPath.Avx512, ClassifierForm.Auto },
     };
 
     // Margins of exactly 0 are the hinge's kink: s_j = s_y − 1 happens often with small integers.
@@ -111,23 +111,23 @@ public class SvmProperties
 
     [SkippableTheory]
     [MemberData(nameof(PathsAndForms))]
-    public void SvmLossOnTheClassifier(KernelPath path, SvmLossForm form)
+    public void SvmLossOnTheClassifier(KernelPath path, ClassifierForm form)
     {
         Paths.Require(path);
         PropertyRunner.Run($"{Type}.{nameof(SvmLossOnTheClassifier)}", $"{path}/{form}", ClassifierCases(), c => CheckClassifier(c, path, form));
     }
 
-    private static float Call(ClassifierCase c, KernelPath path, SvmLossForm form, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+    private static float Call(ClassifierCase c, KernelPath path, ClassifierForm form, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         float[] dW, float[] db, int threads)
     {
         var workspace = new float[SvmLoss.WorkspaceLength(c.N, c.D, c.C, form)];
         Span<float> dws = dW.AsSpan(Canary.Guard, c.D * c.C);
         return c.Bias
-            ? SvmLoss.LossAndGradient(w, b, x, c.Y, c.N, c.D, c.C, c.Reg, dws, db.AsSpan(Canary.Guard, c.C), workspace, path, form, threads)
-            : SvmLoss.LossAndGradient(w, x, c.Y, c.N, c.D, c.C, c.Reg, dws, workspace, path, form, threads);
+            ? SvmLoss.LossAndGradient(x, w, b, c.Y, dws, db.AsSpan(Canary.Guard, c.C), workspace, c.N, c.D, c.C, new ClassifierOptions { Regularization = c.Reg, Form = form }, path, threads)
+            : SvmLoss.LossAndGradient(x, w, c.Y, dws, workspace, c.N, c.D, c.C, new ClassifierOptions { Regularization = c.Reg, Form = form }, path, threads);
     }
 
-    public static void CheckClassifier(ClassifierCase c, KernelPath path, SvmLossForm form)
+    public static void CheckClassifier(ClassifierCase c, KernelPath path, ClassifierForm form)
     {
         int n = c.N, d = c.D, k = c.C;
         float[] dW = Canary.Buffer(d * k), db = Canary.Buffer(k);
