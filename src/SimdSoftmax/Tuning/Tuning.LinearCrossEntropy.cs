@@ -19,4 +19,10 @@ internal static partial class Tuning
 
     /// <summary>Block rows are rounded down to a multiple of this when the budget allows more than one multiple, so the GEMMs see whole row tiles.</summary>
     public const int LinearCeRowMultiple = 8;
+
+    /// <summary>
+    /// Rows up to which <see cref="GemmRowBlock"/> packs all of A per depth block and each B micro-panel just before use
+    /// (the row-block GEMMs: R ≤ <see cref="LinearCeMaxBlockRows"/>); 256·KC floats of packed A is 512 KiB, in L2.
+    /// </summary>
+    public const int LinearCeLazyPackRows = 256;
 }
