@@ -16,7 +16,7 @@ public class GemmRowBlockTests
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void SameBitsAsGemmRun(KernelPath path, bool ta, bool tb)
     {
@@ -47,7 +47,7 @@ public class GemmRowBlockTests
                 }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
     public void AllocatesNothingOnOneThread(KernelPath path)
     {

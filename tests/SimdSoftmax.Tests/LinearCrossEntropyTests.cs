@@ -204,7 +204,7 @@ public class LinearCrossEntropyTests
         int checkedCases = 0;
         foreach (JsonElement g in Golden.Cases("linear.json"))
         {
-            if (Golden.Has(g, "targets")) continue; // soft targets: not supported by LinearCrossEntropy
+            if (Golden.Has(g, "targets")) continue; // soft targets: LinearCrossEntropyTargetsTests
             int n = g.GetProperty("n").GetInt32(), d = g.GetProperty("d").GetInt32(), c = g.GetProperty("c").GetInt32();
             var k = new Case(n, d, c, Golden.Floats(g.GetProperty("x")), Golden.Floats(g.GetProperty("w_dxc")),
                 Golden.Has(g, "b") ? Golden.Floats(g.GetProperty("b")) : null, Golden.Ints(g.GetProperty("labels")));

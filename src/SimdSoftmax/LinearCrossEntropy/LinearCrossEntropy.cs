@@ -14,11 +14,12 @@ namespace SimdSoftmax;
 /// carries its final scale.</para>
 /// <para>Options: reduction (mean, sum, none), ignore index, class weights, label smoothing, z-loss, and the per-row
 /// losses, log-sum-exp and argmax of <see cref="CrossEntropyRowOutputs"/>. With smoothing, z-loss, log-sum-exp or argmax
-/// the cross-entropy rows run the scalar option row (double) — the GEMMs stay SIMD. Soft targets are not supported here.</para>
+/// the cross-entropy rows run the SIMD option rows of <see cref="SoftmaxCrossEntropy"/>'s options overloads. Soft
+/// (probability) targets: <see cref="RunWithTargets"/>.</para>
 /// <para>Determinism: the GEMMs split their work by output tiles, the cross-entropy rows run on the calling thread and
 /// the sums over blocks are in block order, so the results are bitwise identical for every thread count.</para>
 /// </remarks>
-public static class LinearCrossEntropy
+public static partial class LinearCrossEntropy
 {
     /// <summary>
     /// Rows per block R for C classes: <c>Tuning.LinearCeBlockFloats / C</c>, at most <c>Tuning.LinearCeMaxBlockRows</c>,

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace SimdSoftmax;
 
@@ -10,10 +11,19 @@ namespace SimdSoftmax;
 /// </summary>
 internal static unsafe class LinearCrossEntropyBlocked
 {
+    /// <summary>Integer labels (<paramref name="labels"/>, N long).</summary>
     public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
         ReadOnlySpan<int> labels, int n, int d, int c, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
         Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs,
-        float regularization, int threads)
+        float regularization, int threads) =>
+        Run(path, x, w, classesByInputs, bias, labels, default, soft: false, n, d, c, options, classWeights, dW, dBias, dX, workspace,
+            rowOutputs, regularization, threads);
+
+    /// <summary>Labels, or with <paramref name="soft"/> the N×C probability targets <paramref name="targets"/>.</summary>
+    public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, bool soft, int n, int d, int c, in CrossEntropyOptions options,
+        ReadOnlySpan<float> classWeights, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
+        CrossEntropyRowOutputs rowOutputs, float regularization, int threads)
     {
         double reg = 0.5 * regularization * SumOfSquares(w);
         if (n == 0)
@@ -23,13 +33,14 @@ internal static unsafe class LinearCrossEntropyBlocked
             AddRegularization(dW, w, regularization);
             return (float)reg;
         }
-        var plan = OptionPlan.Create(labels, soft: false, n, c, options, classWeights);
+        var plan = OptionPlan.Create(labels, soft, n, c, options, classWeights);
         bool gradient = !dW.IsEmpty || !dBias.IsEmpty || !dX.IsEmpty;
-        bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.RunsOnPlainKernels(options, soft: false, rowOutputs);
+        bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.RunsOnPlainKernels(options, soft, rowOutputs);
         int blockRows = Math.Min(n, LinearCrossEntropy.BlockRows(c));
         int ldw = classesByInputs ? d : c;
         double ce = 0, z = 0;
         fixed (int* y = labels)
+        fixed (float* t = targets)
         fixed (float* s = workspace)
         {
             for (int i0 = 0; i0 < n; i0 += blockRows)
@@ -54,9 +65,17 @@ internal static unsafe class LinearCrossEntropyBlocked
                 };
                 if (simdRows)
                     ce += SimdRows(path, plan, classWeights, s, y + i0, r, c, gradient, blockOutputs.Losses);
+                else if (path != KernelPath.Scalar)
+                {
+                    var (ceB, zB) = SimdOptionRows(path, plan, classWeights, s, soft ? null : y + i0, soft ? t + (nint)i0 * c : null, r, c,
+                        gradient, blockOutputs);
+                    ce += ceB;
+                    z += zB;
+                }
                 else
                 {
-                    var (ceB, zB) = ScalarRows(plan, sBlock, labels.Slice(i0, r), c, gradient, blockOutputs);
+                    var (ceB, zB) = ScalarRows(plan, sBlock, soft ? default : labels.Slice(i0, r), soft ? targets.Slice(i0 * c, r * c) : default,
+                        r, c, gradient, blockOutputs);
                     ce += ceB;
                     z += zB;
                 }
@@ -118,15 +137,43 @@ internal static unsafe class LinearCrossEntropyBlocked
         return total;
     }
 
-    /// <summary>The block's rows through the scalar option row (every option, in double); the gradient in place.</summary>
-    private static (double Ce, double Z) ScalarRows(in OptionPlan plan, Span<float> s, ReadOnlySpan<int> labels, int c, bool gradient,
-        CrossEntropyRowOutputs outputs)
+    /// <summary>
+    /// The block's rows through the SIMD option row (<see cref="CrossEntropyOptionsRow{T, V}"/>: smoothing, z-loss,
+    /// soft targets, lse and argmax, with weights and the ignore index); the gradient in place.
+    /// <paramref name="y"/> null: soft targets <paramref name="t"/> (rows × c).
+    /// </summary>
+    private static (double Ce, double Z) SimdOptionRows(KernelPath path, in OptionPlan plan, ReadOnlySpan<float> weights, float* s, int* y,
+        float* t, int rows, int c, bool gradient, CrossEntropyRowOutputs outputs)
+    {
+        double ce, z;
+        fixed (float* w = weights)
+        fixed (float* losses = outputs.Losses)
+        fixed (float* lse = outputs.LogSumExp)
+        fixed (int* argmax = outputs.Argmax)
+        {
+            var k = new OptionRowConstants(plan, weights.IsEmpty ? null : w);
+            float* g = gradient ? s : null;
+            ce = path == KernelPath.Avx512
+                ? CrossEntropyOptionsRow<Avx512Isa, Vector512<float>>.Run(s, y, t, rows, c, g, losses, lse, argmax, k, out z)
+                : CrossEntropyOptionsRow<Avx2Isa, Vector256<float>>.Run(s, y, t, rows, c, g, losses, lse, argmax, k, out z);
+        }
+        return (ce, z);
+    }
+
+    /// <summary>
+    /// The block's rows through the scalar option row (every option, in double); the gradient in place. Labels, or
+    /// (<paramref name="labels"/> empty) the soft targets <paramref name="targets"/>.
+    /// </summary>
+    private static (double Ce, double Z) ScalarRows(in OptionPlan plan, Span<float> s, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets,
+        int rows, int c, bool gradient, CrossEntropyRowOutputs outputs)
     {
         double ce = 0, z = 0;
-        for (int i = 0; i < labels.Length; i++)
+        for (int i = 0; i < rows; i++)
         {
             Span<float> row = s.Slice(i * c, c);
-            var (ceRow, zRow) = plan.Row(row, labels[i], default, gradient ? row : default, out float lse, out int argmax);
+            var (ceRow, zRow) = labels.IsEmpty
+                ? plan.Row(row, 0, targets.Slice(i * c, c), gradient ? row : default, out float lse, out int argmax)
+                : plan.Row(row, labels[i], default, gradient ? row : default, out lse, out argmax);
             ce += ceRow;
             z += zRow;
             if (!outputs.Losses.IsEmpty) outputs.Losses[i] = (float)(ceRow + zRow);
