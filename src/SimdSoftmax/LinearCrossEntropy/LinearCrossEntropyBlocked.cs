@@ -23,7 +23,7 @@ internal static unsafe class LinearCrossEntropyBlocked
     public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
         ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, bool soft, int n, int d, int c, in CrossEntropyOptions options,
         ReadOnlySpan<float> classWeights, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
-        CrossEntropyRowOutputs rowOutputs, float regularization, int threads)
+        CrossEntropyRowOutputs rowOutputs, float regularization, int threads, float gradientFilter = 0f)
     {
         double reg = 0.5 * regularization * SumOfSquares(w);
         if (n == 0)
@@ -82,10 +82,13 @@ internal static unsafe class LinearCrossEntropyBlocked
                 if (!gradient) continue;
 
                 // sBlock now holds dS_B = ∂L/∂S_B.
-                if (!dX.IsEmpty)
-                    GemmRowBlock.Run(path, false, !classesByInputs, r, d, c, 1f, sBlock, c, w, Math.Max(1, ldw), 0f, dX.Slice(i0 * d, r * d), Math.Max(1, d), threads);
                 float betaW = i0 == 0 ? 0f : 1f;
-                if (!dW.IsEmpty)
+                if (gradientFilter > 0f)
+                    FilteredBackward(path, classesByInputs, w, ldw, xBlock, sBlock, r, d, c, dW, betaW, dX.IsEmpty ? default : dX.Slice(i0 * d, r * d),
+                        (float)(gradientFilter * plan.CeScale), threads);
+                else if (!dX.IsEmpty)
+                    GemmRowBlock.Run(path, false, !classesByInputs, r, d, c, 1f, sBlock, c, w, Math.Max(1, ldw), 0f, dX.Slice(i0 * d, r * d), Math.Max(1, d), threads);
+                if (!dW.IsEmpty && gradientFilter <= 0f)
                 {
                     if (classesByInputs) // dW (C×D) += dS_Bᵀ·X_B
                         GemmRowBlock.Run(path, true, false, c, d, r, 1f, sBlock, c, xBlock, Math.Max(1, d), betaW, dW, Math.Max(1, d), threads);
@@ -101,6 +104,84 @@ internal static unsafe class LinearCrossEntropyBlocked
         }
         AddRegularization(dW, w, regularization);
         return (float)(plan.Reduce(ce, z) + reg);
+    }
+
+    /// <summary>
+    /// dX_B = dS_B·Wᵀ and dW += X_Bᵀ·dS_B (W's layout) over the class tiles of <c>Tuning.LinearCeFilterTile</c> columns
+    /// that hold an entry |dS_ij| ≥ <paramref name="cutoff"/>; the other tiles count as zero (CCE's gradient filtering).
+    /// Runs of kept tiles are one GEMM each, in class order, so with nothing filtered the calls and bits are those of
+    /// the unfiltered backward, and the result is the same for every thread count. Tiles dropped in the first block
+    /// (<paramref name="betaW"/> = 0) have their dW columns cleared.
+    /// </summary>
+    private static void FilteredBackward(KernelPath path, bool classesByInputs, ReadOnlySpan<float> w, int ldw, ReadOnlySpan<float> xBlock,
+        Span<float> sBlock, int r, int d, int c, Span<float> dW, float betaW, Span<float> dXBlock, float cutoff, int threads)
+    {
+        int tile = Tuning.LinearCeFilterTile;
+        bool anyKept = false;
+        int j = 0;
+        while (j < c)
+        {
+            int end = j + Math.Min(tile, c - j);
+            bool kept = Kept(sBlock, r, c, j, end - j, cutoff);
+            while (end < c)
+            {
+                int next = Math.Min(tile, c - end);
+                if (Kept(sBlock, r, c, end, next, cutoff) != kept) break;
+                end += next;
+            }
+            int width = end - j;
+            if (kept)
+            {
+                ReadOnlySpan<float> ds = sBlock.Slice(j, (r - 1) * c + width);
+                if (!dXBlock.IsEmpty)
+                {
+                    // dX_B (+)= dS_B[:, j..end]·W[j..end]ᵀ: W's classes j..end are columns (D×C) or rows (C×D).
+                    ReadOnlySpan<float> wPart = classesByInputs ? w.Slice(j * ldw, (width - 1) * ldw + d) : w.Slice(j, (d - 1) * ldw + width);
+                    GemmRowBlock.Run(path, false, !classesByInputs, r, d, width, 1f, ds, c, wPart, Math.Max(1, ldw), anyKept ? 1f : 0f,
+                        dXBlock, Math.Max(1, d), threads);
+                }
+                if (!dW.IsEmpty)
+                {
+                    if (classesByInputs)
+                        GemmRowBlock.Run(path, true, false, width, d, r, 1f, ds, c, xBlock, Math.Max(1, d), betaW,
+                            dW.Slice(j * d, width * d), Math.Max(1, d), threads);
+                    else
+                        GemmRowBlock.Run(path, true, false, d, width, r, 1f, xBlock, Math.Max(1, d), ds, c, betaW,
+                            dW.Slice(j, (d - 1) * c + width), c, threads);
+                }
+                anyKept = true;
+            }
+            else if (betaW == 0f && !dW.IsEmpty)
+            {
+                if (classesByInputs) dW.Slice(j * d, width * d).Clear();
+                else for (int k = 0; k < d; k++) dW.Slice(k * c + j, width).Clear();
+            }
+            j = end;
+        }
+        if (!anyKept) dXBlock.Clear();
+    }
+
+    /// <summary>Whether columns [j0, j0 + width) of the r×c block hold an entry of magnitude ≥ <paramref name="cutoff"/> (or a NaN).</summary>
+    private static bool Kept(ReadOnlySpan<float> s, int r, int c, int j0, int width, float cutoff)
+    {
+        for (int i = 0; i < r; i++)
+        {
+            ReadOnlySpan<float> row = s.Slice(i * c + j0, width);
+            int k = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var limit = new Vector<float>(cutoff);
+                for (; k <= width - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    var v = Vector.Abs(new Vector<float>(row.Slice(k)));
+                    // !(|v| < cutoff) also keeps NaN.
+                    if (!Vector.LessThanAll(v, limit)) return true;
+                }
+            }
+            for (; k < width; k++)
+                if (!(Math.Abs(row[k]) < cutoff)) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -25,4 +25,10 @@ internal static partial class Tuning
     /// (the row-block GEMMs: R ≤ <see cref="LinearCeMaxBlockRows"/>); 256·KC floats of packed A is 512 KiB, in L2.
     /// </summary>
     public const int LinearCeLazyPackRows = 256;
+
+    /// <summary>
+    /// Classes per tile of the optional gradient filter (a tile is skipped in the backward GEMMs when every |dS| of the row
+    /// block in it is below the cutoff): KC wide, so a kept run of tiles is whole depth blocks of the dX GEMM.
+    /// </summary>
+    public const int LinearCeFilterTile = 512;
 }
