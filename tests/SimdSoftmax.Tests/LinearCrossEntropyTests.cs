@@ -281,13 +281,14 @@ public class LinearCrossEntropyTests
         foreach (int c in new[] { 1, 10, 1000, 32000, 128000, 256000 })
         {
             int r = LinearCrossEntropy.BlockRows(c);
-            Assert.True(r >= 1 && (long)r * c <= Math.Max(c, 4L * 1024 * 1024), $"C = {c}: R = {r}");
+            Assert.True(r >= 64 && (long)r * c <= Math.Max(64L * c, 4L * 1024 * 1024), $"C = {c}: R = {r}");
             Assert.Equal(r * c, LinearCrossEntropy.WorkspaceLength(r, 64, c));
             Assert.Equal(r * c, LinearCrossEntropy.WorkspaceLength(100 * r, 64, c));
             Assert.Equal((r - 1) * c, LinearCrossEntropy.WorkspaceLength(r - 1, 64, c));
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => LinearCrossEntropy.WorkspaceLength(-1, 2, 3));
-        Assert.Equal(int.MaxValue, LinearCrossEntropy.WorkspaceLength(2, 2, int.MaxValue)); // one row of C: cannot overflow
+        Assert.Equal(int.MaxValue, LinearCrossEntropy.WorkspaceLength(1, 2, int.MaxValue)); // one row of C: cannot overflow
+        Assert.Throws<ArgumentOutOfRangeException>(() => LinearCrossEntropy.WorkspaceLength(2, 2, int.MaxValue)); // two rows do
     }
 
     [Fact]

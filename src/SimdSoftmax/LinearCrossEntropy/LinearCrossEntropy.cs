@@ -23,12 +23,12 @@ public static partial class LinearCrossEntropy
 {
     /// <summary>
     /// Rows per block R for C classes: <c>Tuning.LinearCeBlockFloats / C</c>, at most <c>Tuning.LinearCeMaxBlockRows</c>,
-    /// at least 1, rounded down to a multiple of 8 when that leaves at least 8.
+    /// at least <c>Tuning.LinearCeMinBlockRows</c> (64: fewer rows leave the GEMMs re-reading W per handful of rows), rounded down to a multiple of 8 when that leaves at least 8.
     /// </summary>
     public static int BlockRows(int classes)
     {
         Require.NonNegative(classes);
-        int r = Math.Clamp(Tuning.LinearCeBlockFloats / Math.Max(1, classes), 1, Tuning.LinearCeMaxBlockRows);
+        int r = Math.Clamp(Tuning.LinearCeBlockFloats / Math.Max(1, classes), Tuning.LinearCeMinBlockRows, Tuning.LinearCeMaxBlockRows);
         if (r >= Tuning.LinearCeRowMultiple) r -= r % Tuning.LinearCeRowMultiple;
         return r;
     }
