@@ -286,6 +286,8 @@ def linear_cases():
         linear_case("linear c=1 3x4x1", 3, 4, 1, rng),
         linear_case("linear d=1 4x1x5", 4, 1, 5, rng, eps=0.2),
         linear_case("linear 1x16x17", 1, 16, 17, rng, z=1e-3),
+        linear_case("linear soft z-loss reg no bias 5x6x17", 5, 6, 17, rng, bias=False, z=1e-2, reg=0.05, soft=True),
+        linear_case("linear soft c=1 3x4x1", 3, 4, 1, rng, soft=True),
     ]
 
 

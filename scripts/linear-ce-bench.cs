@@ -3,7 +3,9 @@
 #:property AllowUnsafeBlocks=true
 // Fused LinearCrossEntropy vs the composed form with N×C logits (GEMM → CE → Xᵀ·dS → dS·Wᵀ), both computing
 // loss + dW + db + dX, interleaved in one process, medians (1 thread: thread CPU time; 2 threads: wall time); GFLOPS count 6·N·D·C; the FMA peak is measured here.
-// Usage: dotnet run -c Release scripts/linear-ce-bench.cs -- [reps] [NxDxC ...] (default 3 reps, 4096x512x1000 2048x1024x32000)
+// Usage: dotnet run -c Release scripts/linear-ce-bench.cs -- [reps] [NxDxC ...] (default 3 reps, 4096x512x1000 2048x1024x32000;
+// the third shape, 1024x2048x128000, needs ~3 GB: W and dW 1 GiB each, the composed form's logits 0.5 GiB).
+// LCE_THREADS=1 (or 2) runs one thread count only.
 using System.Diagnostics;
 using SimdSoftmax;
 using SimdSoftmax.Anchors;
@@ -31,7 +33,7 @@ foreach (string shape in shapes)
     float[] ws = new float[LinearCrossEntropy.WorkspaceLength(n, d, c)];
     float[] s = new float[(long)n * c];
     double flops = 6.0 * n * d * c;
-    for (int threads = 1; threads <= 2; threads++)
+    foreach (int threads in ThreadCounts())
     {
         var fused = new List<double>();
         var composed = new List<double>();
@@ -58,6 +60,8 @@ foreach (string shape in shapes)
 }
 
 static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
+
+static int[] ThreadCounts() => Environment.GetEnvironmentVariable("LCE_THREADS") is { Length: > 0 } t ? [int.Parse(t)] : [1, 2];
 
 // One thread: the thread's CPU time (a shared machine's preemption is not the kernel's), as compare does; two: wall time.
 readonly record struct Clock(bool Cpu, double Origin, Stopwatch Wall)

@@ -3,7 +3,8 @@
 torch.set_num_threads(1) (or the count given). Prints the median time and GFLOPS counting 6*N*D*C. With one thread
 the time is the process's CPU time (every thread's, so a BLAS pool could not hide work; a shared machine's preemption
 is not counted), as linear-ce-bench.cs and compare count one thread; with more threads, wall time.
-Usage: python3 scripts/torch-linear-ce.py [--threads T] [--reps R] [NxDxC ...]   (Debian python3-torch 1.13)"""
+Usage: python3 scripts/torch-linear-ce.py [--threads T] [--reps R] [NxDxC ...]   (Debian python3-torch 1.13; issue 17's
+third shape, 1024x2048x128000, needs ~5 GB: W, dW and the logits with their gradient. Without torch: a message, exit 0.)"""
 import argparse
 import os
 import sys
@@ -14,8 +15,13 @@ if "--threads" not in sys.argv or sys.argv[sys.argv.index("--threads") + 1] == "
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
 
-import torch
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    # An optional outside anchor, as OpenBLAS is: absent torch is a skip, not a failure.
+    print("torch-linear-ce: PyTorch is not installed (Debian: apt-get install python3-torch); skipped.")
+    sys.exit(0)
 
 p = argparse.ArgumentParser()
 p.add_argument("--threads", type=int, default=1)

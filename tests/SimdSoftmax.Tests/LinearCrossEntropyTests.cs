@@ -203,7 +203,7 @@ public class LinearCrossEntropyTests
         int checkedCases = 0;
         foreach (JsonElement g in Golden.Cases("linear.json"))
         {
-            if (Golden.Has(g, "targets")) continue; // soft targets: not supported by LinearCrossEntropy
+            if (Golden.Has(g, "targets")) continue; // soft targets: LinearCrossEntropyTargetsTests
             int n = g.GetProperty("n").GetInt32(), d = g.GetProperty("d").GetInt32(), c = g.GetProperty("c").GetInt32();
             var k = new Case(n, d, c, Golden.Floats(g.GetProperty("x")), Golden.Floats(g.GetProperty("w_dxc")),
                 Golden.Has(g, "b") ? Golden.Floats(g.GetProperty("b")) : null, Golden.Ints(g.GetProperty("labels")));
@@ -278,13 +278,14 @@ public class LinearCrossEntropyTests
         foreach (int c in new[] { 1, 10, 1000, 32000, 128000, 256000 })
         {
             int r = LinearCrossEntropy.BlockRows(c);
-            Assert.True(r >= 1 && (long)r * c <= Math.Max(c, 4L * 1024 * 1024), $"C = {c}: R = {r}");
+            Assert.True(r >= 64 && (long)r * c <= Math.Max(64L * c, 4L * 1024 * 1024), $"C = {c}: R = {r}");
             Assert.Equal(r * c, LinearCrossEntropy.WorkspaceLength(r, 64, c));
             Assert.Equal(r * c, LinearCrossEntropy.WorkspaceLength(100 * r, 64, c));
             Assert.Equal((r - 1) * c, LinearCrossEntropy.WorkspaceLength(r - 1, 64, c));
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => LinearCrossEntropy.WorkspaceLength(-1, 2, 3));
-        Assert.Equal(int.MaxValue, LinearCrossEntropy.WorkspaceLength(2, 2, int.MaxValue)); // one row of C: cannot overflow
+        Assert.Equal(int.MaxValue, LinearCrossEntropy.WorkspaceLength(1, 2, int.MaxValue)); // one row of C: cannot overflow
+        Assert.Throws<ArgumentOutOfRangeException>(() => LinearCrossEntropy.WorkspaceLength(2, 2, int.MaxValue)); // two rows do
     }
 
     [Fact]
@@ -345,7 +346,7 @@ public class LinearCrossEntropyTests
         var w = Data.Uniform(12, 3);
         var dw = Data.Filled(12, 5f);
         var db = Data.Filled(4, 5f);
-        float loss = LinearCrossEntropy.LossAndGradient([], w, WeightLayout.ClassesByInputs, default, [], dw, db, [], [], 0, 3, 4, default, 2f, default);
+        float loss = LinearCrossEntropy.LossAndGradient([], w, WeightLayout.ClassesByInputs, default, ReadOnlySpan<int>.Empty, dw, db, [], [], 0, 3, 4, default, 2f, default);
         double sq = w.Sum(v => (double)v * v);
         Assert.Equal((float)sq, loss, 5);
         for (int t = 0; t < 12; t++) Assert.Equal(2f * w[t], dw[t]);

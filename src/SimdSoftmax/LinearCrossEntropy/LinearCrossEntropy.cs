@@ -14,26 +14,27 @@ namespace SimdSoftmax;
 /// carries its final scale.</para>
 /// <para>Options: reduction (mean, sum, none), ignore index, class weights, label smoothing, z-loss, and the per-row
 /// losses, log-sum-exp and argmax of <see cref="CrossEntropyRowOutputs"/>. With smoothing, z-loss, log-sum-exp or argmax
-/// the cross-entropy rows run the scalar option row (double) — the GEMMs stay SIMD. Soft targets are not supported here.</para>
+/// the cross-entropy rows run the SIMD option rows of <see cref="SoftmaxCrossEntropy"/>'s options overloads. Soft
+/// (probability) targets: the <c>targets</c> overload of <c>LossAndGradient</c>.</para>
 /// <para>Determinism: the GEMMs split their work by output tiles, the cross-entropy rows run on the calling thread and
 /// the sums over blocks are in block order, so the results are bitwise identical for every thread count.</para>
 /// </remarks>
-public static class LinearCrossEntropy
+public static partial class LinearCrossEntropy
 {
     /// <summary>
     /// Rows per block R for C classes: <c>Tuning.LinearCeBlockFloats / C</c>, at most <c>Tuning.LinearCeMaxBlockRows</c>,
-    /// at least 1, rounded down to a multiple of 8 when that leaves at least 8.
+    /// at least <c>Tuning.LinearCeMinBlockRows</c> (64: fewer rows leave the GEMMs re-reading W per handful of rows), rounded down to a multiple of 8 when that leaves at least 8.
     /// </summary>
     public static int BlockRows(int classes)
     {
         Require.NonNegative(classes);
-        int r = Math.Clamp(Tuning.LinearCeBlockFloats / Math.Max(1, classes), 1, Tuning.LinearCeMaxBlockRows);
+        int r = Math.Clamp(Tuning.LinearCeBlockFloats / Math.Max(1, classes), Tuning.LinearCeMinBlockRows, Tuning.LinearCeMaxBlockRows);
         if (r >= Tuning.LinearCeRowMultiple) r -= r % Tuning.LinearCeRowMultiple;
         return r;
     }
 
     /// <summary>
-    /// Floats of workspace <see cref="LossAndGradient"/> needs: <c>min(N, R)·C</c> with R = <see cref="BlockRows"/>(C) — one block of
+    /// Floats of workspace <c>LossAndGradient</c> needs (either overload): <c>min(N, R)·C</c> with R = <see cref="BlockRows"/>(C) — one block of
     /// logits, the same for every N ≥ R. <paramref name="features"/> (D) does not change it; it is checked for the caller's shape.
     /// </summary>
     /// <param name="rows">N, the number of rows of X.</param>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace SimdSoftmax;
 
@@ -10,10 +11,19 @@ namespace SimdSoftmax;
 /// </summary>
 internal static unsafe class LinearCrossEntropyBlocked
 {
+    /// <summary>Integer labels (<paramref name="labels"/>, N long).</summary>
     public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
         ReadOnlySpan<int> labels, int n, int d, int c, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
         Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs,
-        float regularization, int threads)
+        float regularization, int threads) =>
+        Run(path, x, w, classesByInputs, bias, labels, default, soft: false, n, d, c, options, classWeights, dW, dBias, dX, workspace,
+            rowOutputs, regularization, threads);
+
+    /// <summary>Labels, or with <paramref name="soft"/> the N×C probability targets <paramref name="targets"/>.</summary>
+    public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
+        ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, bool soft, int n, int d, int c, in CrossEntropyOptions options,
+        ReadOnlySpan<float> classWeights, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
+        CrossEntropyRowOutputs rowOutputs, float regularization, int threads, float gradientFilter = 0f)
     {
         double reg = 0.5 * regularization * SumOfSquares(w);
         if (n == 0)
@@ -23,13 +33,14 @@ internal static unsafe class LinearCrossEntropyBlocked
             AddRegularization(dW, w, regularization);
             return (float)reg;
         }
-        var plan = OptionPlan.Create(labels, soft: false, n, c, options, classWeights);
+        var plan = OptionPlan.Create(labels, soft, n, c, options, classWeights);
         bool gradient = !dW.IsEmpty || !dBias.IsEmpty || !dX.IsEmpty;
-        bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.RunsOnPlainKernels(options, soft: false, rowOutputs);
+        bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.RunsOnPlainKernels(options, soft, rowOutputs);
         int blockRows = Math.Min(n, LinearCrossEntropy.BlockRows(c));
         int ldw = classesByInputs ? d : c;
         double ce = 0, z = 0;
         fixed (int* y = labels)
+        fixed (float* t = targets)
         fixed (float* s = workspace)
         {
             for (int i0 = 0; i0 < n; i0 += blockRows)
@@ -44,7 +55,7 @@ internal static unsafe class LinearCrossEntropyBlocked
                     beta = 1f;
                 }
                 // S_B = X_B·W (+ b): W is D×C, or C×D read transposed.
-                Gemm.Run(path, false, classesByInputs, r, c, d, 1f, xBlock, Math.Max(1, d), w, Math.Max(1, ldw), beta, sBlock, c, threads);
+                GemmRowBlock.Run(path, false, classesByInputs, r, c, d, 1f, xBlock, Math.Max(1, d), w, Math.Max(1, ldw), beta, sBlock, c, threads);
 
                 var blockOutputs = new CrossEntropyRowOutputs
                 {
@@ -54,24 +65,35 @@ internal static unsafe class LinearCrossEntropyBlocked
                 };
                 if (simdRows)
                     ce += SimdRows(path, plan, classWeights, s, y + i0, r, c, gradient, blockOutputs.Losses);
+                else if (path != KernelPath.Scalar)
+                {
+                    var (ceB, zB) = SimdOptionRows(path, plan, classWeights, s, soft ? null : y + i0, soft ? t + (nint)i0 * c : null, r, c,
+                        gradient, blockOutputs);
+                    ce += ceB;
+                    z += zB;
+                }
                 else
                 {
-                    var (ceB, zB) = ScalarRows(plan, sBlock, labels.Slice(i0, r), c, gradient, blockOutputs);
+                    var (ceB, zB) = ScalarRows(plan, sBlock, soft ? default : labels.Slice(i0, r), soft ? targets.Slice(i0 * c, r * c) : default,
+                        r, c, gradient, blockOutputs);
                     ce += ceB;
                     z += zB;
                 }
                 if (!gradient) continue;
 
                 // sBlock now holds dS_B = ∂L/∂S_B.
-                if (!dX.IsEmpty)
-                    Gemm.Run(path, false, !classesByInputs, r, d, c, 1f, sBlock, c, w, Math.Max(1, ldw), 0f, dX.Slice(i0 * d, r * d), Math.Max(1, d), threads);
                 float betaW = i0 == 0 ? 0f : 1f;
-                if (!dW.IsEmpty)
+                if (gradientFilter > 0f)
+                    FilteredBackward(path, classesByInputs, w, ldw, xBlock, sBlock, r, d, c, dW, betaW, dX.IsEmpty ? default : dX.Slice(i0 * d, r * d),
+                        (float)(gradientFilter * plan.CeScale), threads);
+                else if (!dX.IsEmpty)
+                    GemmRowBlock.Run(path, false, !classesByInputs, r, d, c, 1f, sBlock, c, w, Math.Max(1, ldw), 0f, dX.Slice(i0 * d, r * d), Math.Max(1, d), threads);
+                if (!dW.IsEmpty && gradientFilter <= 0f)
                 {
                     if (classesByInputs) // dW (C×D) += dS_Bᵀ·X_B
-                        Gemm.Run(path, true, false, c, d, r, 1f, sBlock, c, xBlock, Math.Max(1, d), betaW, dW, Math.Max(1, d), threads);
+                        GemmRowBlock.Run(path, true, false, c, d, r, 1f, sBlock, c, xBlock, Math.Max(1, d), betaW, dW, Math.Max(1, d), threads);
                     else // dW (D×C) += X_Bᵀ·dS_B
-                        Gemm.Run(path, true, false, d, c, r, 1f, xBlock, Math.Max(1, d), sBlock, c, betaW, dW, c, threads);
+                        GemmRowBlock.Run(path, true, false, d, c, r, 1f, xBlock, Math.Max(1, d), sBlock, c, betaW, dW, c, threads);
                 }
                 if (!dBias.IsEmpty)
                 {
@@ -82,6 +104,84 @@ internal static unsafe class LinearCrossEntropyBlocked
         }
         AddRegularization(dW, w, regularization);
         return (float)(plan.Reduce(ce, z) + reg);
+    }
+
+    /// <summary>
+    /// dX_B = dS_B·Wᵀ and dW += X_Bᵀ·dS_B (W's layout) over the class tiles of <c>Tuning.LinearCeFilterTile</c> columns
+    /// that hold an entry |dS_ij| ≥ <paramref name="cutoff"/>; the other tiles count as zero (CCE's gradient filtering).
+    /// Runs of kept tiles are one GEMM each, in class order, so with nothing filtered the calls and bits are those of
+    /// the unfiltered backward, and the result is the same for every thread count. Tiles dropped in the first block
+    /// (<paramref name="betaW"/> = 0) have their dW columns cleared.
+    /// </summary>
+    private static void FilteredBackward(KernelPath path, bool classesByInputs, ReadOnlySpan<float> w, int ldw, ReadOnlySpan<float> xBlock,
+        Span<float> sBlock, int r, int d, int c, Span<float> dW, float betaW, Span<float> dXBlock, float cutoff, int threads)
+    {
+        int tile = Tuning.LinearCeFilterTile;
+        bool anyKept = false;
+        int j = 0;
+        while (j < c)
+        {
+            int end = j + Math.Min(tile, c - j);
+            bool kept = Kept(sBlock, r, c, j, end - j, cutoff);
+            while (end < c)
+            {
+                int next = Math.Min(tile, c - end);
+                if (Kept(sBlock, r, c, end, next, cutoff) != kept) break;
+                end += next;
+            }
+            int width = end - j;
+            if (kept)
+            {
+                ReadOnlySpan<float> ds = sBlock.Slice(j, (r - 1) * c + width);
+                if (!dXBlock.IsEmpty)
+                {
+                    // dX_B (+)= dS_B[:, j..end]·W[j..end]ᵀ: W's classes j..end are columns (D×C) or rows (C×D).
+                    ReadOnlySpan<float> wPart = classesByInputs ? w.Slice(j * ldw, (width - 1) * ldw + d) : w.Slice(j, (d - 1) * ldw + width);
+                    GemmRowBlock.Run(path, false, !classesByInputs, r, d, width, 1f, ds, c, wPart, Math.Max(1, ldw), anyKept ? 1f : 0f,
+                        dXBlock, Math.Max(1, d), threads);
+                }
+                if (!dW.IsEmpty)
+                {
+                    if (classesByInputs)
+                        GemmRowBlock.Run(path, true, false, width, d, r, 1f, ds, c, xBlock, Math.Max(1, d), betaW,
+                            dW.Slice(j * d, width * d), Math.Max(1, d), threads);
+                    else
+                        GemmRowBlock.Run(path, true, false, d, width, r, 1f, xBlock, Math.Max(1, d), ds, c, betaW,
+                            dW.Slice(j, (d - 1) * c + width), c, threads);
+                }
+                anyKept = true;
+            }
+            else if (betaW == 0f && !dW.IsEmpty)
+            {
+                if (classesByInputs) dW.Slice(j * d, width * d).Clear();
+                else for (int k = 0; k < d; k++) dW.Slice(k * c + j, width).Clear();
+            }
+            j = end;
+        }
+        if (!anyKept) dXBlock.Clear();
+    }
+
+    /// <summary>Whether columns [j0, j0 + width) of the r×c block hold an entry of magnitude ≥ <paramref name="cutoff"/> (or a NaN).</summary>
+    private static bool Kept(ReadOnlySpan<float> s, int r, int c, int j0, int width, float cutoff)
+    {
+        for (int i = 0; i < r; i++)
+        {
+            ReadOnlySpan<float> row = s.Slice(i * c + j0, width);
+            int k = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var limit = new Vector<float>(cutoff);
+                for (; k <= width - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    var v = Vector.Abs(new Vector<float>(row.Slice(k)));
+                    // !(|v| < cutoff) also keeps NaN.
+                    if (!Vector.LessThanAll(v, limit)) return true;
+                }
+            }
+            for (; k < width; k++)
+                if (!(Math.Abs(row[k]) < cutoff)) return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -118,15 +218,43 @@ internal static unsafe class LinearCrossEntropyBlocked
         return total;
     }
 
-    /// <summary>The block's rows through the scalar option row (every option, in double); the gradient in place.</summary>
-    private static (double Ce, double Z) ScalarRows(in OptionPlan plan, Span<float> s, ReadOnlySpan<int> labels, int c, bool gradient,
-        CrossEntropyRowOutputs outputs)
+    /// <summary>
+    /// The block's rows through the SIMD option row (<see cref="CrossEntropyOptionsRow{T, V}"/>: smoothing, z-loss,
+    /// soft targets, lse and argmax, with weights and the ignore index); the gradient in place.
+    /// <paramref name="y"/> null: soft targets <paramref name="t"/> (rows × c).
+    /// </summary>
+    private static (double Ce, double Z) SimdOptionRows(KernelPath path, in OptionPlan plan, ReadOnlySpan<float> weights, float* s, int* y,
+        float* t, int rows, int c, bool gradient, CrossEntropyRowOutputs outputs)
+    {
+        double ce, z;
+        fixed (float* w = weights)
+        fixed (float* losses = outputs.Losses)
+        fixed (float* lse = outputs.LogSumExp)
+        fixed (int* argmax = outputs.Argmax)
+        {
+            var k = new OptionRowConstants(plan, weights.IsEmpty ? null : w);
+            float* g = gradient ? s : null;
+            ce = path == KernelPath.Avx512
+                ? CrossEntropyOptionsRow<Avx512Isa, Vector512<float>>.Run(s, y, t, rows, c, g, losses, lse, argmax, k, out z)
+                : CrossEntropyOptionsRow<Avx2Isa, Vector256<float>>.Run(s, y, t, rows, c, g, losses, lse, argmax, k, out z);
+        }
+        return (ce, z);
+    }
+
+    /// <summary>
+    /// The block's rows through the scalar option row (every option, in double); the gradient in place. Labels, or
+    /// (<paramref name="labels"/> empty) the soft targets <paramref name="targets"/>.
+    /// </summary>
+    private static (double Ce, double Z) ScalarRows(in OptionPlan plan, Span<float> s, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets,
+        int rows, int c, bool gradient, CrossEntropyRowOutputs outputs)
     {
         double ce = 0, z = 0;
-        for (int i = 0; i < labels.Length; i++)
+        for (int i = 0; i < rows; i++)
         {
             Span<float> row = s.Slice(i * c, c);
-            var (ceRow, zRow) = plan.Row(row, labels[i], default, gradient ? row : default, out float lse, out int argmax);
+            var (ceRow, zRow) = labels.IsEmpty
+                ? plan.Row(row, 0, targets.Slice(i * c, c), gradient ? row : default, out float lse, out int argmax)
+                : plan.Row(row, labels[i], default, gradient ? row : default, out lse, out argmax);
             ce += ceRow;
             z += zRow;
             if (!outputs.Losses.IsEmpty) outputs.Losses[i] = (float)(ceRow + zRow);
@@ -152,16 +280,33 @@ internal static unsafe class LinearCrossEntropyBlocked
         }
     }
 
+    /// <summary>dW += reg·W element-wise (a multiply then an add, the same bits at every vector width).</summary>
     private static void AddRegularization(Span<float> dW, ReadOnlySpan<float> w, float regularization)
     {
         if (dW.IsEmpty) return;
-        for (int k = 0; k < dW.Length; k++) dW[k] += regularization * w[k];
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var r = new Vector<float>(regularization);
+            for (; k <= dW.Length - Vector<float>.Count; k += Vector<float>.Count)
+                (new Vector<float>(dW.Slice(k)) + r * new Vector<float>(w.Slice(k))).CopyTo(dW.Slice(k));
+        }
+        for (; k < dW.Length; k++) dW[k] += regularization * w[k];
     }
 
+    /// <summary>ΣW² in double over 4 interleaved partial sums (a fixed order, whatever the hardware).</summary>
     private static double SumOfSquares(ReadOnlySpan<float> w)
     {
-        double sum = 0;
-        foreach (float v in w) sum += (double)v * v;
-        return sum;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k <= w.Length - 4; k += 4)
+        {
+            s0 += (double)w[k] * w[k];
+            s1 += (double)w[k + 1] * w[k + 1];
+            s2 += (double)w[k + 2] * w[k + 2];
+            s3 += (double)w[k + 3] * w[k + 3];
+        }
+        for (; k < w.Length; k++) s0 += (double)w[k] * w[k];
+        return (s0 + s1) + (s2 + s3);
     }
 }

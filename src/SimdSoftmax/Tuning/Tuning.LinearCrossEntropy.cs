@@ -14,9 +14,29 @@ internal static partial class Tuning
     /// </summary>
     public const int LinearCeBlockFloats = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Fewest rows per block, whatever C: below it every block re-reads all of W (twice) and dW for too few rows. At
+    /// 1024×2048×128000 (AMD EPYC Zen 4, 1 thread, Avx512, thread CPU time, load ~20, the row-block GEMMs alone): R = 32
+    /// (the float budget's choice) 29.1 s = 55 GFLOPS, R = 64 21.8 s = 74 GFLOPS. 64·C is 1/16 of N·C at N = 1024, the
+    /// issue's bound at its 128k shape; at C = 256000 it is 64 MiB.
+    /// </summary>
+    public const int LinearCeMinBlockRows = 64;
+
     /// <summary>Most rows per block: at small C the GEMMs are already efficient at 256 rows, and more rows only grow the workspace.</summary>
     public const int LinearCeMaxBlockRows = 256;
 
     /// <summary>Block rows are rounded down to a multiple of this when the budget allows more than one multiple, so the GEMMs see whole row tiles.</summary>
     public const int LinearCeRowMultiple = 8;
+
+    /// <summary>
+    /// Rows up to which <see cref="GemmRowBlock"/> packs all of A per depth block and each B micro-panel just before use
+    /// (the row-block GEMMs: R ≤ <see cref="LinearCeMaxBlockRows"/>); 256·KC floats of packed A is 512 KiB, in L2.
+    /// </summary>
+    public const int LinearCeLazyPackRows = 256;
+
+    /// <summary>
+    /// Classes per tile of the optional gradient filter (a tile is skipped in the backward GEMMs when every |dS| of the row
+    /// block in it is below the cutoff): KC wide, so a kept run of tiles is whole depth blocks of the dX GEMM.
+    /// </summary>
+    public const int LinearCeFilterTile = 512;
 }
