@@ -63,7 +63,7 @@ public static class SoftmaxSweep
     }
 
     /// <summary>
-    /// Out-of-cache streaming (~1 min): softmax and log-softmax on 40 MB batches, rows of 10, 100, 1000, 32000 (or the
+    /// Out-of-cache streaming (~1 min): softmax, log-softmax and cross-entropy loss+gradient on 40 MB batches, rows of 10, 100, 1000, 32000 (or the
     /// lengths given), Avx512 and Avx2, as % of copy bandwidth. Every column of a row length, and a Span.CopyTo of the
     /// same 40 MB (the interleaved copy limit), is sampled once per round, 9 rounds, median in thread CPU time; the
     /// MachineLimits copy figures (Span.CopyTo and non-temporal stores, 64 MiB, best of 3) are measured in the same run.
@@ -78,6 +78,7 @@ public static class SoftmaxSweep
         var names = new List<string>();
         foreach (KernelPath p in paths) names.Add($"{p} softmax");
         foreach (KernelPath p in paths) names.Add($"{p} log");
+        foreach (KernelPath p in paths) names.Add($"{p} ce");
         names.Add("CopyTo");
         Console.WriteLine("G el/s, medians of 9 interleaved rounds (% of the best copy: max(MachineLimits, interleaved CopyTo))");
         Console.WriteLine($"{"cols",-7}" + string.Concat(names.Select(n => $"{n,22}")));
@@ -85,9 +86,11 @@ public static class SoftmaxSweep
         {
             int total = BigFloats / n * n;
             float[] x = MakeInput(total), y = new float[total];
+            int[] labels = MakeLabels(total / n, n);
             var runs = new List<Action>();
             foreach (KernelPath p in paths) runs.Add(() => Softmax.Rows(x, y, n, p));
             foreach (KernelPath p in paths) runs.Add(() => Softmax.LogRows(x, y, n, p));
+            foreach (KernelPath p in paths) runs.Add(() => SoftmaxCrossEntropy.LossAndGradient(x, labels, y, n, p));
             runs.Add(() => x.AsSpan().CopyTo(y));
             var samples = runs.Select(_ => new List<double>()).ToArray();
             foreach (Action r in runs) r();
@@ -221,6 +224,14 @@ public static class SoftmaxSweep
         double t0 = ThreadCpuClock.Seconds(), t;
         do { action(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.02);
         return elements * calls / t / 1e9;
+    }
+
+    internal static int[] MakeLabels(int rows, int cols)
+    {
+        var rng = new Random(3);
+        var labels = new int[rows];
+        for (int i = 0; i < labels.Length; i++) labels[i] = rng.Next(cols);
+        return labels;
     }
 
     internal static float[] MakeInput(int count)
