@@ -19,6 +19,7 @@ public static class SoftmaxSweep
     {
         if (args.Contains("threshold")) { Threshold(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), args.Contains("log")); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
+        if (args.Contains("threads")) { Threads(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("stream")) { Streaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
@@ -105,6 +106,42 @@ public static class SoftmaxSweep
             double limit = Math.Max(Math.Max(copy, copyNt) / 8, med[^1]);
             Console.WriteLine($"{n,-7}" + string.Concat(med.Select(g => $"{g,12:F2} ({g / limit,6:P0})")));
         }
+    }
+
+    /// <summary>
+    /// Threads (~1 min): softmax, log-softmax and cross-entropy loss+gradient through the strided entries with threads = 1
+    /// and 2, on 256 KB and 1 MB batches (in cache) and 40 MB (out of cache), rows of 10, 100, 1000 (or the lengths
+    /// given). Wall time (threads), 15 interleaved rounds of ≥ 5 ms each, medians in G el/s and the 2-thread speed-up.
+    /// </summary>
+    private static void Threads(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        Console.WriteLine($"threads: wall time, {Environment.ProcessorCount} cores, {KernelPaths.IsaSummary()}; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"batch",-7}{"sm 1T",8}{"sm 2T",8}{"x",6}{"log 1T",8}{"log 2T",8}{"x",6}{"ce 1T",8}{"ce 2T",8}{"x",6}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 10, 100, 1000 })
+            foreach (int floats in new[] { 1 << 16, 1 << 18, BigFloats })
+            {
+                int rows = floats / n, total = rows * n;
+                float[] x = MakeInput(total), y = new float[total];
+                int[] labels = MakeLabels(rows, n);
+                var runs = new List<Action>();
+                foreach (int t in new[] { 1, 2 }) runs.Add(() => Softmax.Rows(x, n, y, n, rows, n, KernelPath.Auto, t));
+                foreach (int t in new[] { 1, 2 }) runs.Add(() => Softmax.LogRows(x, n, y, n, rows, n, KernelPath.Auto, t));
+                foreach (int t in new[] { 1, 2 }) runs.Add(() => SoftmaxCrossEntropy.LossAndGradient(x, n, labels, y, n, rows, n, KernelPath.Auto, t));
+                var samples = runs.Select(_ => new List<double>()).ToArray();
+                foreach (Action r in runs) r();
+                for (int round = 0; round < 15; round++)
+                    for (int i = 0; i < runs.Count; i++)
+                    {
+                        long calls = 0;
+                        var clock = Stopwatch.StartNew();
+                        do { runs[i](); calls++; } while (clock.Elapsed.TotalMilliseconds < 5);
+                        samples[i].Add((double)total * calls / clock.Elapsed.TotalSeconds / 1e9);
+                    }
+                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                string batch = floats == BigFloats ? "40MB" : $"{floats * 4 / 1024}KB";
+                Console.WriteLine($"{n,-7}{batch,-7}" + string.Concat(Enumerable.Range(0, 3).Select(k => $"{med[2 * k],8:F2}{med[2 * k + 1],8:F2}{med[2 * k + 1] / med[2 * k],6:F2}")));
+            }
     }
 
     /// <summary>
