@@ -20,6 +20,7 @@ public static class SoftmaxSweep
         if (args.Contains("threshold")) { Threshold(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), args.Contains("log")); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
         if (args.Contains("threads")) { Threads(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
+        if (args.Contains("crossover")) { PipelineStreaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("stream")) { Streaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
@@ -142,6 +143,57 @@ public static class SoftmaxSweep
                 string batch = floats == BigFloats ? "40MB" : $"{floats * 4 / 1024}KB";
                 Console.WriteLine($"{n,-7}{batch,-7}" + string.Concat(Enumerable.Range(0, 3).Select(k => $"{med[2 * k],8:F2}{med[2 * k + 1],8:F2}{med[2 * k + 1] / med[2 * k],6:F2}")));
             }
+    }
+
+    /// <summary>
+    /// Where streaming starts (<see cref="Tuning.StreamingMinCols"/>), A/B on 40 MB (9 interleaved rounds, medians, G el/s):
+    /// the row pipeline with ordinary stores against rows one at a time with non-temporal stores (max, exp into scratch,
+    /// scale out); softmax and log-softmax, both ISAs.
+    /// </summary>
+    private static unsafe void PipelineStreaming(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        double copy = MachineLimits.CopyBandwidthGBs() / 8, copyNt = MachineLimits.CopyNonTemporalGBs() / 8;
+        Console.WriteLine($"streaming crossover A/B, 40 MB; copy {copy:F2} (CopyTo) / {copyNt:F2} (NT) G el/s; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"isa",-8}{"kind",-5}{"pipe",8}{"per-row NT",12}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 512, 640, 768, 896, 1000 })
+        {
+            int total = BigFloats / n * n, rows = total / n;
+            float[] x = MakeInput(total), y = new float[total], scratch = new float[SoftmaxRows<Avx2Isa, Vector256<float>>.ScratchFloats];
+            var runs = new List<(string, Action)>();
+            foreach (bool log in new[] { false, true })
+            {
+                runs.Add(($"512 {(log ? "log" : "sm")}", () => Run<Avx512Isa, Vector512<float>>(x, y, scratch, rows, n, log, 0)));
+                runs.Add(("", () => Run<Avx512Isa, Vector512<float>>(x, y, scratch, rows, n, log, 1)));
+                runs.Add(($"256 {(log ? "log" : "sm")}", () => Run<Avx2Isa, Vector256<float>>(x, y, scratch, rows, n, log, 0)));
+                runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, scratch, rows, n, log, 1)));
+            }
+            var samples = runs.Select(_ => new List<double>()).ToArray();
+            foreach (var r in runs) r.Item2();
+            for (int round = 0; round < 9; round++)
+                for (int i = 0; i < runs.Count; i++)
+                {
+                    double t0 = ThreadCpuClock.Seconds();
+                    runs[i].Item2();
+                    samples[i].Add(total / (ThreadCpuClock.Seconds() - t0) / 1e9);
+                }
+            double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+            for (int k = 0; k < runs.Count; k += 2)
+                Console.WriteLine($"{n,-7}{runs[k].Item1,-13}{med[k],8:F2}{med[k + 1],12:F2}");
+        }
+
+        static void Run<TIsa, V>(float[] x, float[] y, float[] scratch, int rows, int n, bool log, int kind) where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
+        {
+            fixed (float* px = x, py = y, ps = scratch)
+            {
+                if (kind == 0) SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<TIsa, V>>(px, py, rows, n, log);
+                else
+                {
+                    for (int r = 0; r < rows; r++) SoftmaxRows<TIsa, V>.Row(px + (nint)r * n, py + (nint)r * n, n, log, ps);
+                    System.Runtime.Intrinsics.X86.Sse.StoreFence();
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -9,8 +9,9 @@ namespace SimdSoftmax;
 /// A call publishes its work (a pointer to the caller's struct and a function pointer that runs one chunk of it),
 /// releases one permit per helper it wants and takes chunks itself; every holder of a permit takes the next unclaimed
 /// chunk until none is left, then checks in; when the caller runs out of chunks it takes back the permits no worker
-/// has taken, and returns once every taken permit has checked in, so no worker touches the caller's struct after that. Workers spin briefly between calls (<see cref="SpinMicroseconds"/>) so that
-/// back-to-back calls on small batches do not pay for waking a sleeping thread.
+/// has taken, and returns once every taken permit has checked in, so no worker touches the caller's struct after that.
+/// Workers spin briefly between calls (<see cref="SpinMicroseconds"/>) so that back-to-back calls on small batches do
+/// not pay for waking a sleeping thread.
 /// </summary>
 internal static unsafe class RowWorkers
 {
@@ -22,6 +23,7 @@ internal static unsafe class RowWorkers
 
     private static readonly object s_gate = new();
     private static readonly SemaphoreSlim s_permits = new(0);
+    private static readonly ManualResetEventSlim s_done = new(false, spinCount: 0);
     private static readonly long s_spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
     private static int s_threads;
 
@@ -55,8 +57,7 @@ internal static unsafe class RowWorkers
                 // Permits no worker has taken yet are taken back: a worker that has not woken by now has nothing left to
                 // do, and waiting for it would cost a scheduler wake-up (milliseconds on a busy machine).
                 while (s_permits.Wait(0)) Interlocked.Decrement(ref s_pending);
-                var spin = new SpinWait();
-                while (Volatile.Read(ref s_pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+                WaitForCheckIns();
                 s_run = null;
                 s_work = null;
             }
@@ -65,6 +66,23 @@ internal static unsafe class RowWorkers
         finally
         {
             Monitor.Exit(s_gate);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the workers holding permits: a short spin (they are usually finishing their last chunk), then blocking
+    /// until the last one sets the event. Blocking rather than yielding matters on a busy machine, where the scheduler
+    /// runs a woken waiter soon but a yielding one only after every other runnable thread. The event may carry a stale
+    /// set from a previous call (set after that call saw the count reach 0), hence the loop on the count.
+    /// </summary>
+    private static void WaitForCheckIns()
+    {
+        long until = Stopwatch.GetTimestamp() + s_spinTicks / 8;
+        while (Volatile.Read(ref s_pending) != 0 && Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
+        while (Volatile.Read(ref s_pending) != 0)
+        {
+            s_done.Wait();
+            s_done.Reset();
         }
     }
 
@@ -98,7 +116,7 @@ internal static unsafe class RowWorkers
             }
             // The call that released this permit is still waiting for it, so its work is still published.
             TakeChunks(s_work, s_run, s_chunks);
-            Interlocked.Decrement(ref s_pending);
+            if (Interlocked.Decrement(ref s_pending) == 0) s_done.Set();
         }
     }
 }
