@@ -107,6 +107,37 @@ public static class SoftmaxSweep
             double limit = Math.Max(Math.Max(copy, copyNt) / 8, med[^1]);
             Console.WriteLine($"{n,-7}" + string.Concat(med.Select(g => $"{g,12:F2} ({g / limit,6:P0})")));
         }
+        InCache(paths);
+    }
+
+    /// <summary>
+    /// Softmax of rows of 1000 in cache (64 KB), per path, 15 interleaved rounds of ≥ 5 ms, medians, against the FMA
+    /// bound measured in the same run: a softmax element costs 9 FMA-pipe vector operations per lane (exp: 8 FMA/multiply
+    /// of rr2-p5; the final scaling: 1), so the bound is the FMA peak / 2 flops / 9 per element.
+    /// </summary>
+    private static void InCache(KernelPath[] paths)
+    {
+        const int n = 1000, total = SmallFloats / n * n;
+        float[] x = MakeInput(total), y = new float[total];
+        var runs = paths.Select(p => (Action)(() => Softmax.Rows(x, y, n, p))).Append(() => x.AsSpan().CopyTo(y)).ToArray();
+        var samples = runs.Select(_ => new List<double>()).ToArray();
+        foreach (Action r in runs) r();
+        for (int round = 0; round < 15; round++)
+            for (int i = 0; i < runs.Length; i++)
+            {
+                long calls = 0;
+                double t0 = ThreadCpuClock.Seconds(), t;
+                do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                samples[i].Add((double)total * calls / t / 1e9);
+            }
+        double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+        Console.WriteLine($"softmax rows of 1000 in cache (64 KB), G el/s; in-cache CopyTo {med[^1]:F2} G el/s");
+        for (int i = 0; i < paths.Length; i++)
+        {
+            double peak = paths[i] == KernelPath.Avx512 ? MachineLimits.FmaPeakGflops512() : MachineLimits.FmaPeakGflops256();
+            double bound = peak / 2 / 9;
+            Console.WriteLine($"  {paths[i],-7} {med[i],6:F2} = {med[i] / bound,4:P0} of the FMA bound {bound:F2} (FMA peak {peak:F0} GFLOPS, same run)");
+        }
     }
 
     /// <summary>
