@@ -20,7 +20,13 @@ public static class SoftmaxSweep
         if (args.Contains("threshold")) { Threshold(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), args.Contains("log")); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
         if (args.Contains("threads")) { Threads(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
-        if (args.Contains("crossover")) { PipelineStreaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
+        if (args.Contains("crossover"))
+        {
+            int kb = args.Where(a => a.StartsWith("kb=")).Select(a => int.Parse(a[3..])).DefaultIfEmpty(BigFloats / 256).First();
+            PipelineStreaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), kb * 256);
+            return;
+        }
+        if (args.Contains("cerows")) { CrossEntropyRows(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("stream")) { Streaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
@@ -177,52 +183,105 @@ public static class SoftmaxSweep
     }
 
     /// <summary>
-    /// Where streaming starts (<see cref="Tuning.StreamingMinCols"/>), A/B on 40 MB (9 interleaved rounds, medians, G el/s):
-    /// the row pipeline with ordinary stores against rows one at a time with non-temporal stores (max, exp into scratch,
-    /// scale out); softmax and log-softmax, both ISAs.
+    /// Out-of-cache kernel choice (<see cref="Tuning.RowPipelineOutOfCacheMaxCols"/>, <see cref="Tuning.LogSoftmaxStreamingMinCols"/>),
+    /// A/B on 40 MB or <c>kb=…</c> batches (9 interleaved rounds of ≥ 5 ms, medians, G el/s): the row pipeline, rows one
+    /// at a time with non-temporal stores (log-softmax only; softmax never streams, so its column repeats the next), and
+    /// rows one at a time with ordinary stores; softmax and log-softmax, both ISAs.
     /// </summary>
-    private static unsafe void PipelineStreaming(int[] lengths)
+    private static unsafe void PipelineStreaming(int[] lengths, int floats)
     {
         string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         double copy = MachineLimits.CopyBandwidthGBs() / 8, copyNt = MachineLimits.CopyNonTemporalGBs() / 8;
-        Console.WriteLine($"streaming crossover A/B, 40 MB; copy {copy:F2} (CopyTo) / {copyNt:F2} (NT) G el/s; load average {load}");
-        Console.WriteLine($"{"cols",-7}{"isa",-8}{"kind",-5}{"pipe",8}{"per-row NT",12}");
+        Console.WriteLine($"streaming crossover A/B, {floats / 256} KB batches; copy {copy:F2} (CopyTo) / {copyNt:F2} (NT) G el/s; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"isa",-8}{"kind",-5}{"pipe",8}{"per-row NT(log)",16}{"per-row",9}");
         foreach (int n in lengths.Length > 0 ? lengths : new[] { 512, 640, 768, 896, 1000 })
         {
-            int total = BigFloats / n * n, rows = total / n;
-            float[] x = MakeInput(total), y = new float[total], scratch = new float[SoftmaxRows<Avx2Isa, Vector256<float>>.ScratchFloats];
+            int total = Math.Max(2 * n, floats / n * n), rows = total / n;
+            float[] x = MakeInput(total), y = new float[total];
             var runs = new List<(string, Action)>();
             foreach (bool log in new[] { false, true })
             {
-                runs.Add(($"512 {(log ? "log" : "sm")}", () => Run<Avx512Isa, Vector512<float>>(x, y, scratch, rows, n, log, 0)));
-                runs.Add(("", () => Run<Avx512Isa, Vector512<float>>(x, y, scratch, rows, n, log, 1)));
-                runs.Add(($"256 {(log ? "log" : "sm")}", () => Run<Avx2Isa, Vector256<float>>(x, y, scratch, rows, n, log, 0)));
-                runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, scratch, rows, n, log, 1)));
+                runs.Add(($"512 {(log ? "log" : "sm")}", () => Run<Avx512Isa, Vector512<float>>(x, y, false, rows, n, log, 0)));
+                runs.Add(("", () => Run<Avx512Isa, Vector512<float>>(x, y, true, rows, n, log, 1)));
+                runs.Add(("", () => Run<Avx512Isa, Vector512<float>>(x, y, false, rows, n, log, 1)));
+                runs.Add(($"256 {(log ? "log" : "sm")}", () => Run<Avx2Isa, Vector256<float>>(x, y, false, rows, n, log, 0)));
+                runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, true, rows, n, log, 1)));
+                runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, false, rows, n, log, 1)));
             }
             var samples = runs.Select(_ => new List<double>()).ToArray();
             foreach (var r in runs) r.Item2();
             for (int round = 0; round < 9; round++)
                 for (int i = 0; i < runs.Count; i++)
                 {
-                    double t0 = ThreadCpuClock.Seconds();
-                    runs[i].Item2();
-                    samples[i].Add(total / (ThreadCpuClock.Seconds() - t0) / 1e9);
+                    long calls = 0;
+                    double t0 = ThreadCpuClock.Seconds(), t;
+                    do { runs[i].Item2(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                    samples[i].Add((double)total * calls / t / 1e9);
                 }
             double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
-            for (int k = 0; k < runs.Count; k += 2)
-                Console.WriteLine($"{n,-7}{runs[k].Item1,-13}{med[k],8:F2}{med[k + 1],12:F2}");
+            for (int k = 0; k < runs.Count; k += 3)
+                Console.WriteLine($"{n,-7}{runs[k].Item1,-13}{med[k],8:F2}{med[k + 1],16:F2}{med[k + 2],9:F2}");
         }
 
-        static void Run<TIsa, V>(float[] x, float[] y, float[] scratch, int rows, int n, bool log, int kind) where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
+        static void Run<TIsa, V>(float[] x, float[] y, bool stream, int rows, int n, bool log, int kind) where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
         {
-            fixed (float* px = x, py = y, ps = scratch)
+            fixed (float* px = x, py = y)
             {
                 if (kind == 0) SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<TIsa, V>>(px, py, rows, n, log);
                 else
                 {
-                    for (int r = 0; r < rows; r++) SoftmaxRows<TIsa, V>.Row(px + (nint)r * n, py + (nint)r * n, n, log, ps);
-                    System.Runtime.Intrinsics.X86.Sse.StoreFence();
+                    for (int r = 0; r < rows; r++) SoftmaxRows<TIsa, V>.Row(px + (nint)r * n, py + (nint)r * n, n, log, stream);
+                    if (stream) System.Runtime.Intrinsics.X86.Sse.StoreFence();
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cross-entropy loss+gradient on rows longer than the short-row kernels take, A/B (9 interleaved rounds of ≥ 5 ms,
+    /// medians, G el/s, 40 MB and 64 KB): one row at a time (<c>CrossEntropyLongRow.Row</c>) against the row pipeline
+    /// (<c>CrossEntropyLongRow.Rows</c>), both ISAs.
+    /// </summary>
+    private static unsafe void CrossEntropyRows(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        Console.WriteLine($"cross-entropy rows A/B, G el/s; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"batch",-7}{"512 row",9}{"512 pipe",10}{"256 row",9}{"256 pipe",10}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 65, 100, 1000, 32000 })
+            foreach (bool big in new[] { true, false })
+            {
+                int total = (big ? BigFloats : Math.Max(n, SmallFloats)) / n * n, rows = total / n;
+                float[] x = MakeInput(total), g = new float[total];
+                int[] labels = MakeLabels(rows, n);
+                var runs = new Action[]
+                {
+                    () => Run<Avx512Isa, Vector512<float>>(x, labels, g, rows, n, false),
+                    () => Run<Avx512Isa, Vector512<float>>(x, labels, g, rows, n, true),
+                    () => Run<Avx2Isa, Vector256<float>>(x, labels, g, rows, n, false),
+                    () => Run<Avx2Isa, Vector256<float>>(x, labels, g, rows, n, true),
+                };
+                var samples = runs.Select(_ => new List<double>()).ToArray();
+                foreach (Action r in runs) r();
+                for (int round = 0; round < 9; round++)
+                    for (int i = 0; i < runs.Length; i++)
+                    {
+                        long calls = 0;
+                        double t0 = ThreadCpuClock.Seconds(), t;
+                        do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                        samples[i].Add((double)total * calls / t / 1e9);
+                    }
+                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                Console.WriteLine($"{n,-7}{(big ? "40MB" : "64KB"),-7}{med[0],9:F2}{med[1],10:F2}{med[2],9:F2}{med[3],10:F2}");
+            }
+
+        static void Run<T, V>(float[] s, int[] labels, float[] g, int rows, int n, bool pipeline) where T : struct, IVectorOps<V> where V : struct
+        {
+            fixed (float* ps = s, pg = g)
+            fixed (int* pl = labels)
+            {
+                if (pipeline) CrossEntropyLongRow<T, V>.Rows(ps, pl, rows, n, n, pg, n, 1f / rows, 0);
+                else
+                    for (int r = 0; r < rows; r++) CrossEntropyLongRow<T, V>.Row(ps + (nint)r * n, pl[r], n, pg + (nint)r * n, 1f / rows);
             }
         }
     }
