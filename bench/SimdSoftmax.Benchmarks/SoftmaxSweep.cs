@@ -19,6 +19,14 @@ public static class SoftmaxSweep
     {
         if (args.Contains("threshold")) { Threshold(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), args.Contains("log")); return; }
         if (args.Contains("ratio")) { Ratios(); return; }
+        if (args.Contains("threads")) { Threads(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
+        if (args.Contains("crossover"))
+        {
+            int kb = args.Where(a => a.StartsWith("kb=")).Select(a => int.Parse(a[3..])).DefaultIfEmpty(BigFloats / 256).First();
+            PipelineStreaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), kb * 256);
+            return;
+        }
+        if (args.Contains("cerows")) { CrossEntropyRows(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("stream")) { Streaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         Console.WriteLine($"softmax-sweep: {KernelPaths.IsaSummary()}; single thread, timed in thread CPU time; G el/s = 10⁹ elements/s, GB/s at 8 bytes/element (read x + write y)");
@@ -63,7 +71,7 @@ public static class SoftmaxSweep
     }
 
     /// <summary>
-    /// Out-of-cache streaming (~1 min): softmax and log-softmax on 40 MB batches, rows of 10, 100, 1000, 32000 (or the
+    /// Out-of-cache streaming (~1 min): softmax, log-softmax and cross-entropy loss+gradient on 40 MB batches, rows of 10, 100, 1000, 32000 (or the
     /// lengths given), Avx512 and Avx2, as % of copy bandwidth. Every column of a row length, and a Span.CopyTo of the
     /// same 40 MB (the interleaved copy limit), is sampled once per round, 9 rounds, median in thread CPU time; the
     /// MachineLimits copy figures (Span.CopyTo and non-temporal stores, 64 MiB, best of 3) are measured in the same run.
@@ -78,6 +86,7 @@ public static class SoftmaxSweep
         var names = new List<string>();
         foreach (KernelPath p in paths) names.Add($"{p} softmax");
         foreach (KernelPath p in paths) names.Add($"{p} log");
+        foreach (KernelPath p in paths) names.Add($"{p} ce");
         names.Add("CopyTo");
         Console.WriteLine("G el/s, medians of 9 interleaved rounds (% of the best copy: max(MachineLimits, interleaved CopyTo))");
         Console.WriteLine($"{"cols",-7}" + string.Concat(names.Select(n => $"{n,22}")));
@@ -85,9 +94,11 @@ public static class SoftmaxSweep
         {
             int total = BigFloats / n * n;
             float[] x = MakeInput(total), y = new float[total];
+            int[] labels = MakeLabels(total / n, n);
             var runs = new List<Action>();
             foreach (KernelPath p in paths) runs.Add(() => Softmax.Rows(x, y, n, p));
             foreach (KernelPath p in paths) runs.Add(() => Softmax.LogRows(x, y, n, p));
+            foreach (KernelPath p in paths) runs.Add(() => SoftmaxCrossEntropy.LossAndGradient(x, labels, y, n, p));
             runs.Add(() => x.AsSpan().CopyTo(y));
             var samples = runs.Select(_ => new List<double>()).ToArray();
             foreach (Action r in runs) r();
@@ -101,6 +112,177 @@ public static class SoftmaxSweep
             double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
             double limit = Math.Max(Math.Max(copy, copyNt) / 8, med[^1]);
             Console.WriteLine($"{n,-7}" + string.Concat(med.Select(g => $"{g,12:F2} ({g / limit,6:P0})")));
+        }
+        InCache(paths);
+    }
+
+    /// <summary>
+    /// Softmax of rows of 1000 in cache (64 KB), per path, 15 interleaved rounds of ≥ 5 ms, medians, against the FMA
+    /// bound measured in the same run: a softmax element costs 9 FMA-pipe vector operations per lane (exp: 8 FMA/multiply
+    /// of rr2-p5; the final scaling: 1), so the bound is the FMA peak / 2 flops / 9 per element.
+    /// </summary>
+    private static void InCache(KernelPath[] paths)
+    {
+        const int n = 1000, total = SmallFloats / n * n;
+        float[] x = MakeInput(total), y = new float[total];
+        var runs = paths.Select(p => (Action)(() => Softmax.Rows(x, y, n, p))).Append(() => x.AsSpan().CopyTo(y)).ToArray();
+        var samples = runs.Select(_ => new List<double>()).ToArray();
+        foreach (Action r in runs) r();
+        for (int round = 0; round < 15; round++)
+            for (int i = 0; i < runs.Length; i++)
+            {
+                long calls = 0;
+                double t0 = ThreadCpuClock.Seconds(), t;
+                do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                samples[i].Add((double)total * calls / t / 1e9);
+            }
+        double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+        Console.WriteLine($"softmax rows of 1000 in cache (64 KB), G el/s; in-cache CopyTo {med[^1]:F2} G el/s");
+        for (int i = 0; i < paths.Length; i++)
+        {
+            double peak = paths[i] == KernelPath.Avx512 ? MachineLimits.FmaPeakGflops512() : MachineLimits.FmaPeakGflops256();
+            double bound = peak / 2 / 9;
+            Console.WriteLine($"  {paths[i],-7} {med[i],6:F2} = {med[i] / bound,4:P0} of the FMA bound {bound:F2} (FMA peak {peak:F0} GFLOPS, same run)");
+        }
+    }
+
+    /// <summary>
+    /// Threads (~1 min): softmax, log-softmax and cross-entropy loss+gradient through the strided entries with threads = 1
+    /// and 2, on 256 KB and 1 MB batches (in cache) and 40 MB (out of cache), rows of 10, 100, 1000 (or the lengths
+    /// given). Wall time (threads), 15 interleaved rounds of ≥ 5 ms each, medians in G el/s and the 2-thread speed-up.
+    /// </summary>
+    private static void Threads(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        Console.WriteLine($"threads: wall time, {Environment.ProcessorCount} cores, {KernelPaths.IsaSummary()}; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"batch",-7}{"sm 1T",8}{"sm 2T",8}{"x",6}{"log 1T",8}{"log 2T",8}{"x",6}{"ce 1T",8}{"ce 2T",8}{"x",6}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 10, 100, 1000 })
+            foreach (int floats in new[] { 1 << 16, 1 << 18, BigFloats })
+            {
+                int rows = floats / n, total = rows * n;
+                float[] x = MakeInput(total), y = new float[total];
+                int[] labels = MakeLabels(rows, n);
+                var runs = new List<Action>();
+                foreach (int t in new[] { 1, 2 }) runs.Add(() => Softmax.Rows(x, n, y, n, rows, n, KernelPath.Auto, t));
+                foreach (int t in new[] { 1, 2 }) runs.Add(() => Softmax.LogRows(x, n, y, n, rows, n, KernelPath.Auto, t));
+                foreach (int t in new[] { 1, 2 }) runs.Add(() => SoftmaxCrossEntropy.LossAndGradient(x, n, labels, y, n, rows, n, KernelPath.Auto, t));
+                var samples = runs.Select(_ => new List<double>()).ToArray();
+                foreach (Action r in runs) r();
+                for (int round = 0; round < 15; round++)
+                    for (int i = 0; i < runs.Count; i++)
+                    {
+                        long calls = 0;
+                        var clock = Stopwatch.StartNew();
+                        do { runs[i](); calls++; } while (clock.Elapsed.TotalMilliseconds < 5);
+                        samples[i].Add((double)total * calls / clock.Elapsed.TotalSeconds / 1e9);
+                    }
+                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                string batch = floats == BigFloats ? "40MB" : $"{floats * 4 / 1024}KB";
+                Console.WriteLine($"{n,-7}{batch,-7}" + string.Concat(Enumerable.Range(0, 3).Select(k => $"{med[2 * k],8:F2}{med[2 * k + 1],8:F2}{med[2 * k + 1] / med[2 * k],6:F2}")));
+            }
+    }
+
+    /// <summary>
+    /// Out-of-cache kernel choice (<see cref="Tuning.RowPipelineOutOfCacheMaxCols"/>, <see cref="Tuning.LogSoftmaxStreamingMinCols"/>),
+    /// A/B on 40 MB or <c>kb=…</c> batches (9 interleaved rounds of ≥ 5 ms, medians, G el/s): the row pipeline, rows one
+    /// at a time with non-temporal stores (log-softmax only; softmax never streams, so its column repeats the next), and
+    /// rows one at a time with ordinary stores; softmax and log-softmax, both ISAs.
+    /// </summary>
+    private static unsafe void PipelineStreaming(int[] lengths, int floats)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        double copy = MachineLimits.CopyBandwidthGBs() / 8, copyNt = MachineLimits.CopyNonTemporalGBs() / 8;
+        Console.WriteLine($"streaming crossover A/B, {floats / 256} KB batches; copy {copy:F2} (CopyTo) / {copyNt:F2} (NT) G el/s; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"isa",-8}{"kind",-5}{"pipe",8}{"per-row NT(log)",16}{"per-row",9}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 512, 640, 768, 896, 1000 })
+        {
+            int total = Math.Max(2 * n, floats / n * n), rows = total / n;
+            float[] x = MakeInput(total), y = new float[total];
+            var runs = new List<(string, Action)>();
+            foreach (bool log in new[] { false, true })
+            {
+                runs.Add(($"512 {(log ? "log" : "sm")}", () => Run<Avx512Isa, Vector512<float>>(x, y, false, rows, n, log, 0)));
+                runs.Add(("", () => Run<Avx512Isa, Vector512<float>>(x, y, true, rows, n, log, 1)));
+                runs.Add(("", () => Run<Avx512Isa, Vector512<float>>(x, y, false, rows, n, log, 1)));
+                runs.Add(($"256 {(log ? "log" : "sm")}", () => Run<Avx2Isa, Vector256<float>>(x, y, false, rows, n, log, 0)));
+                runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, true, rows, n, log, 1)));
+                runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, false, rows, n, log, 1)));
+            }
+            var samples = runs.Select(_ => new List<double>()).ToArray();
+            foreach (var r in runs) r.Item2();
+            for (int round = 0; round < 9; round++)
+                for (int i = 0; i < runs.Count; i++)
+                {
+                    long calls = 0;
+                    double t0 = ThreadCpuClock.Seconds(), t;
+                    do { runs[i].Item2(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                    samples[i].Add((double)total * calls / t / 1e9);
+                }
+            double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+            for (int k = 0; k < runs.Count; k += 3)
+                Console.WriteLine($"{n,-7}{runs[k].Item1,-13}{med[k],8:F2}{med[k + 1],16:F2}{med[k + 2],9:F2}");
+        }
+
+        static void Run<TIsa, V>(float[] x, float[] y, bool stream, int rows, int n, bool log, int kind) where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
+        {
+            fixed (float* px = x, py = y)
+            {
+                if (kind == 0) SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<TIsa, V>>(px, py, rows, n, log);
+                else
+                {
+                    for (int r = 0; r < rows; r++) SoftmaxRows<TIsa, V>.Row(px + (nint)r * n, py + (nint)r * n, n, log, stream);
+                    if (stream) System.Runtime.Intrinsics.X86.Sse.StoreFence();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cross-entropy loss+gradient on rows longer than the short-row kernels take, A/B (9 interleaved rounds of ≥ 5 ms,
+    /// medians, G el/s, 40 MB and 64 KB): one row at a time (<c>CrossEntropyLongRow.Row</c>) against the row pipeline
+    /// (<c>CrossEntropyLongRow.Rows</c>), both ISAs.
+    /// </summary>
+    private static unsafe void CrossEntropyRows(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        Console.WriteLine($"cross-entropy rows A/B, G el/s; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"batch",-7}{"512 row",9}{"512 pipe",10}{"256 row",9}{"256 pipe",10}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 65, 100, 1000, 32000 })
+            foreach (bool big in new[] { true, false })
+            {
+                int total = (big ? BigFloats : Math.Max(n, SmallFloats)) / n * n, rows = total / n;
+                float[] x = MakeInput(total), g = new float[total];
+                int[] labels = MakeLabels(rows, n);
+                var runs = new Action[]
+                {
+                    () => Run<Avx512Isa, Vector512<float>>(x, labels, g, rows, n, false),
+                    () => Run<Avx512Isa, Vector512<float>>(x, labels, g, rows, n, true),
+                    () => Run<Avx2Isa, Vector256<float>>(x, labels, g, rows, n, false),
+                    () => Run<Avx2Isa, Vector256<float>>(x, labels, g, rows, n, true),
+                };
+                var samples = runs.Select(_ => new List<double>()).ToArray();
+                foreach (Action r in runs) r();
+                for (int round = 0; round < 9; round++)
+                    for (int i = 0; i < runs.Length; i++)
+                    {
+                        long calls = 0;
+                        double t0 = ThreadCpuClock.Seconds(), t;
+                        do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                        samples[i].Add((double)total * calls / t / 1e9);
+                    }
+                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                Console.WriteLine($"{n,-7}{(big ? "40MB" : "64KB"),-7}{med[0],9:F2}{med[1],10:F2}{med[2],9:F2}{med[3],10:F2}");
+            }
+
+        static void Run<T, V>(float[] s, int[] labels, float[] g, int rows, int n, bool pipeline) where T : struct, IVectorOps<V> where V : struct
+        {
+            fixed (float* ps = s, pg = g)
+            fixed (int* pl = labels)
+            {
+                if (pipeline) CrossEntropyLongRow<T, V>.Rows(ps, pl, rows, n, n, pg, n, 1f / rows, 0);
+                else
+                    for (int r = 0; r < rows; r++) CrossEntropyLongRow<T, V>.Row(ps + (nint)r * n, pl[r], n, pg + (nint)r * n, 1f / rows);
+            }
         }
     }
 
@@ -221,6 +403,14 @@ public static class SoftmaxSweep
         double t0 = ThreadCpuClock.Seconds(), t;
         do { action(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.02);
         return elements * calls / t / 1e9;
+    }
+
+    internal static int[] MakeLabels(int rows, int cols)
+    {
+        var rng = new Random(3);
+        var labels = new int[rows];
+        for (int i = 0; i < labels.Length; i++) labels[i] = rng.Next(cols);
+        return labels;
     }
 
     internal static float[] MakeInput(int count)

@@ -190,8 +190,9 @@ public class SoftmaxSimdTests
     [SkippableTheory, MemberData(nameof(SimdAndLog))]
     public void Large_outputs_written_with_streaming_stores(KernelPath path, bool log)
     {
-        // ≥ 4 Mi floats out of place takes the non-temporal store path; the guard offset makes y unaligned, so the
-        // masked head, the aligned streaming body and the masked tail all run (5000 is longer than the scratch row).
+        // ≥ 4 Mi floats out of place is the out-of-cache path: rows one at a time, and log-softmax rows of 5000 take
+        // the non-temporal stores; the guard offset makes y unaligned, so the masked head, the aligned streaming body
+        // and the masked tail all run.
         // In place is never streamed and does the same arithmetic, so the two must agree bit for bit; a few rows
         // are also checked against the double oracle.
         Paths.Require(path);

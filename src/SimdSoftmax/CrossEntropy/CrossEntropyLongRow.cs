@@ -7,7 +7,8 @@ namespace SimdSoftmax;
 /// Fused cross-entropy on one row of logits, written once over the ISA's vector operations <typeparamref name="T"/>:
 /// max (in L1); e = exp(s − max) stored straight into the gradient while Σ_{j≠y} e_j accumulates; then the same row is
 /// scaled to <c>(p − onehot)·scale</c>. Loss term <c>log(Σe) − (s_y − max)</c>. Tails are masked loads/stores:
-/// nothing outside the row is touched.
+/// nothing outside the row is touched. Batches of rows go through <see cref="Rows"/>, the same arithmetic software
+/// pipelined across rows.
 /// </summary>
 internal static unsafe class CrossEntropyLongRow<T, V> where T : struct, IVectorOps<V> where V : struct
 {
@@ -58,5 +59,130 @@ internal static unsafe class CrossEntropyLongRow<T, V> where T : struct, IVector
             g[label] = -(sumOthers * T.ToScalar(inv));
         }
         return loss;
+    }
+
+    /// <summary>
+    /// <paramref name="total"/> plus the losses of rows [0, rows) (row strides <paramref name="ld"/>, <paramref name="ldg"/>),
+    /// added in row order; gradient into g when not null (may be s). Software pipelined like
+    /// <see cref="SoftmaxRowPipeline"/>: each sweep scales row r − 1's gradient, exponentiates row r and takes the max
+    /// of row r + 1 (<see cref="Sweep"/>), so a row's three dependent passes — max, then exp and Σ, then the scaling by
+    /// 1/Σ — overlap with its neighbours' instead of each waiting on a horizontal reduction and a division. Every part
+    /// runs exactly <see cref="Row"/>'s operations in <see cref="Row"/>'s order: the result is bitwise the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Rows(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale, double total)
+    {
+        if (rows == 1) return total + Row(s, labels[0], c, g, scale);
+        if (rows <= 0) return total;
+        return g == null
+            ? Rows<FlagOff>(s, labels, rows, c, ld, null, 0, scale, total)
+            : Rows<FlagOn>(s, labels, rows, c, ld, g, ldg, scale, total);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Rows<TGrad>(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale, double total)
+        where TGrad : struct, ICompileTimeFlag
+    {
+        bool grad = TGrad.Value;
+        V zero = T.Zero, inv = zero;
+        float sumPrevious = 0;
+        Sweep<FlagOff, FlagOff, FlagOn, TGrad>(null, zero, null, null, zero, zero, s, c, out float max);
+        for (int r = 0; r < rows; r++)
+        {
+            float* sr = s + (nint)r * ld, gr = grad ? g + (nint)r * ldg : null;
+            float* gPrevious = grad && r > 0 ? gr - ldg : null;
+            int label = labels[r];
+            Debug.Assert((uint)label < (uint)c);
+            float sy = sr[label]; // before this row's sweep overwrites it (in place)
+            V vmax = T.Create(max), labelLanes = T.LabelLanes(label);
+            float nextMax = 0;
+            float sumOthers = r + 1 < rows
+                ? (grad && r > 0
+                    ? Sweep<FlagOn, FlagOn, FlagOn, TGrad>(gPrevious, inv, sr, gr, vmax, labelLanes, sr + ld, c, out nextMax)
+                    : Sweep<FlagOff, FlagOn, FlagOn, TGrad>(null, inv, sr, gr, vmax, labelLanes, sr + ld, c, out nextMax))
+                : (grad && r > 0
+                    ? Sweep<FlagOn, FlagOn, FlagOff, TGrad>(gPrevious, inv, sr, gr, vmax, labelLanes, null, c, out _)
+                    : Sweep<FlagOff, FlagOn, FlagOff, TGrad>(null, inv, sr, gr, vmax, labelLanes, null, c, out _));
+            if (grad && r > 0) gPrevious[labels[r - 1]] = -(sumPrevious * T.ToScalar(inv));
+            float ey = T.ToScalar(T.Exp(T.Create(sy - max)));
+            total += Math.Log((double)sumOthers + ey) - ((double)sy - max);
+            if (grad)
+            {
+                inv = T.Create(scale / (sumOthers + ey));
+                sumPrevious = sumOthers;
+            }
+            max = nextMax;
+        }
+        if (grad)
+        {
+            float* gLast = g + (nint)(rows - 1) * ldg;
+            Sweep<FlagOn, FlagOff, FlagOff, TGrad>(gLast, inv, null, null, zero, zero, null, c, out _);
+            gLast[labels[rows - 1]] = -(sumPrevious * T.ToScalar(inv));
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// One pipeline sweep over c columns: <typeparamref name="TFinish"/>: gF *= inv (a row's gradient scaling);
+    /// <typeparamref name="TExp"/>: e = exp(sE − max) (stored into gE when <typeparamref name="TGrad"/>), returning
+    /// Σ of e over the columns other than the label; <typeparamref name="TMax"/>: the max of sM into maxOut. The loops
+    /// and accumulators are <see cref="Row"/>'s (max: two accumulators over pairs of vectors, then one; Σ: one
+    /// accumulator, one vector at a time), so each part gives <see cref="Row"/>'s bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sweep<TFinish, TExp, TMax, TGrad>(float* gF, V inv, float* sE, float* gE, V vmax, V labelLanes, float* sM, int c, out float maxOut)
+        where TFinish : struct, ICompileTimeFlag where TExp : struct, ICompileTimeFlag where TMax : struct, ICompileTimeFlag where TGrad : struct, ICompileTimeFlag
+    {
+        bool finish = TFinish.Value, exp = TExp.Value, doMax = TMax.Value, grad = TGrad.Value;
+        int w = T.Width;
+        V negInf = T.Create(float.NegativeInfinity);
+        V m0 = negInf, m1 = negInf, others = T.Zero;
+        int j = 0;
+        for (; j <= c - 2 * w; j += 2 * w)
+        {
+            if (doMax)
+            {
+                m0 = T.Max(m0, T.Load(sM + j));
+                m1 = T.Max(m1, T.Load(sM + j + w));
+            }
+            if (finish)
+            {
+                T.Store(T.Multiply(T.Load(gF + j), inv), gF + j);
+                T.Store(T.Multiply(T.Load(gF + j + w), inv), gF + j + w);
+            }
+            if (exp)
+            {
+                V e0 = T.Exp(T.Subtract(T.Load(sE + j), vmax));
+                V e1 = T.Exp(T.Subtract(T.Load(sE + j + w), vmax));
+                if (grad) { T.Store(e0, gE + j); T.Store(e1, gE + j + w); }
+                others = T.Add(others, T.AndNot(e0, T.LanesEqual(labelLanes, j)));
+                others = T.Add(others, T.AndNot(e1, T.LanesEqual(labelLanes, j + w)));
+            }
+        }
+        for (; j <= c - w; j += w)
+        {
+            if (doMax) m0 = T.Max(m0, T.Load(sM + j));
+            if (finish) T.Store(T.Multiply(T.Load(gF + j), inv), gF + j);
+            if (exp)
+            {
+                V e = T.Exp(T.Subtract(T.Load(sE + j), vmax));
+                if (grad) T.Store(e, gE + j);
+                others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
+            }
+        }
+        if (j < c)
+        {
+            V mask = T.TailMask(c - j);
+            if (doMax) m0 = T.Max(m0, T.MaskLoad(sM + j, mask, negInf));
+            if (finish) T.MaskStore(gF + j, mask, T.Multiply(T.MaskLoad(gF + j, mask), inv));
+            if (exp)
+            {
+                V e = T.And(T.Exp(T.Subtract(T.MaskLoad(sE + j, mask, negInf), vmax)), mask);
+                if (grad) T.MaskStore(gE + j, mask, e);
+                others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
+            }
+        }
+        maxOut = doMax ? T.MaxAcross(T.Max(m0, m1)) : 0f;
+        return exp ? T.Sum(others) : 0f;
     }
 }

@@ -14,7 +14,8 @@ internal unsafe interface ICrossEntropyIsa
 
 /// <summary>
 /// Fused cross-entropy on rows of logits on one ISA: the driver. The ISA's short-row kernels take what they can
-/// (<see cref="ICrossEntropyIsa.CrossEntropyShortRows"/>), the rest goes row by row through <see cref="CrossEntropyLongRow{T, V}"/>.
+/// (<see cref="ICrossEntropyIsa.CrossEntropyShortRows"/>), the rest through <see cref="CrossEntropyLongRow{T, V}"/>: pipelined
+/// across rows up to <see cref="Tuning.RowPipelineOutOfCacheMaxCols"/> classes, one row at a time beyond (the same bits).
 /// </summary>
 internal static unsafe class CrossEntropyRows<TIsa, V> where TIsa : struct, ICrossEntropyIsa, IVectorOps<V> where V : struct
 {
@@ -24,6 +25,8 @@ internal static unsafe class CrossEntropyRows<TIsa, V> where TIsa : struct, ICro
     {
         double total = 0;
         int r = TIsa.CrossEntropyShortRows(s, labels, rows, c, ld, g, ldg, scale, ref total);
+        if (c <= Tuning.RowPipelineOutOfCacheMaxCols)
+            return CrossEntropyLongRow<TIsa, V>.Rows(s + (nint)r * ld, labels + r, rows - r, c, ld, g == null ? null : g + (nint)r * ldg, ldg, scale, total);
         for (; r < rows; r++)
             total += CrossEntropyLongRow<TIsa, V>.Row(s + (nint)r * ld, labels[r], c, g == null ? null : g + (nint)r * ldg, scale);
         return total;

@@ -1,6 +1,6 @@
 namespace SimdSoftmax;
 
-/// <summary>One chunk of rows of a row-parallel call; a struct so the single-thread loop allocates nothing.</summary>
+/// <summary>One chunk of rows of a row-parallel call; an unmanaged struct, so no call allocates and worker threads reach it by pointer.</summary>
 internal interface IRowChunkWork
 {
     void Run(int chunk);
@@ -44,24 +44,15 @@ internal static class RowChunks
         return Math.Max(1, Math.Min(wanted, chunks));
     }
 
-    /// <summary>Runs chunks 0..chunks−1; worker w takes a contiguous range of them. One worker runs inline.</summary>
-    public static void Run<TWork>(TWork work, int chunks, int workers) where TWork : struct, IRowChunkWork
+    /// <summary>
+    /// Runs chunks 0..chunks−1 on the calling thread and, with workers ≥ 2, on the persistent worker threads
+    /// (<see cref="RowWorkers"/>; at most one fewer than the cores), each taking the next unclaimed chunk. Allocates
+    /// nothing (after the workers' first start). When the workers are busy with another thread's call, the chunks run here.
+    /// </summary>
+    public static void Run<TWork>(TWork work, int chunks, int workers) where TWork : unmanaged, IRowChunkWork
     {
-        if (workers <= 1)
-        {
-            for (int c = 0; c < chunks; c++) work.Run(c);
-            return;
-        }
-        RunParallel(work, chunks, workers);
-    }
-
-    // Separate from Run so the closure is allocated only when threads are used.
-    private static void RunParallel<TWork>(TWork work, int chunks, int workers) where TWork : struct, IRowChunkWork
-    {
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            int c0 = (int)((long)chunks * w / workers), c1 = (int)((long)chunks * (w + 1) / workers);
-            for (int c = c0; c < c1; c++) work.Run(c);
-        });
+        int helpers = Math.Min(workers - 1, RowWorkers.MaxHelpers);
+        if (helpers >= 1 && chunks > 1 && RowWorkers.TryRun(ref work, chunks, helpers)) return;
+        for (int c = 0; c < chunks; c++) work.Run(c);
     }
 }

@@ -62,7 +62,7 @@ public static partial class Softmax
         fixed (float* px = x, py = y)
         {
             // Decided on the whole call, so every chunk (and so every thread count) takes the same kernels.
-            bool stream = floats >= Tuning.StreamingMinFloats && cols >= Tuning.StreamingMinCols && px != py && ((nint)py & 3) == 0;
+            bool stream = floats >= Tuning.StreamingMinFloats;
             var work = new SoftmaxChunk { X = px, Ldx = ldx, Y = py, Ldy = ldy, Rows = rows, Cols = cols, ChunkRows = chunkRows, Log = log, Stream = stream, Path = resolved };
             RowChunks.Run(work, chunks, workers);
         }

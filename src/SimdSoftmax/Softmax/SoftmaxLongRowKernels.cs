@@ -212,35 +212,9 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
     }
 
     /// <summary>
-    /// y = src · scale with non-temporal stores (masked ordinary stores for the unaligned head and the tail):
-    /// a large output is written without first reading its lines into the cache (8 instead of 12 bytes of
-    /// traffic per element). The caller issues the store fence.
+    /// y = (x − max) − logSum with non-temporal stores (masked ordinary stores for the unaligned head and the tail): a
+    /// large output is written without first reading its lines into the cache. The caller issues the store fence.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScaleStreaming(float* src, float* y, nint n, float scale)
-    {
-        Debug.Assert(((nint)y & 3) == 0);
-        V v = T.Create(scale);
-        nint i = HeadToAlignment(y, n);
-        if (i > 0)
-        {
-            V mask = T.TailMask(i);
-            T.MaskStore(y, mask, T.Multiply(T.MaskLoad(src, mask), v));
-        }
-        for (; i <= n - 2 * W; i += 2 * W)
-        {
-            T.StoreNonTemporal(T.Multiply(T.Load(src + i), v), y + i);
-            T.StoreNonTemporal(T.Multiply(T.Load(src + i + W), v), y + i + W);
-        }
-        for (; i <= n - W; i += W) T.StoreNonTemporal(T.Multiply(T.Load(src + i), v), y + i);
-        if (i < n)
-        {
-            V mask = T.TailMask(n - i);
-            T.MaskStore(y + i, mask, T.Multiply(T.MaskLoad(src + i, mask), v));
-        }
-    }
-
-    /// <summary>y = (x − max) − logSum with non-temporal stores (see <see cref="ScaleStreaming"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SubtractMaxAndLogSumStreaming(float* x, float* y, nint n, float max, float logSum)
     {

@@ -15,17 +15,17 @@ internal unsafe interface ISoftmaxIsa
 }
 
 /// <summary>
-/// Softmax / log-softmax over rows on one ISA: the driver that picks the kernel by row length. Rows of at most
-/// <see cref="ISoftmaxIsa.SoftmaxShortRowMaxCols"/> go to the ISA's short-row kernels; longer rows (two or more, up to
-/// <see cref="SoftmaxRowPipeline.MaxCols"/>) to the row pipeline over <see cref="SoftmaxLongRowKernels{T, V}"/>; the
-/// rest (a single row, rows longer than the pipeline takes, or a streamed output) one row at a time through the same
-/// kernels. Large out-of-place outputs (see <see cref="Tuning.StreamingMinFloats"/>) are written with non-temporal stores.
+/// Softmax / log-softmax over rows on one ISA: the driver that picks the kernel by row length and batch size. Rows of
+/// at most <see cref="ISoftmaxIsa.SoftmaxShortRowMaxCols"/> go to the ISA's short-row kernels; longer rows (two or more,
+/// up to <see cref="SoftmaxRowPipeline.MaxCols"/>) to the row pipeline over <see cref="SoftmaxLongRowKernels{T, V}"/>,
+/// except in batches out of cache (<see cref="Tuning.StreamingMinFloats"/>) with rows longer than
+/// <see cref="Tuning.RowPipelineOutOfCacheMaxCols"/>; the rest (a single row, rows longer than the pipeline takes, those
+/// large batches) one row at a time through the same kernels, so every choice gives the same bits. Large out-of-place
+/// log-softmax outputs of rows of at least <see cref="Tuning.LogSoftmaxStreamingMinCols"/> are written with
+/// non-temporal stores.
 /// </summary>
 internal static unsafe class SoftmaxRows<TIsa, V> where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
 {
-    /// <summary>Longest row whose exponentials are staged in an L1 scratch buffer so the scaled result can be streamed.</summary>
-    public const int ScratchFloats = 4096;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public static void Rows(ReadOnlySpan<float> x, Span<float> y, int cols, bool log)
@@ -40,43 +40,37 @@ internal static unsafe class SoftmaxRows<TIsa, V> where TIsa : struct, ISoftmaxI
                 TIsa.SoftmaxShortRows(px, py, rows, cols, log);
                 return;
             }
-            bool stream = x.Length >= Tuning.StreamingMinFloats && cols >= Tuning.StreamingMinCols && px != py && ((nint)py & 3) == 0;
-            if (!stream && rows >= 2 && cols <= SoftmaxRowPipeline.MaxCols)
+            bool large = x.Length >= Tuning.StreamingMinFloats;
+            bool stream = log && large && cols >= Tuning.LogSoftmaxStreamingMinCols && px != py && ((nint)py & 3) == 0;
+            if (!stream && rows >= 2 && cols <= SoftmaxRowPipeline.MaxCols && !(large && cols > Tuning.RowPipelineOutOfCacheMaxCols))
             {
                 SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<TIsa, V>>(px, py, rows, cols, log);
                 return;
             }
-            float* buffer = stackalloc float[ScratchFloats + 16];
-            float* scratch = stream ? (float*)(((nint)buffer + 63) & ~(nint)63) : null;
             for (int r = 0; r < rows; r++)
             {
                 nint offset = (nint)r * cols;
-                Row(px + offset, py + offset, cols, log, scratch);
+                Row(px + offset, py + offset, cols, log, stream);
             }
             if (stream) Sse.StoreFence();
         }
     }
 
     /// <summary>
-    /// One row of n elements at x into y (y may be x). With a <paramref name="scratch"/> buffer of
-    /// <see cref="ScratchFloats"/> floats the output is written with non-temporal stores (the exponentials of rows up
-    /// to that length are staged in scratch); the caller then fences.
+    /// One row of n elements at x into y (y may be x). With <paramref name="stream"/>, log-softmax's output is written
+    /// with non-temporal stores and the caller fences; softmax ignores it (its exponentials go through y, and staging
+    /// them to stream the scaled row measured slower: see <see cref="Tuning.LogSoftmaxStreamingMinCols"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Row(float* x, float* y, nint n, bool log, float* scratch = null)
+    public static void Row(float* x, float* y, nint n, bool log, bool stream = false)
     {
         float max = SoftmaxLongRowKernels<TIsa, V>.RowMax(x, n);
         if (log)
         {
             double sum = SoftmaxLongRowKernels<TIsa, V>.SumExpMinusMax(x, n, max);
             float logSum = (float)Math.Log(sum);
-            if (scratch != null) SoftmaxLongRowKernels<TIsa, V>.SubtractMaxAndLogSumStreaming(x, y, n, max, logSum);
+            if (stream) SoftmaxLongRowKernels<TIsa, V>.SubtractMaxAndLogSumStreaming(x, y, n, max, logSum);
             else SoftmaxLongRowKernels<TIsa, V>.SubtractMaxAndLogSum(x, y, n, max, logSum);
-        }
-        else if (scratch != null && n <= ScratchFloats)
-        {
-            double sum = SoftmaxLongRowKernels<TIsa, V>.StoreExpMinusMax(x, scratch, n, max);
-            SoftmaxLongRowKernels<TIsa, V>.ScaleStreaming(scratch, y, n, (float)(1.0 / sum));
         }
         else
         {

@@ -8,7 +8,8 @@ namespace SimdSoftmax;
 /// Softmax / log-softmax over rows with row strides on one ISA, for one chunk of a row-parallel call. Dense rows take
 /// the same kernels as <see cref="SoftmaxRows{TIsa, V}"/>; strided short rows are gathered into a dense L1 block for the
 /// short-row kernels (which take whole rows back to back) and scattered back; strided long rows go one row at a time.
-/// Whether the output is streamed is decided by the caller on the whole call, so every chunk decides alike.
+/// Whether the batch counts as large (out of cache: per-row kernels, and non-temporal stores for long rows) is decided
+/// by the caller on the whole call (<c>large</c>, see <see cref="Tuning.StreamingMinFloats"/>), so every chunk decides alike.
 /// </summary>
 internal static unsafe class SoftmaxRowsStrided<TIsa, V> where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
 {
@@ -17,7 +18,7 @@ internal static unsafe class SoftmaxRowsStrided<TIsa, V> where TIsa : struct, IS
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    public static void Rows(float* x, int ldx, float* y, int ldy, int rows, int cols, bool log, bool stream)
+    public static void Rows(float* x, int ldx, float* y, int ldy, int rows, int cols, bool log, bool large)
     {
         Debug.Assert(rows > 0 && cols > 0 && ldx >= cols && ldy >= cols);
         bool dense = ldx == cols && ldy == cols;
@@ -41,15 +42,14 @@ internal static unsafe class SoftmaxRowsStrided<TIsa, V> where TIsa : struct, IS
             }
             return;
         }
-        if (!stream && dense && rows >= 2 && cols <= SoftmaxRowPipeline.MaxCols)
+        bool stream = log && large && cols >= Tuning.LogSoftmaxStreamingMinCols && x != y && ((nint)y & 3) == 0;
+        if (!stream && dense && rows >= 2 && cols <= SoftmaxRowPipeline.MaxCols && !(large && cols > Tuning.RowPipelineOutOfCacheMaxCols))
         {
             SoftmaxRowPipeline.Rows<SoftmaxLongRowKernels<TIsa, V>>(x, y, rows, cols, log);
             return;
         }
-        float* buffer = stackalloc float[SoftmaxRows<TIsa, V>.ScratchFloats + 16];
-        float* scratch = stream ? (float*)(((nint)buffer + 63) & ~(nint)63) : null;
         for (int r = 0; r < rows; r++)
-            SoftmaxRows<TIsa, V>.Row(x + (nint)r * ldx, y + (nint)r * ldy, cols, log, scratch);
+            SoftmaxRows<TIsa, V>.Row(x + (nint)r * ldx, y + (nint)r * ldy, cols, log, stream);
         if (stream) Sse.StoreFence();
     }
 }

@@ -12,18 +12,49 @@ internal static partial class Tuning
     public const int SoftmaxShortRowMaxCols = 64;
 
     /// <summary>
-    /// Outputs of at least this many floats (16 MB: 16× Zen 4's 1 MiB L2 and half its 32 MB L3), written out of place,
-    /// bypass the cache with non-temporal stores: 8 instead of 12 bytes of traffic per element. The size was chosen to
-    /// be clearly out of cache, not measured as a crossover.
+    /// Batches of at least this many floats (16 MB: 16× Zen 4's 1 MiB L2 and half its 32 MB L3) count as out of cache:
+    /// rows longer than <see cref="RowPipelineOutOfCacheMaxCols"/> go one at a time instead of through the row pipeline,
+    /// and out-of-place log-softmax outputs of rows of at least <see cref="LogSoftmaxStreamingMinCols"/> (the fused
+    /// classifier's dX: <see cref="StreamingMinCols"/>) are written with non-temporal stores.
+    /// Softmax rows of 1000, Zen 4, <c>softmax-sweep crossover 1000 kb=…</c>, G el/s pipeline vs one row at a time
+    /// (AVX-512 / AVX2): 1 MB 3.91 vs 2.61 (AVX-512), 4 MB 3.26 vs 2.98 / 2.67 vs 2.10, 16 MB 2.17 vs 3.11 / 2.12 vs
+    /// 2.76, 40 MB 1.44 vs 2.83 / 1.18 vs 2.54: the crossover lies between 4 and 16 MB.
     /// </summary>
     public const int StreamingMinFloats = 4 << 20;
 
     /// <summary>
-    /// Shortest row that is streamed: a row's first and last cache lines are shared with its neighbours and written
-    /// with ordinary masked stores, and mixing those with streaming stores on short rows (measured: rows of 100,
-    /// Zen 4) is slower than not streaming at all.
+    /// In batches out of cache (<see cref="StreamingMinFloats"/>), rows longer than this go one row at a time
+    /// (max pass from memory, then exp and scaling on the row in L1) rather than through the row pipeline, whose three
+    /// interleaved rows measured slower once the input streams from memory. Zen 4, 40 MB, <c>softmax-sweep crossover</c>,
+    /// G el/s pipeline vs one row at a time, AVX-512 softmax: rows of 100 2.08 vs 1.86, 150 2.09 vs 2.06, 200 2.06 vs
+    /// 2.47, 300 2.08 vs 2.71, 400 1.86 vs 2.51 (AVX2 alike; log-softmax ties at 150–200). Cross-entropy's row pipeline
+    /// (<see cref="CrossEntropyLongRow{T, V}.Rows"/>) stops here at any batch size, since it cannot see the batch (a
+    /// chunk of a threaded call looks small): <c>softmax-sweep cerows</c>, 40 MB, one row at a time vs pipeline,
+    /// AVX-512: rows of 65 1.27 vs 1.35, 100 1.55 vs 1.58, 150 1.97 vs 1.91, 192 2.14 vs 1.65, 1000 2.25 vs 1.29; in
+    /// cache (64 KB) the pipeline wins throughout (192: 2.25 vs 2.42, 1000: 2.63 vs 3.06), which is given up above 128.
+    /// </summary>
+    public const int RowPipelineOutOfCacheMaxCols = 128;
+
+    /// <summary>
+    /// Shortest row of the fused classifier's dX (<see cref="SoftmaxLossFused"/>) that is streamed: a row's first and
+    /// last cache lines are shared with its neighbours and written with ordinary masked stores, and mixing those with
+    /// streaming stores on short rows (measured: rows of 100, Zen 4) is slower than not streaming at all. Log-softmax
+    /// rows use <see cref="LogSoftmaxStreamingMinCols"/>.
     /// </summary>
     public const int StreamingMinCols = 512;
+
+    /// <summary>
+    /// Shortest log-softmax row whose out-of-cache output (<see cref="StreamingMinFloats"/>, out of place) is written
+    /// with non-temporal stores. Log-softmax writes each element once, and there they win from 2048 on (Zen 4, 40 MB,
+    /// AVX-512 / AVX2 G el/s, ordinary vs non-temporal: rows of 1000 1.94 vs 1.87 / 1.98 vs 1.43, 2000 1.81 vs 2.16 /
+    /// 1.78 vs 1.88, 4096 1.80 vs 2.06 / 1.74 vs 1.91; 32000 1.60 vs 1.93 / 1.52 vs 1.78). Softmax never streams: staging
+    /// its exponentials in L1 to stream the scaled row lost to ordinary stores at every length measured (AVX-512, 40 MB:
+    /// 400 2.51 vs 1.72, 1000 2.83 vs 2.01, 2000 2.46 vs 2.08, 4096 2.08 vs 1.84; 16 MB rows of 1000 3.11 vs 2.28;
+    /// 32000 a tie, 1.90 vs 1.90), and staging whole blocks of short rows to stream them out in full lines measured
+    /// 25–35% slower than ordinary stores (rows of 10 and 100: those kernels are compute-bound, about as fast out of
+    /// cache as in it, and the staging copy does not overlap with their arithmetic).
+    /// </summary>
+    public const int LogSoftmaxStreamingMinCols = 2048;
 
     /// <summary>
     /// Longest row of classes sent to the transposed cross-entropy tile (all it takes); longer rows go through the per-row

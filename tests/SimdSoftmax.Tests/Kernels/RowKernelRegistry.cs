@@ -68,6 +68,8 @@ public static unsafe class RowKernelRegistry
         new("CrossEntropyShortRowRegistersAvx512", KernelPath.Avx512, CrossEntropyShortRowRegistersAvx512.MaxClasses, CrossEntropyShortRowRegistersAvx512.Group, &RegistersAvx512),
         new("CrossEntropyLongRow<Avx2>", KernelPath.Avx2, int.MaxValue, 1, &LongRowAvx2),
         new("CrossEntropyLongRow<Avx512>", KernelPath.Avx512, int.MaxValue, 1, &LongRowAvx512),
+        new("CrossEntropyLongRow<Avx2>.Rows pipeline", KernelPath.Avx2, int.MaxValue, 1, &LongRowsAvx2),
+        new("CrossEntropyLongRow<Avx512>.Rows pipeline", KernelPath.Avx512, int.MaxValue, 1, &LongRowsAvx512),
         new("CrossEntropyOptionsRow<Avx2> with lse+argmax", KernelPath.Avx2, int.MaxValue, 1, &OptionsRowAvx2),
         new("CrossEntropyOptionsRow<Avx512> with lse+argmax", KernelPath.Avx512, int.MaxValue, 1, &OptionsRowAvx512),
     ];
@@ -116,6 +118,12 @@ public static unsafe class RowKernelRegistry
             total += CrossEntropyLongRow<Avx512Isa, Vector512<float>>.Row(s + (nint)r * ld, labels[r], c, g == null ? null : g + (nint)r * ldg, scale);
         return total;
     }
+
+    private static double LongRowsAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        CrossEntropyLongRow<Avx2Isa, Vector256<float>>.Rows(s, labels, rows, c, ld, g, ldg, scale, 0);
+
+    private static double LongRowsAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        CrossEntropyLongRow<Avx512Isa, Vector512<float>>.Rows(s, labels, rows, c, ld, g, ldg, scale, 0);
 
     private static double OptionsRowAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
         OptionsRow<Avx2Isa, Vector256<float>>(s, labels, rows, c, g, scale);

@@ -210,5 +210,8 @@ public unsafe class RowKernelTests
         Assert.True(Tuning.CrossEntropyShortRowMaxClasses <= CrossEntropyShortRowTileAvx2.MaxClasses);
         Assert.True(SoftmaxShortRowRegistersAvx512.MaxCols <= Tuning.SoftmaxShortRowMaxCols);
         Assert.True(Tuning.StreamingMinCols > Tuning.SoftmaxShortRowMaxCols);
+        Assert.True(Tuning.RowPipelineOutOfCacheMaxCols > Tuning.SoftmaxShortRowMaxCols);
+        Assert.True(Tuning.RowPipelineOutOfCacheMaxCols > Tuning.CrossEntropyShortRowMaxClasses);
+        Assert.True(Tuning.LogSoftmaxStreamingMinCols > Tuning.RowPipelineOutOfCacheMaxCols);
     }
 }
