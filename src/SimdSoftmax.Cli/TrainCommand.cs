@@ -65,7 +65,7 @@ internal static class TrainCommand
 
         if (imagePath is not null)
         {
-            ClassTemplateImage.WritePng(imagePath, model.Weights, train.Channels, train.Rows, train.Columns, data.ClassNames);
+            ClassTemplateImage.WritePng(imagePath, model.Weights, train.Channels, train.Height, train.Width, data.ClassNames);
             Console.WriteLine($"image:   class templates ({string.Join(", ", data.ClassNames)}) written to {imagePath}");
         }
         return 0;

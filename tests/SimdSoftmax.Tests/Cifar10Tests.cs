@@ -40,7 +40,7 @@ public sealed class Cifar10Tests : IDisposable
         File.WriteAllBytes(path, [.. Record(3, 10), .. Record(9, 20)]);
         LabeledImages b = Cifar10.ReadBatch(path);
         Assert.Equal(new[] { 3, 9 }, b.Labels);
-        Assert.Equal((3, 32, 32, 3072, 3072), (b.Channels, b.Rows, b.Columns, b.PixelCount, b.FeatureCount));
+        Assert.Equal((3, 32, 32, 3072, 3072), (b.Channels, b.Height, b.Width, b.PixelCount, b.FeatureCount));
         // Sample 1, green plane (channel 1), row 5, column 7.
         Assert.Equal((20 + 7 + 5 + 21) % 256, b.Features[3072 + 1024 + 5 * 32 + 7]);
         Assert.Equal(10f, b.Features[0]);

@@ -44,12 +44,12 @@ public sealed class IdxTests : IDisposable
         Assert.Equal(extension == ".gz", head[0] == 0x1f && head[1] == 0x8b);
 
         IdxImages back = IdxFormat.ReadImages(ip);
-        Assert.Equal((7, 5, 3, 15), (back.Count, back.Rows, back.Columns, back.PixelsPerImage));
+        Assert.Equal((7, 5, 3, 15), (back.Count, back.Height, back.Width, back.PixelsPerImage));
         Assert.Equal(images.Pixels, back.Pixels);
         Assert.Equal(labels, IdxFormat.ReadLabels(lp));
 
         LabeledImages set = LabeledImages.Load(ip, lp);
-        Assert.Equal((7, 5, 3, 15), (set.Count, set.Rows, set.Columns, set.FeatureCount));
+        Assert.Equal((7, 5, 3, 15), (set.Count, set.Height, set.Width, set.FeatureCount));
         Assert.Equal(labels.Select(b => (int)b), set.Labels);
         for (int i = 0; i < images.Pixels.Length; i++) Assert.Equal(images.Pixels[i] / 255f, set.Features[i]);
         Assert.Equal(256, set.ClassCount);
@@ -90,7 +90,7 @@ public sealed class IdxTests : IDisposable
     {
         string dir = ShippedMnist();
         LabeledImages t10k = LabeledImages.Load(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"), Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
-        Assert.Equal((10_000, 28, 28, 10), (t10k.Count, t10k.Rows, t10k.Columns, t10k.ClassCount));
+        Assert.Equal((10_000, 28, 28, 10), (t10k.Count, t10k.Height, t10k.Width, t10k.ClassCount));
         Assert.Equal(new[] { 7, 2, 1, 0, 4, 1, 4, 9, 5, 9 }, t10k.Labels[..10]); // the well-known first test digits
         Assert.Equal(0f, t10k.Features.Min());
         Assert.Equal(1f, t10k.Features.Max());

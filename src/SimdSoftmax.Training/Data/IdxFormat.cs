@@ -64,8 +64,8 @@ public static class IdxFormat
         Span<byte> header = stackalloc byte[16];
         BinaryPrimitives.WriteInt32BigEndian(header, ImagesMagic);
         BinaryPrimitives.WriteInt32BigEndian(header[4..], images.Count);
-        BinaryPrimitives.WriteInt32BigEndian(header[8..], images.Rows);
-        BinaryPrimitives.WriteInt32BigEndian(header[12..], images.Columns);
+        BinaryPrimitives.WriteInt32BigEndian(header[8..], images.Height);
+        BinaryPrimitives.WriteInt32BigEndian(header[12..], images.Width);
         Write(path, header, images.Pixels);
     }
 

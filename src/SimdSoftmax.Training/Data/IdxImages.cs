@@ -1,26 +1,26 @@
 namespace SimdSoftmax;
 
-/// <summary>Images as an IDX file stores them: <see cref="Count"/> images of <see cref="Rows"/>×<see cref="Columns"/> unsigned bytes, row-major.</summary>
+/// <summary>Images as an IDX file stores them: <see cref="Count"/> images of <see cref="Height"/>×<see cref="Width"/> unsigned bytes, row-major.</summary>
 public sealed class IdxImages
 {
     /// <summary>Wraps pixel bytes (not copied).</summary>
-    /// <param name="pixels">count·rows·columns bytes, image after image, each row-major.</param>
+    /// <param name="pixels">count·height·width bytes, image after image, each row-major.</param>
     /// <param name="count">Number of images.</param>
-    /// <param name="rows">Rows of each image, at least 1.</param>
-    /// <param name="columns">Columns of each image, at least 1.</param>
+    /// <param name="height">Rows of pixels in each image (the height), at least 1.</param>
+    /// <param name="width">Pixels per image row (the width), at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
-    /// <exception cref="ArgumentException"><paramref name="pixels"/> does not hold exactly count·rows·columns bytes.</exception>
-    public IdxImages(byte[] pixels, int count, int rows, int columns)
+    /// <exception cref="ArgumentException"><paramref name="pixels"/> does not hold exactly count·height·width bytes.</exception>
+    public IdxImages(byte[] pixels, int count, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         Require.NonNegative(count);
-        Require.Positive(rows);
-        Require.Positive(columns);
-        Require.Length(pixels.Length, (long)count * rows * columns, nameof(pixels));
+        Require.Positive(height);
+        Require.Positive(width);
+        Require.Length(pixels.Length, (long)count * height * width, nameof(pixels));
         Pixels = pixels;
         Count = count;
-        Rows = rows;
-        Columns = columns;
+        Height = height;
+        Width = width;
     }
 
     /// <summary>The pixel bytes, image after image.</summary>
@@ -29,14 +29,14 @@ public sealed class IdxImages
     /// <summary>Number of images.</summary>
     public int Count { get; }
 
-    /// <summary>Rows of each image.</summary>
-    public int Rows { get; }
+    /// <summary>Height of each image in pixels (its rows of pixels).</summary>
+    public int Height { get; }
 
-    /// <summary>Columns of each image.</summary>
-    public int Columns { get; }
+    /// <summary>Width of each image in pixels.</summary>
+    public int Width { get; }
 
-    /// <summary>Pixels per image, <see cref="Rows"/>·<see cref="Columns"/>: the feature count D of a classifier.</summary>
-    public int PixelsPerImage => Rows * Columns;
+    /// <summary>Pixels per image, <see cref="Height"/>·<see cref="Width"/>: the feature count D of a classifier.</summary>
+    public int PixelsPerImage => Height * Width;
 
     /// <summary>The pixels as floats in [0, 1] (<c>byte / 255</c>), one row of <see cref="PixelsPerImage"/> per image.</summary>
     public float[] ToUnitFloats()

@@ -3,22 +3,22 @@ namespace SimdSoftmax;
 public sealed partial class LabeledImages
 {
     /// <summary>Wraps features and labels (not copied) of images with several channels, optionally followed by a constant feature.</summary>
-    /// <param name="features">N×D floats, row-major; each row holds the channels one after another (channel-major planes of rows·columns, as CIFAR-10 stores them), then the constant feature if any.</param>
+    /// <param name="features">N×D floats, row-major; each row holds the channels one after another (channel-major planes of height·width, as CIFAR-10 stores them), then the constant feature if any.</param>
     /// <param name="labels">N labels, each ≥ 0.</param>
-    /// <param name="rows">Image rows, at least 1.</param>
-    /// <param name="columns">Image columns, at least 1.</param>
+    /// <param name="height">Image height in pixels, at least 1.</param>
+    /// <param name="width">Image width in pixels, at least 1.</param>
     /// <param name="channels">Planes per image (1 grey, 3 colour), at least 1.</param>
     /// <param name="constantFeature">Whether each row ends with one more feature, the constant 1 of the "bias trick".</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range or a label is negative.</exception>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
-    public LabeledImages(float[] features, int[] labels, int rows, int columns, int channels, bool constantFeature = false)
+    public LabeledImages(float[] features, int[] labels, int height, int width, int channels, bool constantFeature = false)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
-        Require.Positive(rows);
-        Require.Positive(columns);
+        Require.Positive(height);
+        Require.Positive(width);
         Require.Positive(channels);
-        int pixels = Require.Product(Require.Product(rows, columns, nameof(columns)), channels, nameof(channels));
+        int pixels = Require.Product(Require.Product(height, width, nameof(width)), channels, nameof(channels));
         if (constantFeature && pixels == int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(channels), channels, "One more feature would not fit in a span.");
         int d = pixels + (constantFeature ? 1 : 0);
@@ -26,8 +26,8 @@ public sealed partial class LabeledImages
         Require.Labels(labels, int.MaxValue, nameof(labels));
         Features = features;
         Labels = labels;
-        Rows = rows;
-        Columns = columns;
+        Height = height;
+        Width = width;
         Channels = channels;
         HasConstantFeature = constantFeature;
     }
@@ -38,8 +38,8 @@ public sealed partial class LabeledImages
     /// <summary>Whether the last feature of every row is the constant 1 of the bias trick (added by <see cref="WithConstantFeature"/>).</summary>
     public bool HasConstantFeature { get; }
 
-    /// <summary><see cref="Channels"/>·<see cref="Rows"/>·<see cref="Columns"/>: the image part of a row.</summary>
-    public int PixelCount => Channels * Rows * Columns;
+    /// <summary><see cref="Channels"/>·<see cref="Height"/>·<see cref="Width"/>: the image part of a row.</summary>
+    public int PixelCount => Channels * Height * Width;
 
     /// <summary>
     /// A copy with the constant 1 appended to every row (the course's "bias trick": the last row of W then acts as the bias).
@@ -56,6 +56,6 @@ public sealed partial class LabeledImages
             Features.AsSpan(i * p, p).CopyTo(x.AsSpan(i * d, p));
             x[(long)i * d + p] = 1f;
         }
-        return new LabeledImages(x, (int[])Labels.Clone(), Rows, Columns, Channels, constantFeature: true);
+        return new LabeledImages(x, (int[])Labels.Clone(), Height, Width, Channels, constantFeature: true);
     }
 }

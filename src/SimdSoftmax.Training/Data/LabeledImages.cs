@@ -7,14 +7,14 @@ namespace SimdSoftmax;
 public sealed partial class LabeledImages
 {
     /// <summary>Wraps features and labels (not copied).</summary>
-    /// <param name="features">N×(rows·columns) floats, row-major.</param>
+    /// <param name="features">N×(height·width) floats, row-major.</param>
     /// <param name="labels">N labels, each ≥ 0.</param>
-    /// <param name="rows">Image rows (for pictures of the data or of weights), at least 1.</param>
-    /// <param name="columns">Image columns, at least 1.</param>
+    /// <param name="height">Image height in pixels (for pictures of the data or of weights), at least 1.</param>
+    /// <param name="width">Image width in pixels, at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range or a label is negative.</exception>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
-    public LabeledImages(float[] features, int[] labels, int rows, int columns)
-        : this(features, labels, rows, columns, channels: 1, constantFeature: false)
+    public LabeledImages(float[] features, int[] labels, int height, int width)
+        : this(features, labels, height, width, channels: 1, constantFeature: false)
     {
     }
 
@@ -27,13 +27,13 @@ public sealed partial class LabeledImages
     /// <summary>N, the number of samples.</summary>
     public int Count => Labels.Length;
 
-    /// <summary>Image rows.</summary>
-    public int Rows { get; }
+    /// <summary>Image height in pixels.</summary>
+    public int Height { get; }
 
-    /// <summary>Image columns.</summary>
-    public int Columns { get; }
+    /// <summary>Image width in pixels.</summary>
+    public int Width { get; }
 
-    /// <summary>D = <see cref="Channels"/>·<see cref="Rows"/>·<see cref="Columns"/> (+ 1 with <see cref="HasConstantFeature"/>), features per sample.</summary>
+    /// <summary>D = <see cref="Channels"/>·<see cref="Height"/>·<see cref="Width"/> (+ 1 with <see cref="HasConstantFeature"/>), features per sample.</summary>
     public int FeatureCount => PixelCount + (HasConstantFeature ? 1 : 0);
 
     /// <summary>One more than the largest label (0 when empty): the class count C a classifier needs for these labels.</summary>
@@ -53,7 +53,7 @@ public sealed partial class LabeledImages
                 $"IDX images file '{imagesPath}' holds {images.Count} images but labels file '{labelsPath}' holds {labels.Length} labels; they must match one to one.");
         var y = new int[labels.Length];
         for (int i = 0; i < y.Length; i++) y[i] = labels[i];
-        return new LabeledImages(images.ToUnitFloats(), y, images.Rows, images.Columns);
+        return new LabeledImages(images.ToUnitFloats(), y, images.Height, images.Width);
     }
 
     /// <summary>The samples at <paramref name="indices"/>, copied, in that order.</summary>
@@ -71,7 +71,7 @@ public sealed partial class LabeledImages
             Features.AsSpan(k * d, d).CopyTo(x.AsSpan(i * d, d));
             y[i] = Labels[k];
         }
-        return new LabeledImages(x, y, Rows, Columns, Channels, HasConstantFeature);
+        return new LabeledImages(x, y, Height, Width, Channels, HasConstantFeature);
     }
 
     /// <summary>
