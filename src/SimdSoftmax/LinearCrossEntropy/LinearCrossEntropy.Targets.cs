@@ -36,32 +36,11 @@ public static partial class LinearCrossEntropy
         CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto, int threads = 0)
     {
         ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
-        options.Validate(nameof(options));
-        if (layout is not (WeightLayout.InputsByClasses or WeightLayout.ClassesByInputs))
-            throw new ArgumentOutOfRangeException(nameof(layout), layout, "Not a defined WeightLayout value.");
-        Require.NonNegative(rows);
-        Require.NonNegative(features);
-        Require.NonNegative(classes);
-        Require.NonNegative(threads);
-        Require.FiniteNonNegative(regularization, nameof(regularization));
-        if (classes == 0 && rows > 0)
-            throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
-        int rf = Require.Product(rows, features, nameof(features));
-        int fc = Require.Product(features, classes, nameof(classes));
-        int rc = Require.Product(rows, classes, nameof(classes));
-        Require.Length(x.Length, rf, nameof(x));
-        Require.Length(w.Length, fc, nameof(w));
-        if (!bias.IsEmpty) Require.Length(bias.Length, classes, nameof(bias));
-        Require.Length(targets.Length, rc, nameof(targets));
-        if (!dW.IsEmpty) Require.Length(dW.Length, fc, nameof(dW));
-        if (!dBias.IsEmpty) Require.Length(dBias.Length, classes, nameof(dBias));
-        if (!dX.IsEmpty) Require.Length(dX.Length, rf, nameof(dX));
-        Require.AtLeast(workspace.Length, WorkspaceLength(rows, features, classes), nameof(workspace));
+        ValidateShapes(x, w, layout, bias, targets.Length, classes, nameof(targets), dW, dBias, dX, workspace, rows, features, classes,
+            options, regularization, rowOutputs, threads);
         for (int k = 0; k < targets.Length; k++)
             if (!float.IsFinite(targets[k]))
                 throw new ArgumentException($"targets[{k}] = {targets[k]} is not finite.", nameof(targets));
-        SoftmaxCrossEntropy.ValidateWeights(classWeights, classes);
-        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, rows, options);
         // The targets are an input like the labels: every output apart from them too.
         RequireApart(x, w, bias, default, classWeights, dW, dBias, dX, workspace, rowOutputs);
         RequireApartFromTargets(targets, dW, dBias, dX, workspace, rowOutputs);

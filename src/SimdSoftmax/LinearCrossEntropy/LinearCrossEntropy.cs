@@ -82,6 +82,24 @@ public static partial class LinearCrossEntropy
         CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto, int threads = 0)
     {
         ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
+        ValidateShapes(x, w, layout, bias, labels.Length, 1, nameof(labels), dW, dBias, dX, workspace, rows, features, classes,
+            options, regularization, rowOutputs, threads);
+        RequireApart(x, w, bias, labels, classWeights, dW, dBias, dX, workspace, rowOutputs);
+        SoftmaxCrossEntropy.ValidateLabels(labels, classes, options.IgnoreIndex, nameof(labels));
+        KernelPath resolved = KernelPaths.Resolve(path);
+        return LinearCrossEntropyBlocked.Run(resolved, x, w, layout == WeightLayout.ClassesByInputs, bias, labels, rows, features, classes,
+            options, classWeights, dW, dBias, dX, workspace, rowOutputs, regularization, threads);
+    }
+
+    /// <summary>
+    /// The checks both overloads share, in the family's order: options and sizes, then every length (the labels or
+    /// targets, <paramref name="perRow"/> values a row, in the input's place), the workspace, class weights, row outputs.
+    /// </summary>
+    private static void ValidateShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> w, WeightLayout layout, ReadOnlySpan<float> bias,
+        int targetLength, int perRow, string targetName, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
+        int rows, int features, int classes, in CrossEntropyOptions options, float regularization, CrossEntropyRowOutputs rowOutputs,
+        int threads)
+    {
         options.Validate(nameof(options));
         if (layout is not (WeightLayout.InputsByClasses or WeightLayout.ClassesByInputs))
             throw new ArgumentOutOfRangeException(nameof(layout), layout, "Not a defined WeightLayout value.");
@@ -97,18 +115,13 @@ public static partial class LinearCrossEntropy
         Require.Length(x.Length, rf, nameof(x));
         Require.Length(w.Length, fc, nameof(w));
         if (!bias.IsEmpty) Require.Length(bias.Length, classes, nameof(bias));
-        Require.Length(labels.Length, rows, nameof(labels));
+        Require.Length(targetLength, Require.Product(rows, perRow, nameof(classes)), targetName);
         if (!dW.IsEmpty) Require.Length(dW.Length, fc, nameof(dW));
         if (!dBias.IsEmpty) Require.Length(dBias.Length, classes, nameof(dBias));
         if (!dX.IsEmpty) Require.Length(dX.Length, rf, nameof(dX));
         Require.AtLeast(workspace.Length, WorkspaceLength(rows, features, classes), nameof(workspace));
-        SoftmaxCrossEntropy.ValidateWeights(classWeights, classes);
+        SoftmaxCrossEntropy.ValidateWeights(options.ClassWeights.Span, classes);
         SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, rows, options);
-        RequireApart(x, w, bias, labels, classWeights, dW, dBias, dX, workspace, rowOutputs);
-        SoftmaxCrossEntropy.ValidateLabels(labels, classes, options.IgnoreIndex, nameof(labels));
-        KernelPath resolved = KernelPaths.Resolve(path);
-        return LinearCrossEntropyBlocked.Run(resolved, x, w, layout == WeightLayout.ClassesByInputs, bias, labels, rows, features, classes,
-            options, classWeights, dW, dBias, dX, workspace, rowOutputs, regularization, threads);
     }
 
     /// <summary>Every output apart from every input and from every other output.</summary>
