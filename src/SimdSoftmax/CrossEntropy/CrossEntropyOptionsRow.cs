@@ -20,6 +20,15 @@ internal unsafe interface ICrossEntropyOptionsIsa<V> where V : struct
 
     /// <summary>dst[r·stride + k] = src[W·k + r] for r &lt; rows and the lanes k of <paramref name="colMask"/>; nothing else is written.</summary>
     static abstract void ColumnsToRows(float* src, float* dst, nint stride, int rows, V colMask);
+
+    /// <summary>
+    /// Runs the ISA's short-row option kernel on as many leading rows of <paramref name="n"/> (integer labels) as it
+    /// takes (none when <paramref name="c"/> is too long for it): Σ cross-entropy terms in <paramref name="ce"/>,
+    /// Σ z-terms in <paramref name="z"/>, outputs as <see cref="CrossEntropyOptionsRow{T, V}.Run"/>; returns the rows done.
+    /// </summary>
+    static abstract int OptionShortRows<TSmooth, TWeights, TArgmax>(float* s, int* y, int n, int c, float* g, float* losses, float* lse,
+        int* argmax, in OptionRowConstants k, out double ce, out double z)
+        where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag where TArgmax : struct, ICompileTimeFlag;
 }
 
 /// <summary>
@@ -100,8 +109,7 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
     {
         double ce = 0, z = 0;
         int i = 0;
-        if (!TSoft.Value && c <= CrossEntropyOptionsShortRows<T, V>.MaxClasses)
-            ce = CrossEntropyOptionsShortRows<T, V>.Run<TSmooth, TWeights, TArgmax>(s, y, n, c, g, losses, lse, argmax, k, out z, out i);
+        if (!TSoft.Value) i = T.OptionShortRows<TSmooth, TWeights, TArgmax>(s, y, n, c, g, losses, lse, argmax, k, out ce, out z);
         for (; i < n; i++)
         {
             nint o = (nint)i * c;

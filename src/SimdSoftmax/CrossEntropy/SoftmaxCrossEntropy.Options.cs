@@ -362,10 +362,12 @@ public static partial class SoftmaxCrossEntropy
 
     internal static void ValidateLabels(ReadOnlySpan<int> labels, int classes, int? ignoreIndex, string name)
     {
+        bool hasIgnore = ignoreIndex.HasValue;
+        int ignore = ignoreIndex.GetValueOrDefault();
         for (int i = 0; i < labels.Length; i++)
         {
             int y = labels[i];
-            if ((uint)y >= (uint)classes && y != ignoreIndex)
+            if ((uint)y >= (uint)classes && !(hasIgnore && y == ignore))
                 throw new ArgumentOutOfRangeException(name, y,
                     $"{name}[{i}] = {y} is outside [0, {classes})" + (ignoreIndex is int ii ? $" and is not the ignore index {ii}." : " (no ignore index is set)."));
         }

@@ -103,15 +103,30 @@ internal readonly ref struct OptionPlan
     public static OptionPlan Create(ReadOnlySpan<int> labels, bool soft, int n, int classes, in CrossEntropyOptions o, ReadOnlySpan<float> weights)
     {
         if (soft || o.IgnoreIndex is null && weights.IsEmpty) return new OptionPlan(o, weights, classes, n, n);
-        double wsum = 0;
+        // A pass over every label before any row: four partial sums and the ignore test hoisted, so that it costs about
+        // a cycle per label rather than the 4-cycle latency of one double chain (a sixth of the kernel's time at C = 10).
+        bool hasIgnore = o.IgnoreIndex.HasValue;
+        int ignore = o.IgnoreIndex.GetValueOrDefault();
         int count = 0;
-        for (int i = 0; i < n; i++)
+        double w0 = 0, w1 = 0, w2 = 0, w3 = 0;
+        if (weights.IsEmpty)
         {
-            if (labels[i] == o.IgnoreIndex) continue;
-            count++;
-            wsum += weights.IsEmpty ? 1.0 : weights[labels[i]];
+            foreach (int y in labels.Slice(0, n))
+                if (!hasIgnore || y != ignore) count++;
+            return new OptionPlan(o, weights, classes, count, count);
         }
-        return new OptionPlan(o, weights, classes, wsum, count);
+        int i = 0;
+        for (; i + 4 <= n; i += 4)
+        {
+            int y0 = labels[i], y1 = labels[i + 1], y2 = labels[i + 2], y3 = labels[i + 3];
+            if (!hasIgnore || y0 != ignore) { w0 += weights[y0]; count++; }
+            if (!hasIgnore || y1 != ignore) { w1 += weights[y1]; count++; }
+            if (!hasIgnore || y2 != ignore) { w2 += weights[y2]; count++; }
+            if (!hasIgnore || y3 != ignore) { w3 += weights[y3]; count++; }
+        }
+        for (; i < n; i++)
+            if (!hasIgnore || labels[i] != ignore) { w0 += weights[labels[i]]; count++; }
+        return new OptionPlan(o, weights, classes, (w0 + w1) + (w2 + w3), count);
     }
 
     public bool Ignored(int label) => label == IgnoreIndex;

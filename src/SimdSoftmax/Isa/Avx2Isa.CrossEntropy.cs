@@ -32,4 +32,16 @@ internal readonly unsafe partial struct Avx2Isa : ICrossEntropyOptionsIsa<Vector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ColumnsToRows(float* src, float* dst, nint stride, int rows, Vector256<float> colMask) =>
         Transpose8x8Avx2.StoreColumnsToRows(src, dst, stride, rows, colMask);
+
+    /// <summary>Whole groups of 8 rows of up to 16 classes through the options tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int OptionShortRows<TSmooth, TWeights, TArgmax>(float* s, int* y, int n, int c, float* g, float* losses, float* lse,
+        int* argmax, in OptionRowConstants k, out double ce, out double z)
+        where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag where TArgmax : struct, ICompileTimeFlag
+    {
+        ce = z = 0;
+        if (c > CrossEntropyOptionsShortRows<Avx2Isa, Vector256<float>>.MaxClasses) return 0;
+        ce = CrossEntropyOptionsShortRows<Avx2Isa, Vector256<float>>.Run<TSmooth, TWeights, TArgmax>(s, y, n, c, g, losses, lse, argmax, k, out z, out int done);
+        return done;
+    }
 }
