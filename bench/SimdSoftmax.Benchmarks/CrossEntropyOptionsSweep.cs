@@ -23,13 +23,14 @@ internal static class CrossEntropyOptionsSweep
 
     public static void Run(string[] args)
     {
-        int rounds = args.Select(a => int.TryParse(a, out int r) ? r : 0).FirstOrDefault(r => r > 0, 15);
+        int rounds = args.Select(a => int.TryParse(a, out int r) ? r : 0).FirstOrDefault(r => r is > 0 and < 200, 15);
         string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         Console.WriteLine($"ce-options-sweep, 1 thread, {KernelPaths.IsaSummary()}; load average {load}; medians of {rounds} interleaved rounds");
-        bool all = !args.Contains("ce") && !args.Contains("dx");
+        bool all = !args.Any(a => a is "ce" or "dx" or "kernels" or "each");
         if (all || args.Contains("ce")) CrossEntropy(rounds);
         if (all || args.Contains("dx")) InputGradient(rounds);
         if (args.Contains("kernels")) Kernels(rounds);
+        if (args.Contains("each")) foreach (int cols in args.Contains("1000") ? new[] { 1000 } : new[] { 10, 1000 }) foreach (int floats in new[] { BigFloats, SmallFloats }) EachOption(rounds, cols, floats);
     }
 
     private static void CrossEntropy(int rounds)
@@ -55,7 +56,7 @@ internal static class CrossEntropyOptionsSweep
                             new CrossEntropyRowOutputs { LogSumExp = lse, Argmax = argmax }, p),
                     };
                     double[] med = Interleaved(outputs, rounds, floats == SmallFloats ? 0.01 : 0);
-                    Console.WriteLine($"{p,-7} {cols,5} {(floats * 4 >> 10) + " KB",8} {med[0] * 1e3,9:F3} {med[1] / med[0],8:F2}x {med[2] / med[0],9:F2}x");
+                    Console.WriteLine($"{p,-7} {cols,5} {(floats * 4 >> 10) + " KB",8} {med[0] * 1e3,9:F3} {med[1],8:F2}x {med[2],9:F2}x");
                 }
     }
 
@@ -83,9 +84,40 @@ internal static class CrossEntropyOptionsSweep
                     () => x.AsSpan().CopyTo(copy), // read X once + write dX once: the dX roofline, interleaved
                 };
                 double[] med = Interleaved(runs, rounds, n * d < 1 << 20 ? 0.005 : 0);
-                double dxRoof = Math.Max(med[2], roofMs / 1e3);
-                Console.WriteLine($"{$"({n},{d},{c})",-16} {p,-7} {med[0] * 1e3,9:F3} {roofMs / 1e3 / med[0],7:P0} {med[1] * 1e3,8:F3} {med[1] / med[0],8:F2}x {med[2] * 1e3,8:F3} {med[1] / dxRoof,7:F2}x");
+                double copyMs = med[2] * med[0] * 1e3, dxMs = med[1] * med[0] * 1e3;
+                double dxRoofMs = Math.Max(copyMs, roofMs);
+                Console.WriteLine($"{$"({n},{d},{c})",-16} {p,-7} {med[0] * 1e3,9:F3} {roofMs / 1e3 / med[0],7:P0} {dxMs,8:F3} {med[1],8:F2}x {copyMs,8:F3} {dxMs / dxRoofMs,7:F2}x");
             }
+        }
+    }
+
+    /// <summary>Each option alone through the public call, as ratios to plain, both paths.</summary>
+    private static void EachOption(int rounds, int cols, int floats)
+    {
+        int n = floats / cols;
+        float[] logits = SoftmaxSweep.MakeInput(n * cols), grad = new float[n * cols], weights = new float[cols], lse = new float[n];
+        var rng = new Random(2);
+        int[] labels = new int[n], argmax = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = rng.Next(cols);
+        int[] ignored = (int[])labels.Clone();
+        for (int i = 0; i < n; i += 10) ignored[i] = -100;
+        for (int j = 0; j < cols; j++) weights[j] = (float)(0.5 + rng.NextDouble());
+        var ign = new CrossEntropyOptions { IgnoreIndex = -100 };
+        var eps = new CrossEntropyOptions { LabelSmoothing = 0.1f };
+        foreach (KernelPath p in new[] { KernelPath.Avx512, KernelPath.Avx2 })
+        {
+            var runs = new (string, Action)[]
+            {
+                ("plain", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, p)),
+                ("weights", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, default, weights, default, p)),
+                ("ignore", () => SoftmaxCrossEntropy.LossAndGradient(logits, ignored, grad, cols, ign, default, default, p)),
+                ("smooth", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, eps, default, default, p)),
+                ("lse", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, default, default, new CrossEntropyRowOutputs { LogSumExp = lse }, p)),
+                ("argmax", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, default, default, new CrossEntropyRowOutputs { Argmax = argmax }, p)),
+                ("w+e+ign", () => SoftmaxCrossEntropy.LossAndGradient(logits, ignored, grad, cols, eps with { IgnoreIndex = -100 }, weights, default, p)),
+            };
+            double[] med = Interleaved(runs.Select(r => r.Item2).ToArray(), rounds, floats == SmallFloats ? 0.01 : 0);
+            Console.WriteLine($"{p,-7} {cols,5} {(floats * 4 >> 10) + " KB",8} plain {med[0] * 1e3:F3} ms: " + string.Join("  ", runs.Skip(1).Select((r, i) => $"{r.Item1} {med[i + 1]:F2}x")));
         }
     }
 
@@ -122,11 +154,15 @@ internal static class CrossEntropyOptionsSweep
                 ("public all", () => SoftmaxCrossEntropy.LossAndGradient(logits, ignored, grad, cols, eps with { IgnoreIndex = -100 }, weights, default, KernelPath.Avx512)),
             };
             double[] med = Interleaved(runs.Select(r => r.Item2).ToArray(), rounds, 0.01);
-            for (int i = 0; i < runs.Length; i++) Console.WriteLine($"{runs[i].Item1,-12} {med[i] / med[0],6:F2}x  {med[i] * 1e6,8:F1} us");
+            for (int i = 0; i < runs.Length; i++) Console.WriteLine($"{runs[i].Item1,-12} {(i == 0 ? 1 : med[i]),6:F2}x  {(i == 0 ? med[0] * 1e6 : med[i] * med[0] * 1e6),8:F1} us");
         }
     }
 
-    /// <summary>Seconds per call of each action, median of <paramref name="rounds"/> rounds that sample each once (repeated to ≥ minSeconds).</summary>
+    /// <summary>
+    /// Median seconds per call of the first action, and for each other one the median over rounds of its time divided by
+    /// the first one's in the same round (a ratio of neighbours in time, steadier on a loaded machine than a ratio of
+    /// medians); every round samples each action once, repeated to ≥ minSeconds.
+    /// </summary>
     private static double[] Interleaved(Action[] runs, int rounds, double minSeconds)
     {
         foreach (Action r in runs) { r(); r(); }
@@ -139,6 +175,10 @@ internal static class CrossEntropyOptionsSweep
                 do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < minSeconds);
                 samples[i].Add(t / calls);
             }
-        return samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+        var result = new double[runs.Length];
+        result[0] = samples[0].Order().ElementAt(rounds / 2);
+        for (int i = 1; i < runs.Length; i++)
+            result[i] = Enumerable.Range(0, rounds).Select(r => samples[i][r] / samples[0][r]).Order().ElementAt(rounds / 2);
+        return result;
     }
 }
