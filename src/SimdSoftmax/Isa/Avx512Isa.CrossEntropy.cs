@@ -33,13 +33,20 @@ internal readonly unsafe partial struct Avx512Isa : ICrossEntropyOptionsIsa<Vect
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> EqualMask(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
 
+    /// <summary>One or two 16×16 transposes, k-masked to the row length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RowsToColumns(float* src, nint stride, int rows, Vector512<float> colMask, float* dst, float* end) =>
-        Transpose16x16Avx512.LoadRowsToColumns(src, stride, rows, colMask, dst, end);
+    public static void RowsToColumns(float* src, int c, float* tile, float* end)
+    {
+        Transpose16x16Avx512.LoadRowsToColumns(src, c, 16, TailMask(Math.Min(16, c)), tile, end);
+        if (c > 16) Transpose16x16Avx512.LoadRowsToColumns(src + 16, c, 16, TailMask(c - 16), tile + 256, end);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ColumnsToRows(float* src, float* dst, nint stride, int rows, Vector512<float> colMask) =>
-        Transpose16x16Avx512.StoreColumnsToRows(src, dst, stride, rows, colMask);
+    public static void ColumnsToRows(float* tile, float* dst, int c)
+    {
+        Transpose16x16Avx512.StoreColumnsToRows(tile, dst, c, 16, TailMask(Math.Min(16, c)));
+        if (c > 16) Transpose16x16Avx512.StoreColumnsToRows(tile + 256, dst + 16, c, 16, TailMask(c - 16));
+    }
 
     /// <summary>
     /// Rows of up to 16 classes without z-loss: every row in the plain kernel's registers
