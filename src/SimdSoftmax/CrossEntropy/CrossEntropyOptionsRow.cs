@@ -12,6 +12,9 @@ internal unsafe interface ICrossEntropyOptionsIsa<V> where V : struct
     /// <summary>All ones in the lanes where a equals b (ordered compare), zero elsewhere.</summary>
     static abstract V EqualMask(V a, V b);
 
+    /// <summary>a where <paramref name="mask"/> (all ones or all zeros per lane) is set, else b: one blend.</summary>
+    static abstract V Select(V mask, V a, V b);
+
     /// <summary>
     /// tile[W·j + r] = src[r·c + j] for the W rows of a group of packed rows of c ≤ 2·W logits and j &lt; c (the
     /// ISA's transposes); <paramref name="end"/> is the end of the readable span. Reads only those rows.
@@ -244,7 +247,7 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
             V x = T.Subtract(sv, vmax);
             V e = T.Exp(x);
             if (g != null) T.Store(e, g + j);
-            sum = T.Add(sum, e);
+            if (TSoft.Value) sum = T.Add(sum, e);
             if (!TSoft.Value) others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
             if (TSmooth.Value) a = T.Add(a, TWeights.Value ? T.Multiply(T.Load(wt + j), x) : x);
             if (TSoft.Value)
@@ -263,7 +266,7 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
             V e = T.And(T.Exp(x), mask);
             x = T.And(x, mask);
             if (g != null) T.MaskStore(g + j, mask, e);
-            sum = T.Add(sum, e);
+            if (TSoft.Value) sum = T.Add(sum, e);
             if (!TSoft.Value) others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
             if (TSmooth.Value) a = T.Add(a, TWeights.Value ? T.Multiply(T.MaskLoad(wt + j, mask), x) : x);
             if (TSoft.Value)
@@ -276,7 +279,8 @@ internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVec
                 b = T.Add(b, T.Multiply(tv, x));
             }
         }
-        float sumF = T.Sum(sum);
+        // Hard labels: Σe = Σ_{j≠y} e + e_y as the plain kernel (one sum per vector in the exp pass, not two).
+        float sumF = TSoft.Value ? T.Sum(sum) : T.Sum(others) + T.ToScalar(T.Exp(T.Create(sy - max)));
         double logSum = Math.Log(sumF);
         double lseD = max + logSum;
         if (lseOut != null) *lseOut = (float)lseD;

@@ -31,11 +31,8 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
     {
         int w = T.Width;
         float* tile = stackalloc float[2 * w * w];
-        int* lab = stackalloc int[w];
-        float* wy = stackalloc float[w];
-        int* counted = stackalloc int[w];
-        float* idx = stackalloc float[w];
-        float* sums = stackalloc float[w];
+        V allOnes = T.Create(BitConverter.Int32BitsToSingle(-1));
+        uint allLanes = w == 32 ? uint.MaxValue : (1u << w) - 1;
         // a·ε/C·w_j for every column once per call (a = the gradient scale of a counted row; ignored rows are masked).
         float* ownA = stackalloc float[MaxClasses];
         for (int j = 0; j < c; j++) ownA[j] = TSmooth.Value ? (float)(k.CeScale * k.Uniform * (TWeights.Value ? k.Weights[j] : 1.0)) : 0f;
@@ -47,31 +44,22 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
         double ceTotal = 0, zSum = 0;
         V ceAcc = T.Zero, zAcc = T.Zero; // per-lane float sums of up to FlushGroups groups, then added in double
         int pending = 0;
-        for (int r = 0; r < w; r++)
-        {
-            counted[r] = -1; // every row counted and weighted 1 unless the group's labels say otherwise
-            wy[r] = 1f;
-        }
         int groups = n / w;
         for (int grp = 0; grp < groups; grp++)
         {
             int r0 = grp * w;
             float* src = s + (nint)r0 * c;
             T.RowsToColumns(src, c, tile, end);
-            if (!k.HasIgnore && !TWeights.Value)
+            // The labels as a vector (an ignored row's becomes −1, matching no column), w[y_i] by one blend per class.
+            V labels = T.Load((float*)(y + r0)), cnt = allOnes, wyv = TWeights.Value ? T.Zero : T.Create(1f);
+            if (k.HasIgnore)
             {
-                for (int r = 0; r < w; r++) lab[r] = y[r0 + r];
+                V ign = T.LanesEqual(labels, k.IgnoreIndex);
+                cnt = T.AndNot(allOnes, ign);
+                labels = T.Select(ign, allOnes, labels);
             }
-            else
-                for (int r = 0; r < w; r++)
-                {
-                    int l = y[r0 + r];
-                    bool ign = k.HasIgnore && l == k.IgnoreIndex;
-                    lab[r] = ign ? -1 : l;
-                    if (TWeights.Value) wy[r] = ign ? 0f : wt[l];
-                    counted[r] = ign ? 0 : -1;
-                }
-            V labels = T.Load((float*)lab), cnt = T.Load((float*)counted), wyv = T.Load(wy);
+            if (TWeights.Value)
+                for (int j = 0; j < c; j++) wyv = T.Select(T.LanesEqual(labels, j), T.Create(wt[j]), wyv);
 
             V mx = T.Load(tile);
             V sy = T.And(mx, T.LanesEqual(labels, 0));
@@ -81,16 +69,9 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
                 mx = T.Max(mx, col);
                 sy = T.Add(sy, T.And(col, T.LanesEqual(labels, j)));
             }
+            V at = T.Zero; // the argmax: lanes hold the index's int bits, stored straight into argmax
             if (TArgmax.Value)
-            {
-                V at = T.Zero;
-                for (int j = c - 1; j >= 0; j--)
-                {
-                    V eq = T.EqualMask(T.Load(tile + j * w), mx);
-                    at = T.Add(T.And(T.Create(j), eq), T.AndNot(at, eq));
-                }
-                T.Store(at, idx);
-            }
+                for (int j = c - 1; j >= 0; j--) at = T.Select(T.EqualMask(T.Load(tile + j * w), mx), T.Create(BitConverter.Int32BitsToSingle(j)), at);
             V sum = T.Zero, others = T.Zero, acc = T.Zero, ey = T.Zero;
             for (int j = 0; j < c; j++)
             {
@@ -123,10 +104,14 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
             if (lse != null) T.Store(lseV, lse + r0);
             if (TArgmax.Value)
             {
-                bool nan = float.IsNaN(T.Sum(sum)); // a row with a NaN: the reference's scan (first NaN wins)
-                if (nan) T.Store(sum, sums);
-                for (int r = 0; r < w; r++)
-                    argmax[r0 + r] = nan && float.IsNaN(sums[r]) ? OptionPlan.Argmax(new ReadOnlySpan<float>(src + (nint)r * c, c)) : (int)idx[r];
+                T.Store(at, (float*)(argmax + r0));
+                // Σe is NaN where a row holds a NaN or +∞ (or is all −∞): the reference's scan for those rows.
+                uint odd = ~T.EqualBits(sum, sum) & allLanes;
+                for (; odd != 0; odd &= odd - 1)
+                {
+                    int r = System.Numerics.BitOperations.TrailingZeroCount(odd);
+                    argmax[r0 + r] = OptionPlan.Argmax(new ReadOnlySpan<float>(src + (nint)r * c, c));
+                }
             }
             if (g == null) continue;
 

@@ -33,6 +33,9 @@ internal readonly unsafe partial struct Avx512Isa : ICrossEntropyOptionsIsa<Vect
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> EqualMask(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Select(Vector512<float> mask, Vector512<float> a, Vector512<float> b) => Vector512.ConditionalSelect(mask, a, b);
+
     /// <summary>One or two 16×16 transposes, k-masked to the row length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RowsToColumns(float* src, int c, float* tile, float* end)
