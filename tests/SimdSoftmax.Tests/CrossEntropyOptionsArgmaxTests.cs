@@ -53,4 +53,24 @@ public class CrossEntropyOptionsArgmaxTests
             }
         }
     }
+
+    /// <summary>The label check runs eight labels at a time: a bad label deep in a long batch is still named, ignored ones pass.</summary>
+    [Theory]
+    [InlineData(13, 10)]
+    [InlineData(13, -1)]
+    [InlineData(0, 10)]
+    [InlineData(23, -7)]
+    public void A_bad_label_anywhere_is_named_and_ignored_labels_pass(int at, int value)
+    {
+        const int n = 24, c = 10;
+        float[] logits = new float[n * c], grad = new float[n * c];
+        int[] labels = Data.Labels(n, c, 3);
+        labels[5] = CrossEntropyOptions.PyTorchIgnoreIndex;
+        labels[17] = CrossEntropyOptions.PyTorchIgnoreIndex;
+        var o = new CrossEntropyOptions { IgnoreIndex = CrossEntropyOptions.PyTorchIgnoreIndex };
+        SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, o);
+        labels[at] = value;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, o));
+        Assert.Contains($"labels[{at}] = {value}", e.Message);
+    }
 }
