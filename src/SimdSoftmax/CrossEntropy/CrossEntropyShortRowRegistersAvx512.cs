@@ -326,7 +326,7 @@ internal static unsafe class CrossEntropyShortRowRegistersAvx512
             Vector512<float> sum = others + ey;
             if (!full) sum = Vector512.ConditionalSelect(Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle(), sum, Vector512<float>.One);
             // Σ_rows log(sum) − (s_y − max) in double: lane-wise products of the sums (each in [1, C], so ≤ 2⁸ per group and lane) and Σ (s_y − max); absent rows have sum 1 and s_y = max = 0.
-            Vector512<float> kc = Vector512<float>.Zero, ownScale = Vector512<float>.Zero, gy;
+            Vector512<float> ownScale = Vector512<float>.Zero, gy;
             if (opt)
             {
                 // ℓ = (1−ε)·w_y·(log Σe − (s_y − max)) + ε/C·(W·log Σe − Σ w_j·(s_j − max)) on counted rows, in float per lane.
@@ -364,22 +364,20 @@ internal static unsafe class CrossEntropyShortRowRegistersAvx512
             }
             if (grad)
             {
-                Vector512<float> inv;
+                Vector512<float> inv; // the factor of e_j off the label: scale/Σe, with options a·coefP/Σe
                 if (opt)
                 {
                     // g_j = a·coefP·e_j/Σe − a·ε/C·w_j off the label; a = 0 on ignored rows (and the row masked to 0 below).
-                    inv = Vector512<float>.One / sum;
+                    Vector512<float> rcp = Vector512<float>.One / sum;
                     Vector512<float> va = vscale & cnt;
                     Vector512<float> nll = va * oneMinusEps * wy;
-                    Vector512<float> coef = smooth ? nll + va * uniform * weightSum : nll;
-                    kc = coef * inv;
-                    gy = -(nll * others * inv);
+                    inv = (smooth ? nll + va * uniform * weightSum : nll) * rcp;
+                    gy = -(nll * others * rcp);
                     if (smooth)
                     {
                         ownScale = va * uniform;
-                        gy += ownScale * (weightSum * ey * inv - wy);
+                        gy += ownScale * (weightSum * ey * rcp - wy);
                     }
-                    inv = kc;
                 }
                 else
                 {
