@@ -488,9 +488,10 @@ internal static unsafe class CrossEntropyShortRowRegistersAvx512
 
     /// <summary>
     /// The argmax of the rows of a group whose Σe is NaN, as <see cref="OptionPlan.Argmax"/>: the first NaN, else the
-    /// first entry equal to the row max (a +∞, or −∞ when every entry is). Rows of at most 16, read masked.
+    /// first entry equal to the row max (a +∞, or −∞ when every entry is). Rows of at most 16, read masked. Inlined:
+    /// as a call in the group loop (every zmm caller-saved) it cost 1.04–1.27× the plain time at C = 10, inlined 0.95–1.03×.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ArgmaxOfOddRows(float* s, nint ld, int c, uint rows, Vector512<float> max, int* argmax)
     {
         Vector512<float> colMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(c)).AsSingle();
