@@ -10,12 +10,14 @@ using SimdSoftmax.Benchmarks;
 //                                       short [cols] [lengths]: short rows, softmax / log-softmax / cross-entropy per path;
 //                                       stream [lengths]: 40 MB batches as % of copy bandwidth, interleaved medians
 //   classifier-sweep [quick] [NxDxC …]  classifier loss+gradient: scalar, composed, fused, OpenBLAS composition
+//   ce-options-sweep [ce|dx] [rounds]   cost of the cross-entropy options and of the classifier's dX, interleaved A/B ratios
 var sweeps = new Dictionary<string, Action<string[]>>(StringComparer.Ordinal)
 {
     ["gemm-sweep"] = GemmSweep.Run,
     ["gemm-tiles"] = GemmTileSweep.Run,
     ["softmax-sweep"] = SoftmaxSweep.Run,
     ["classifier-sweep"] = ClassifierSweep.Run,
+    ["ce-options-sweep"] = CrossEntropyOptionsSweep.Run,
 };
 if (args.Length > 0 && sweeps.TryGetValue(args[0], out Action<string[]>? sweep))
 {

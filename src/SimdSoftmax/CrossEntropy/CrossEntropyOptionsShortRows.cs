@@ -30,14 +30,12 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
         where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag where TArgmax : struct, ICompileTimeFlag
     {
         int w = T.Width;
-        int blocks = (c + w - 1) / w;
         float* tile = stackalloc float[2 * w * w];
-        int* lab = stackalloc int[w];
-        float* wy = stackalloc float[w];
-        int* counted = stackalloc int[w];
-        float* idx = stackalloc float[w];
-        float* sums = stackalloc float[w];
-        V mask0 = T.TailMask(Math.Min(w, c)), mask1 = blocks > 1 ? T.TailMask(c - w) : T.Zero;
+        V allOnes = T.Create(BitConverter.Int32BitsToSingle(-1));
+        uint allLanes = w == 32 ? uint.MaxValue : (1u << w) - 1;
+        // a·ε/C·w_j for every column once per call (a = the gradient scale of a counted row; ignored rows are masked).
+        float* ownA = stackalloc float[MaxClasses];
+        for (int j = 0; j < c; j++) ownA[j] = TSmooth.Value ? (float)(k.CeScale * k.Uniform * (TWeights.Value ? k.Weights[j] : 1.0)) : 0f;
         float* end = s + (nint)n * c;
         float* wt = k.Weights;
         V oneMinusEps = T.Create((float)(1 - k.Epsilon)), uniform = T.Create((float)k.Uniform), weightSum = T.Create((float)k.WeightSum);
@@ -46,32 +44,22 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
         double ceTotal = 0, zSum = 0;
         V ceAcc = T.Zero, zAcc = T.Zero; // per-lane float sums of up to FlushGroups groups, then added in double
         int pending = 0;
-        for (int r = 0; r < w; r++)
-        {
-            counted[r] = -1; // every row counted and weighted 1 unless the group's labels say otherwise
-            wy[r] = 1f;
-        }
         int groups = n / w;
         for (int grp = 0; grp < groups; grp++)
         {
             int r0 = grp * w;
             float* src = s + (nint)r0 * c;
-            T.RowsToColumns(src, c, w, mask0, tile, end);
-            if (blocks > 1) T.RowsToColumns(src + w, c, w, mask1, tile + w * w, end);
-            if (!k.HasIgnore && !TWeights.Value)
+            T.RowsToColumns(src, c, tile, end);
+            // The labels as a vector (an ignored row's becomes −1, matching no column), w[y_i] by one blend per class.
+            V labels = T.Load((float*)(y + r0)), cnt = allOnes, wyv = TWeights.Value ? T.Zero : T.Create(1f);
+            if (k.HasIgnore)
             {
-                for (int r = 0; r < w; r++) lab[r] = y[r0 + r];
+                V ign = T.LanesEqual(labels, k.IgnoreIndex);
+                cnt = T.AndNot(allOnes, ign);
+                labels = T.Select(ign, allOnes, labels);
             }
-            else
-                for (int r = 0; r < w; r++)
-                {
-                    int l = y[r0 + r];
-                    bool ign = k.HasIgnore && l == k.IgnoreIndex;
-                    lab[r] = ign ? -1 : l;
-                    if (TWeights.Value) wy[r] = ign ? 0f : wt[l];
-                    counted[r] = ign ? 0 : -1;
-                }
-            V labels = T.Load((float*)lab), cnt = T.Load((float*)counted), wyv = T.Load(wy);
+            if (TWeights.Value)
+                for (int j = 0; j < c; j++) wyv = T.Select(T.LanesEqual(labels, j), T.Create(wt[j]), wyv);
 
             V mx = T.Load(tile);
             V sy = T.And(mx, T.LanesEqual(labels, 0));
@@ -81,24 +69,19 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
                 mx = T.Max(mx, col);
                 sy = T.Add(sy, T.And(col, T.LanesEqual(labels, j)));
             }
+            V at = T.Zero; // the argmax: lanes hold the index's int bits, stored straight into argmax
             if (TArgmax.Value)
-            {
-                V at = T.Zero;
-                for (int j = c - 1; j >= 0; j--)
-                {
-                    V eq = T.EqualMask(T.Load(tile + j * w), mx);
-                    at = T.Add(T.And(T.Create(j), eq), T.AndNot(at, eq));
-                }
-                T.Store(at, idx);
-            }
-            V sum = T.Zero, others = T.Zero, acc = T.Zero;
+                for (int j = c - 1; j >= 0; j--) at = T.Select(T.EqualMask(T.Load(tile + j * w), mx), T.Create(BitConverter.Int32BitsToSingle(j)), at);
+            V sum = T.Zero, others = T.Zero, acc = T.Zero, ey = T.Zero;
             for (int j = 0; j < c; j++)
             {
                 V x = T.Subtract(T.Load(tile + j * w), mx);
                 V e = T.Exp(x);
                 T.Store(e, tile + j * w);
                 sum = T.Add(sum, e);
-                others = T.Add(others, T.AndNot(e, T.LanesEqual(labels, j)));
+                V isLabel = T.LanesEqual(labels, j);
+                others = T.Add(others, T.AndNot(e, isLabel));
+                ey = T.Add(ey, T.And(e, isLabel));
                 if (TSmooth.Value) acc = T.Add(acc, TWeights.Value ? T.Multiply(T.Create(wt[j]), x) : x);
             }
             V logSum = T.Log(sum);
@@ -121,40 +104,39 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
             if (lse != null) T.Store(lseV, lse + r0);
             if (TArgmax.Value)
             {
-                bool nan = float.IsNaN(T.Sum(sum)); // a row with a NaN: the reference's scan (first NaN wins)
-                if (nan) T.Store(sum, sums);
-                for (int r = 0; r < w; r++)
-                    argmax[r0 + r] = nan && float.IsNaN(sums[r]) ? OptionPlan.Argmax(new ReadOnlySpan<float>(src + (nint)r * c, c)) : (int)idx[r];
+                T.Store(at, (float*)(argmax + r0));
+                // Σe is NaN where a row holds a NaN or +∞ (or is all −∞): the reference's scan for those rows.
+                uint odd = ~T.EqualBits(sum, sum) & allLanes;
+                for (; odd != 0; odd &= odd - 1)
+                {
+                    int r = System.Numerics.BitOperations.TrailingZeroCount(odd);
+                    argmax[r0 + r] = OptionPlan.Argmax(new ReadOnlySpan<float>(src + (nint)r * c, c));
+                }
             }
             if (g == null) continue;
 
             V inv = T.Divide(T.Create(1f), sum);
             V va = T.And(scale, cnt);
-            V coefP = T.Multiply(oneMinusEps, wyv);
-            if (TSmooth.Value) coefP = T.Add(coefP, T.Multiply(uniform, weightSum));
-            V kc = T.Multiply(coefP, inv);
+            V nllA = T.Multiply(va, T.Multiply(oneMinusEps, wyv));
+            V kcA = TSmooth.Value ? T.Multiply(T.Add(nllA, T.Multiply(va, T.Multiply(uniform, weightSum))), inv) : T.Multiply(nllA, inv);
             V kz = hasZ ? T.And(T.Multiply(T.Multiply(zGrad, lseV), inv), cnt) : T.Zero;
-            // The label's entry: −a·(1−ε)·w_y·Σ_{j≠y}e/Σe (+ the smoothing and z parts below).
-            V labelBase = T.Subtract(T.Zero, T.Multiply(T.Multiply(va, T.Multiply(oneMinusEps, wyv)), T.Multiply(others, inv)));
+            // The label's entry, once per group: −a·(1−ε)·w_y·Σ_{j≠y}e/Σe (no cancellation of p_y − 1)
+            // + a·ε/C·(W·e_y/Σe − w_y) + z·e_y; elsewhere e_j·(a·coefP/Σe) − a·ε/C·w_j + z·e_j.
+            V lbl = T.Subtract(T.Zero, T.Multiply(nllA, T.Multiply(others, inv)));
+            if (TSmooth.Value) lbl = T.Add(lbl, T.Multiply(T.Multiply(va, uniform), T.Subtract(T.Multiply(weightSum, T.Multiply(ey, inv)), wyv)));
+            if (hasZ) lbl = T.Add(lbl, T.Multiply(kz, ey));
             for (int j = 0; j < c; j++)
             {
                 V e = T.Load(tile + j * w);
-                V own = TSmooth.Value ? (TWeights.Value ? T.Multiply(uniform, T.Create(wt[j])) : uniform) : T.Zero;
-                V gen = T.Multiply(va, T.Subtract(T.Multiply(e, kc), own));
-                V lbl = labelBase;
-                if (TSmooth.Value) lbl = T.Add(lbl, T.Multiply(va, T.Multiply(uniform, T.Subtract(T.Multiply(weightSum, T.Multiply(e, inv)), wyv))));
-                if (hasZ)
-                {
-                    V ze = T.Multiply(kz, e);
-                    gen = T.Add(gen, ze);
-                    lbl = T.Add(lbl, ze);
-                }
+                V gen = T.Multiply(e, kcA);
+                if (TSmooth.Value) gen = T.Subtract(gen, T.Create(ownA[j]));
+                if (hasZ) gen = T.Add(gen, T.Multiply(kz, e));
                 V isLabel = T.LanesEqual(labels, j);
-                T.Store(T.And(T.Add(T.And(lbl, isLabel), T.AndNot(gen, isLabel)), cnt), tile + j * w);
+                V r = T.Add(T.And(lbl, isLabel), T.AndNot(gen, isLabel));
+                T.Store(k.HasIgnore ? T.And(r, cnt) : r, tile + j * w);
             }
             float* dst = g + (nint)r0 * c;
-            T.ColumnsToRows(tile, dst, c, w, mask0);
-            if (blocks > 1) T.ColumnsToRows(tile + w * w, dst + w, c, w, mask1);
+            T.ColumnsToRows(tile, dst, c);
         }
         zTotal = zSum + T.Sum(zAcc);
         ceTotal += T.Sum(ceAcc);

@@ -72,6 +72,8 @@ public static unsafe class RowKernelRegistry
         new("CrossEntropyLongRow<Avx512>.Rows pipeline", KernelPath.Avx512, int.MaxValue, 1, &LongRowsAvx512),
         new("CrossEntropyOptionsRow<Avx2> with lse+argmax", KernelPath.Avx2, int.MaxValue, 1, &OptionsRowAvx2),
         new("CrossEntropyOptionsRow<Avx512> with lse+argmax", KernelPath.Avx512, int.MaxValue, 1, &OptionsRowAvx512),
+        new("CrossEntropyShortRowRegistersAvx512 options with losses+lse+argmax", KernelPath.Avx512, CrossEntropyShortRowRegistersAvx512.MaxClasses,
+            CrossEntropyShortRowRegistersAvx512.Group, &RegisterOptionsAvx512),
     ];
 
     /// <summary>Group 64: both kernels reduce their vector accumulator to double every 64 rows.</summary>
@@ -130,6 +132,41 @@ public static unsafe class RowKernelRegistry
 
     private static double OptionsRowAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
         OptionsRow<Avx512Isa, Vector512<float>>(s, labels, rows, c, g, scale);
+
+    /// <summary>
+    /// The register kernel's option entry with no option on (its plain contract), its argmax checked against the
+    /// reference and its per-row losses and lse against each row's own loss (the rows it drops or double counts show).
+    /// </summary>
+    private static double RegisterOptionsAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
+    {
+        var losses = new float[rows];
+        var lse = new float[rows];
+        var argmax = new int[rows];
+        var expected = new int[rows];
+        var expectedLse = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = new ReadOnlySpan<float>(s + (nint)r * c, c);
+            expected[r] = OptionPlan.Argmax(row);
+            double max = double.NegativeInfinity, sum = 0;
+            foreach (float v in row) max = Math.Max(max, v);
+            foreach (float v in row) sum += Math.Exp(v - max);
+            expectedLse[r] = max + Math.Log(sum);
+        }
+        double total;
+        fixed (float* pl = losses, pe = lse)
+        fixed (int* pa = argmax)
+            total = CrossEntropyShortRowRegistersAvx512.RunOptions<FlagOff, FlagOff, FlagOn>(s, labels, rows, c, g, pl, pe, pa, new OptionRowConstants(scale));
+        Xunit.Assert.Equal(expected, argmax);
+        double rowSum = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            rowSum += losses[r];
+            if (double.IsFinite(expectedLse[r])) Xunit.Assert.Equal(expectedLse[r], lse[r], Math.Max(1e-6, Math.Abs(expectedLse[r]) * 2e-6));
+        }
+        if (double.IsFinite(total)) Xunit.Assert.Equal(total, rowSum, Math.Max(1e-5, Math.Abs(total) * 1e-5));
+        return total;
+    }
 
     /// <summary>The options kernel with no option on (ε = λ = 0, no weights): the plain kernel's contract, plus its argmax checked here.</summary>
     private static double OptionsRow<T, V>(float* s, int* labels, int rows, int c, float* g, float scale)
