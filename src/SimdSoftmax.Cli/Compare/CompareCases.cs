@@ -158,6 +158,10 @@ internal static class CompareCases
             Run = (path, threads) =>
             {
                 result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, path);
+                return result;
+            },
+            Collect = () =>
+            {
                 grad.CopyTo(result, 0);
                 return result;
             },
@@ -181,6 +185,10 @@ internal static class CompareCases
             Run = (path, threads) =>
             {
                 result[^1] = MulticlassSvm.LossAndGradient(scores, labels, grad, c, path);
+                return result;
+            },
+            Collect = () =>
+            {
                 grad.CopyTo(result, 0);
                 return result;
             },
@@ -196,7 +204,6 @@ internal static class CompareCases
         Func<KernelPath, int, float[]> Form(ClassifierForm form) => (path, threads) =>
         {
             result[^1] = SoftmaxLoss.LossAndGradient(x, w, y, dW, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, threads);
-            dW.CopyTo(result, 0);
             return result;
         };
         var anchors = new List<Anchor>();
@@ -217,6 +224,11 @@ internal static class CompareCases
             Tolerance = 1e-4,
             Run = Form(ClassifierForm.Auto),
             Variants = [("composed", Form(ClassifierForm.Composed)), ("fused", Form(ClassifierForm.Fused))],
+            Collect = () =>
+            {
+                dW.CopyTo(result, 0);
+                return result;
+            },
             Anchors = anchors,
         };
     }
@@ -234,7 +246,6 @@ internal static class CompareCases
         Func<KernelPath, int, float[]> Form(ClassifierForm form) => (path, threads) =>
         {
             result[^1] = SvmLoss.LossAndGradient(x, w, y, dW, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f, Form = form }, path, threads);
-            dW.CopyTo(result, 0);
             return result;
         };
         return new KernelCase
@@ -247,6 +258,11 @@ internal static class CompareCases
             Tolerance = 1e-4,
             Run = Form(ClassifierForm.Auto),
             Variants = [("composed", Form(ClassifierForm.Composed)), ("fused", Form(ClassifierForm.Fused))],
+            Collect = () =>
+            {
+                dW.CopyTo(result, 0);
+                return result;
+            },
         };
     }
 
@@ -273,6 +289,10 @@ internal static class CompareCases
             Run = (path, threads) =>
             {
                 result[^1] = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.ClassesByInputs, b, y, dW, db, dX, workspace, y.Length, d, c, default, 0f, default, path, threads == 0 ? 0 : threads);
+                return result;
+            },
+            Collect = () =>
+            {
                 dW.CopyTo(result, 0);
                 db.CopyTo(result, dW.Length);
                 dX.CopyTo(result, dW.Length + db.Length);
@@ -303,6 +323,10 @@ internal static class CompareCases
             Run = (path, threads) =>
             {
                 result[^1] = SoftmaxLoss.LossAndGradient(x, w, [], y, dW, [], dX, workspace, n, d, c, new ClassifierOptions { Regularization = 1e-3f }, default, default, path, threads);
+                return result;
+            },
+            Collect = () =>
+            {
                 dW.CopyTo(result, 0);
                 dX.CopyTo(result, dW.Length);
                 return result;
@@ -338,6 +362,10 @@ internal static class CompareCases
             Run = (path, threads) =>
             {
                 result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, options with { ClassWeights = weights }, new CrossEntropyRowOutputs { LogSumExp = lse, Argmax = argmax }, path);
+                return result;
+            },
+            Collect = () =>
+            {
                 grad.CopyTo(result, 0);
                 lse.CopyTo(result, grad.Length);
                 // argmax/C in [0, 1): a wrong index moves it by ≥ 1/C, far beyond the tolerance against the lse's size.

@@ -72,7 +72,8 @@ internal static class CompareCommand
 
     private static void RunCase(KernelCase c, int threads, double budget, MachineHeader machine, CompareReport report)
     {
-        float[] reference = (float[])c.Run(KernelPath.Scalar, 1).Clone();
+        float[] reference = c.Run(KernelPath.Scalar, 1);
+        reference = (float[])(c.Collect?.Invoke() ?? reference).Clone();
         double scalarSeconds = double.NaN;
         foreach (KernelPath path in KernelPaths.Available)
         {
@@ -113,6 +114,7 @@ internal static class CompareCommand
             report.Note(c, label, "no kernel for this path");
             return double.NaN;
         }
+        result = c.Collect?.Invoke() ?? result;
         PerturbResultForTesting?.Invoke(c.Name, label, result);
         double err = MaxRelativeError(reference, result);
         Timing t = Timer.Measure(() => run(path, threads), budget, singleThread: threads == 1 || path == KernelPath.Scalar);

@@ -41,4 +41,10 @@ internal sealed class KernelCase
     /// its own row, "Avx512 fused"; the scalar reference runs once through <see cref="Run"/>. Empty: one row per path.
     /// </summary>
     public IReadOnlyList<(string Name, Func<KernelPath, int, float[]> Run)> Variants { get; init; } = [];
+    /// <summary>
+    /// Gathers the outputs of the last call into one buffer to verify (several outputs, or one with the loss), outside
+    /// the timed calls: copying a 40 MB gradient inside them would count a second copy against the kernel. Null: the
+    /// buffer <see cref="Run"/> returns is the output.
+    /// </summary>
+    public Func<float[]>? Collect { get; init; }
 }
