@@ -332,7 +332,7 @@ internal static unsafe class SoftmaxLossFused
 
     /// <summary>
     /// Reduces the lanes in lane order into dW (+ reg·W) and db, and adds ½·reg·ΣW² to the mean loss. Each row of dW (the C
-    /// classes of one feature) is gathered from the packed layout, 8 classes per gather (masked past C).
+    /// classes of one feature) is read from the packed layout while that vector block of D is in L1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Finish<K>(in Job job, float reg, float* dW, float* db) where K : struct, IFusedClassifierKernels
@@ -347,30 +347,30 @@ internal static unsafe class SoftmaxLossFused
             for (; k + 8 <= partial + job.Cp; k += 8) (Vector256.Load(first + k) + Vector256.Load(other + k)).Store(first + k);
             for (; k < partial + job.Cp; k++) first[k] += other[k];
         }
-        // Offset of class j (feature 0) in the packed layout; feature p adds (p / VW)·CT·VW + p % VW.
-        int* classOffsets = stackalloc int[8];
-        Vector256<float> vreg = Vector256.Create(reg);
+        // dW = partial + reg·W, feature by feature: the packed block of a vector of D (CT classes × VW features per tile) is
+        // in L1 while its VW rows of dW are written, in plain scalar loads and stores (the 8-class gathers and masked
+        // stores this replaced cost more than the rest of a small batch's pass).
+        for (int v = 0; v < job.NVec; v++)
+            for (int h = 0, p = v * vw; h < vw && p < d; h++, p++)
+            {
+                float* wRow = job.W + (long)p * c;
+                float* dRow = dW + (long)p * c;
+                for (int t = 0, j = 0; t < job.NTiles; t++)
+                {
+                    float* src = first + ((long)t * job.NVec + v) * ct * vw + h;
+                    for (int jj = 0; jj < ct && j < c; jj++, j++) dRow[j] = src[jj * vw] + reg * wRow[j];
+                }
+            }
+        // ½·reg·ΣW² in double, 8 classes per vector (masked past C).
         Vector256<double> sq = Vector256<double>.Zero;
         for (int j0 = 0; j0 < c; j0 += 8)
         {
             int count = Math.Min(8, c - j0);
-            for (int l = 0; l < 8; l++)
-            {
-                int j = j0 + Math.Min(l, count - 1);
-                classOffsets[l] = (j / ct) * job.NVec * ct * vw + (j % ct) * vw;
-            }
-            Vector256<int> offsets = Vector256.Load(classOffsets);
             Vector256<float> mask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
             for (int p = 0; p < d; p++)
             {
-                float* src = first + (long)(p / vw) * ct * vw + p % vw;
                 float* wRow = job.W + (long)p * c + j0;
-                float* dRow = dW + (long)p * c + j0;
-                Vector256<float> g = Avx2.GatherVector256(src, offsets, 4);
                 Vector256<float> wv = count == 8 ? Vector256.Load(wRow) : Avx.MaskLoad(wRow, mask);
-                Vector256<float> r = g + vreg * wv;
-                if (count == 8) r.Store(dRow);
-                else Avx.MaskStore(dRow, mask, r);
                 sq += Avx.ConvertToVector256Double(wv.GetLower()) * Avx.ConvertToVector256Double(wv.GetLower())
                     + Avx.ConvertToVector256Double(wv.GetUpper()) * Avx.ConvertToVector256Double(wv.GetUpper());
             }

@@ -16,11 +16,12 @@ internal static partial class Tuning
     public const int ClassifierBlockBytes = 3 * L2Bytes / 8;
 
     /// <summary>
-    /// Bytes of packed Wᵀ per forward chunk of D: all of <see cref="L1Bytes"/>. It holds all of W for MNIST (C = 10,
-    /// D = 784, 31 KiB packed), so each row of X is then read in one sequential stream; the row pairs of X stream past it
-    /// from L2. Not re-measured against smaller chunks on Zen 4.
+    /// Bytes of packed Wᵀ per forward chunk of D: half of <see cref="L1Bytes"/>, so the chunk stays in L1 next to the lines
+    /// of X the row pairs stream past it (a chunk of all of L1 was evicted by X and reloaded from L2). AMD EPYC Zen 4, 1
+    /// thread, Avx512, interleaved medians, (5000, 3073, 10) relative to 32 KiB: 24 KiB 0.935, 20 KiB 0.934, 16 KiB 0.933,
+    /// 12 KiB 0.942, 8 KiB 0.964; (100, 784, 10): 16 KiB 0.985, 8 KiB 1.06 (MNIST's W, 31 KiB packed, now takes two chunks).
     /// </summary>
-    public const int ClassifierChunkBytes = L1Bytes;
+    public const int ClassifierChunkBytes = L1Bytes / 2;
 
     /// <summary>
     /// Classes up to which the classifier's Auto form is the fused one (<c>SoftmaxLoss.FusedMaxClasses</c>). AMD EPYC
