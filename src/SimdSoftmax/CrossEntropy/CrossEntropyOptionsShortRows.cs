@@ -30,7 +30,10 @@ internal static unsafe class CrossEntropyOptionsShortRows<T, V> where T : struct
         where TSmooth : struct, ICompileTimeFlag where TWeights : struct, ICompileTimeFlag where TArgmax : struct, ICompileTimeFlag
     {
         int w = T.Width;
-        float* tile = stackalloc float[2 * w * w];
+        // Aligned to 64 bytes as the plain tiles (AlignTile): an unaligned tile splits every other column vector
+        // across two cache lines, in each of the tile's passes.
+        float* tileBuffer = stackalloc float[2 * w * w + 16];
+        float* tile = (float*)(((nint)tileBuffer + 63) & ~(nint)63);
         V allOnes = T.Create(BitConverter.Int32BitsToSingle(-1));
         uint allLanes = w == 32 ? uint.MaxValue : (1u << w) - 1;
         // a·ε/C·w_j for every column once per call (a = the gradient scale of a counted row; ignored rows are masked).
