@@ -78,6 +78,38 @@ public class CrossEntropyOptionsValidationTests
         Rejects<ArgumentException>("dLogits", () => SoftmaxCrossEntropy.LossAndGradient(_logits, _targets, _targets, C, O(), path: path));
     }
 
+    /// <summary>
+    /// With an ignore index or class weights the labels are checked by the pass that counts them for the mean's divisor:
+    /// every counting form (vector counts to 16 classes, histograms to 1023, the plain loop above) must find a bad label
+    /// anywhere in the batch, also right after an ignored one, and a label equal to C without an ignore index.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void A_bad_label_in_a_counted_batch_is_found_before_anything_is_written(KernelPath path)
+    {
+        Paths.Require(path);
+        foreach (int classes in new[] { 10, 16, 17, 40, 1100 })
+            foreach (int bad in new[] { 0, 9, 37 })
+                foreach (int value in new[] { -1, classes, -101, int.MinValue })
+                    foreach (bool weighted in new[] { false, true })
+                    {
+                        const int rows = 38;
+                        int[] labels = Enumerable.Range(0, rows).Select(i => i % 5 == 0 ? -100 : i % classes).ToArray();
+                        float[] logits = Data.Uniform(rows * classes, 11), g = Data.Filled(rows * classes, -7f);
+                        float[] losses = Data.Filled(rows, -7f);
+                        var o = new CrossEntropyOptions { IgnoreIndex = weighted ? null : -100, ClassWeights = weighted ? Data.Uniform(classes, 12, 0f, 2f) : default };
+                        if (weighted) labels = labels.Select(y => y == -100 ? 1 : y).ToArray();
+                        labels[bad] = value;
+                        int[] labelsBefore = (int[])labels.Clone();
+                        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+                            SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, classes, o, new CrossEntropyRowOutputs { Losses = losses }, path));
+                        Assert.Equal("labels", ex.ParamName);
+                        Assert.Contains($"labels[{bad}]", ex.Message);
+                        Assert.All(g, v => Assert.Equal(-7f, v));
+                        Assert.All(losses, v => Assert.Equal(-7f, v));
+                        Assert.Equal(labelsBefore, labels);
+                    }
+    }
+
     [SkippableTheory, MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
     public void Classifier_options_and_dX_are_checked_before_anything_is_written(KernelPath path)
     {

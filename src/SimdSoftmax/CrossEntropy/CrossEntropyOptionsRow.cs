@@ -12,6 +12,9 @@ internal unsafe interface ICrossEntropyOptionsIsa<V> : IClassifierFma<V> where V
     /// <summary>All ones in the lanes where a equals b (ordered compare), zero elsewhere.</summary>
     static abstract V EqualMask(V a, V b);
 
+    /// <summary>All ones in the lanes where a &gt; b (ordered compare: false with a NaN), zero elsewhere.</summary>
+    static abstract V GreaterMask(V a, V b);
+
     /// <summary>a where <paramref name="mask"/> (all ones or all zeros per lane) is set, else b: one blend.</summary>
     static abstract V Select(V mask, V a, V b);
 

@@ -106,7 +106,12 @@ internal readonly ref struct OptionPlan
     /// <summary>Classes up to which <see cref="Create"/> counts labels in four stack histograms (16 KB).</summary>
     private const int HistogramMaxClasses = 1023;
 
-    /// <summary>The plan for a batch: the mean's divisors are Σ w[y_i] (or the count) over counted rows, N for soft targets.</summary>
+    /// <summary>
+    /// The plan for a batch: the mean's divisors are Σ w[y_i] (or the count) over counted rows, N for soft targets.
+    /// With an ignore index or class weights this is the labels' check too (<see cref="CountsLabels"/>): the counting
+    /// pass finds a label outside [0, C) that is not the ignore index, and it throws as
+    /// <see cref="SoftmaxCrossEntropy.ValidateLabels"/> does (naming <c>labels</c>), before any row is written.
+    /// </summary>
     public static unsafe OptionPlan Create(ReadOnlySpan<int> labels, bool soft, int n, int classes, in CrossEntropyOptions o, ReadOnlySpan<float> weights)
     {
         if (soft || o.IgnoreIndex is null && weights.IsEmpty) return new OptionPlan(o, weights, classes, n, n);
@@ -116,6 +121,10 @@ internal readonly ref struct OptionPlan
             // they live in registers (exact integer counts: the same divisor as the histogram below, whose
             // load-increment-store per label measured 0.13× the whole kernel's time at C = 10; a stack array of
             // count vectors measured no faster).
+            int ignoreV = o.IgnoreIndex.GetValueOrDefault();
+            bool ignoreOutside = o.IgnoreIndex.HasValue && (uint)ignoreV >= (uint)classes;
+            var ignoreVec = Vector256.Create(ignoreV);
+            Vector256<int> nOut = default; // labels equal to an ignore index outside [0, C): the rest of a valid batch
             Vector256<int> n0 = default, n1 = default, n2 = default, n3 = default, n4 = default, n5 = default, n6 = default, n7 = default, n8 = default, n9 = default, n10 = default, n11 = default, n12 = default, n13 = default, n14 = default, n15 = default;
             ref int first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(labels);
             int h = 0;
@@ -138,6 +147,7 @@ internal readonly ref struct OptionPlan
                 if (classes > 13) n13 -= Vector256.Equals(v, Vector256.Create(13));
                 if (classes > 14) n14 -= Vector256.Equals(v, Vector256.Create(14));
                 if (classes > 15) n15 -= Vector256.Equals(v, Vector256.Create(15));
+                if (ignoreOutside) nOut -= Vector256.Equals(v, ignoreVec);
             }
             Vector256<int>* counts = stackalloc Vector256<int>[VectorCountMaxClasses];
             counts[0] = n0;
@@ -157,16 +167,19 @@ internal readonly ref struct OptionPlan
             counts[14] = n14;
             counts[15] = n15;
             int skipV = o.IgnoreIndex is int iv && (uint)iv < (uint)classes ? iv : -1;
-            int countedV = 0;
+            int countedV = 0, validV = Vector256.Sum(nOut);
             double sumV = 0;
+            for (int t = h; t < n; t++) if (ignoreOutside && labels[t] == ignoreV) validV++;
             for (int k = 0; k < classes; k++)
             {
-                if (k == skipV) continue;
                 int kc = Vector256.Sum(counts[k]);
                 for (int t = h; t < n; t++) if (labels[t] == k) kc++;
+                validV += kc;
+                if (k == skipV) continue;
                 countedV += kc;
                 sumV += weights.IsEmpty ? kc : kc * (double)weights[k];
             }
+            if (validV != n) ThrowBadLabel(labels, classes, o.IgnoreIndex);
             return new OptionPlan(o, weights, classes, sumV, countedV);
         }
         if (classes <= HistogramMaxClasses)
@@ -175,20 +188,24 @@ internal readonly ref struct OptionPlan
             // w[y_i] took a sixth of the kernel's time at C = 10): a histogram of the labels (an ignored label outside
             // [0, C) lands in the extra slot C), then Σ_k count_k·w_k in double — exact products, summed in class order.
             // Four histograms, one per label of each four, so that equal labels close together do not wait on each other's increment.
-            int stride = classes + 1;
+            // Slot C holds labels equal to an ignore index outside [0, C), slot C + 1 the bad labels (none in a valid batch).
+            int stride = classes + 2;
             int* hist = stackalloc int[4 * stride];
             new Span<int>(hist, 4 * stride).Clear();
             int h = 0;
             uint cu = (uint)classes;
+            int ign = o.IgnoreIndex.GetValueOrDefault(); // without an ignore index 0, which never reaches the compare (C ≥ 1)
             for (; h + 4 <= n; h += 4)
             {
                 int y0 = labels[h], y1 = labels[h + 1], y2 = labels[h + 2], y3 = labels[h + 3];
-                hist[(uint)y0 < cu ? y0 : classes]++;
-                hist[stride + ((uint)y1 < cu ? y1 : classes)]++;
-                hist[2 * stride + ((uint)y2 < cu ? y2 : classes)]++;
-                hist[3 * stride + ((uint)y3 < cu ? y3 : classes)]++;
+                hist[(uint)y0 < cu ? y0 : y0 == ign ? classes : classes + 1]++;
+                hist[stride + ((uint)y1 < cu ? y1 : y1 == ign ? classes : classes + 1)]++;
+                hist[2 * stride + ((uint)y2 < cu ? y2 : y2 == ign ? classes : classes + 1)]++;
+                hist[3 * stride + ((uint)y3 < cu ? y3 : y3 == ign ? classes : classes + 1)]++;
             }
-            for (; h < n; h++) hist[(uint)labels[h] < cu ? labels[h] : classes]++;
+            for (; h < n; h++) hist[(uint)labels[h] < cu ? labels[h] : labels[h] == ign ? classes : classes + 1]++;
+            if (hist[classes + 1] + hist[stride + classes + 1] + hist[2 * stride + classes + 1] + hist[3 * stride + classes + 1] != 0)
+                ThrowBadLabel(labels, classes, o.IgnoreIndex);
             int skip = o.IgnoreIndex is int ii && (uint)ii < (uint)classes ? ii : -1;
             int counted = 0;
             double sum = 0;
@@ -201,6 +218,7 @@ internal readonly ref struct OptionPlan
             }
             return new OptionPlan(o, weights, classes, sum, counted);
         }
+        SoftmaxCrossEntropy.ValidateLabels(labels.Slice(0, n), classes, o.IgnoreIndex, LabelsName); // many classes: the vector check, then the count
         bool hasIgnore = o.IgnoreIndex.HasValue;
         int ignore = o.IgnoreIndex.GetValueOrDefault();
         int count = 0;
@@ -223,6 +241,24 @@ internal readonly ref struct OptionPlan
         for (; i < n; i++)
             if (!hasIgnore || labels[i] != ignore) { w0 += weights[labels[i]]; count++; }
         return new OptionPlan(o, weights, classes, (w0 + w1) + (w2 + w3), count);
+    }
+
+    /// <summary>The parameter name of the integer labels in every public entry that reaches <see cref="Create"/>.</summary>
+    private const string LabelsName = "labels";
+
+    /// <summary>
+    /// Whether <see cref="Create"/> checks the labels itself while counting them (integer labels with an ignore index
+    /// or class weights), so that the public boundary need not make a second pass over them.
+    /// </summary>
+    public static bool CountsLabels(bool soft, in CrossEntropyOptions o, ReadOnlySpan<float> weights) =>
+        !soft && (o.IgnoreIndex is not null || !weights.IsEmpty);
+
+    /// <summary>Names the first bad label (the counts said there is one).</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowBadLabel(ReadOnlySpan<int> labels, int classes, int? ignoreIndex)
+    {
+        SoftmaxCrossEntropy.ValidateLabels(labels, classes, ignoreIndex, LabelsName);
+        throw new InvalidOperationException("The label counts and the label check disagree.");
     }
 
     public bool Ignored(int label) => label == IgnoreIndex;

@@ -26,6 +26,9 @@ internal readonly unsafe partial struct Avx2Isa : ICrossEntropyOptionsIsa<Vector
     public static Vector256<float> EqualMask(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> GreaterMask(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Select(Vector256<float> mask, Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(mask, a, b);
 
     /// <summary>The softmax tile's transposes: plain 8-float row loads from C = 8 on (the last chunk overlapping).</summary>

@@ -34,6 +34,9 @@ internal readonly unsafe partial struct Avx512Isa : ICrossEntropyOptionsIsa<Vect
     public static Vector512<float> EqualMask(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> GreaterMask(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Select(Vector512<float> mask, Vector512<float> a, Vector512<float> b) => Vector512.ConditionalSelect(mask, a, b);
 
     /// <summary>One or two 16×16 transposes, k-masked to the row length.</summary>
