@@ -19,7 +19,7 @@ internal static unsafe class GemmBlocked<TKernel> where TKernel : IGemmMicrokern
     /// into column or row slabs (at NR / MR multiples) across threads and get bitwise identical results.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit] // the edge tile is written by the kernel before UpdateEdge reads it; zeroing it cost a 4 KiB memset per call
+    [SkipLocalsInit] // the edge tile is written by the kernel before GemmEdge.Update reads it; zeroing it cost a 4 KiB memset per call
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, GemmBlocking blocking)
     {
@@ -66,26 +66,12 @@ internal static unsafe class GemmBlocked<TKernel> where TKernel : IGemmMicrokern
                                 // Partial tile: compute the full tile into a scratch tile, then update only the
                                 // valid part of C with the kernel's exact rounding.
                                 TKernel.Run(kc, aPanel, bPanel, tile, nr, 1f, 0f);
-                                UpdateEdge(tile, nr, cTile, ldc, rows, cols, alpha, betaBlock);
+                                GemmEdge.Update(tile, nr, cTile, ldc, rows, cols, alpha, betaBlock);
                             }
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>C[0..rows, 0..cols] = alpha·tile + beta·C with the microkernels' rounding (beta = 0 never reads C).</summary>
-    internal static void UpdateEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
-    {
-        for (int i = 0; i < rows; i++)
-        {
-            float* t = tile + i * nr;
-            float* ci = c + i * ldc;
-            if (beta == 0f)
-                for (int j = 0; j < cols; j++) ci[j] = t[j] * alpha;
-            else
-                for (int j = 0; j < cols; j++) ci[j] = MathF.FusedMultiplyAdd(ci[j], beta, t[j] * alpha);
         }
     }
 }

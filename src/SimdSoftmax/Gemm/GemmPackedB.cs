@@ -17,7 +17,7 @@ internal static unsafe class GemmPackedB<TKernel> where TKernel : IGemmMicrokern
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C on a validated sub-problem (m, n, k ≥ 1, alpha ≠ 0), single-threaded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit] // the edge tile is written by the kernel before UpdateEdge reads it
+    [SkipLocalsInit] // the edge tile is written by the kernel before GemmEdge.Update reads it
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, GemmBlocking blocking)
     {
@@ -61,13 +61,13 @@ internal static unsafe class GemmPackedB<TKernel> where TKernel : IGemmMicrokern
                         for (int ir = 0; ir < mFull; ir += mr)
                         {
                             TKernel.RunStridedA(kc, aBlock + ir * rsA, rsA, csA, bPanel, tile, nr, 1f, 0f);
-                            GemmBlocked<TKernel>.UpdateEdge(tile, nr, cColumn + ir * ldc, ldc, mr, cols, alpha, betaBlock);
+                            GemmEdge.Update(tile, nr, cColumn + ir * ldc, ldc, mr, cols, alpha, betaBlock);
                         }
                     }
                     if (mFull < m)
                     {
                         TKernel.RunStridedA(kc, edgeA, 1, mr, bPanel, tile, nr, 1f, 0f);
-                        GemmBlocked<TKernel>.UpdateEdge(tile, nr, cColumn + mFull * ldc, ldc, m - mFull, cols, alpha, betaBlock);
+                        GemmEdge.Update(tile, nr, cColumn + mFull * ldc, ldc, m - mFull, cols, alpha, betaBlock);
                     }
                 }
             }

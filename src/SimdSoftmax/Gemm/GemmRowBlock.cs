@@ -122,7 +122,7 @@ internal static unsafe class GemmRowBlock
                             else
                             {
                                 gemmTile.RunKernel(kc, aPanel, packedB, tile, nr, 1f, 0f);
-                                UpdateEdge(tile, nr, cTile, ldc, rows, cols, alpha, betaBlock);
+                                GemmEdge.Update(tile, nr, cTile, ldc, rows, cols, alpha, betaBlock);
                             }
                         }
                     }
@@ -147,25 +147,12 @@ internal static unsafe class GemmRowBlock
                             else
                             {
                                 gemmTile.RunKernel(kc, aPanel, bPanel, tile, nr, 1f, 0f);
-                                UpdateEdge(tile, nr, cTile, ldc, rows, cols, alpha, betaBlock);
+                                GemmEdge.Update(tile, nr, cTile, ldc, rows, cols, alpha, betaBlock);
                             }
                         }
                     }
                 }
             }
-        }
-    }
-
-    private static void UpdateEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
-    {
-        for (int i = 0; i < rows; i++)
-        {
-            float* t = tile + i * nr;
-            float* ci = c + i * ldc;
-            if (beta == 0f)
-                for (int j = 0; j < cols; j++) ci[j] = t[j] * alpha;
-            else
-                for (int j = 0; j < cols; j++) ci[j] = MathF.FusedMultiplyAdd(ci[j], beta, t[j] * alpha);
         }
     }
 
