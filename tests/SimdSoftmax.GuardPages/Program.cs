@@ -40,10 +40,10 @@ switch (familyName)
     case "softmax": SoftmaxGuardPageCases.Run(run); break;
     case "crossentropy": CrossEntropyGuardPageCases.Run(run); break;
     case "rows-strided": StridedRowsGuardPageCases.Run(run); break;
-    case "classifier": ClassifierGuardPageCases.Run(run); break;
-    case "svm": SvmGuardPageCases.Run(run); break;
+    case "classifier": ClassifierGuardPageCases.Run(run, ClassifierFamily.Softmax); break;
+    case "svm": ClassifierGuardPageCases.Run(run, ClassifierFamily.Svm); break;
     case "all":
-        GemmSweep.Run(run, "all"); SoftmaxGuardPageCases.Run(run); CrossEntropyGuardPageCases.Run(run); StridedRowsGuardPageCases.Run(run); ClassifierGuardPageCases.Run(run); SvmGuardPageCases.Run(run);
+        GemmSweep.Run(run, "all"); SoftmaxGuardPageCases.Run(run); CrossEntropyGuardPageCases.Run(run); StridedRowsGuardPageCases.Run(run); ClassifierGuardPageCases.Run(run, ClassifierFamily.Softmax); ClassifierGuardPageCases.Run(run, ClassifierFamily.Svm);
         break;
     default:
         Console.Error.WriteLine($"unknown family {familyName}");
