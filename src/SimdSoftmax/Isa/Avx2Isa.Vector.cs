@@ -34,4 +34,9 @@ internal readonly unsafe partial struct Avx2Isa : IVectorOps<Vector256<float>>
     public static Vector256<float> LabelLanes(int label) => (Vector256.Create(label) - Vector256<int>.Indices).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LanesEqual(Vector256<float> lanes, int j) => Vector256.Equals(lanes.AsInt32(), Vector256.Create(j)).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> GreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> IsNaN(Vector256<float> v) => ~Vector256.Equals(v, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountSet(Vector256<float> mask) => System.Numerics.BitOperations.PopCount(Vector256.ExtractMostSignificantBits(mask));
 }

@@ -34,4 +34,9 @@ internal readonly unsafe partial struct Avx512Isa : IVectorOps<Vector512<float>>
     public static Vector512<float> LabelLanes(int label) => (Vector512.Create(label) - Vector512<int>.Indices).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LanesEqual(Vector512<float> lanes, int j) => Vector512.Equals(lanes.AsInt32(), Vector512.Create(j)).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> GreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> IsNaN(Vector512<float> v) => ~Vector512.Equals(v, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountSet(Vector512<float> mask) => System.Numerics.BitOperations.PopCount(Vector512.ExtractMostSignificantBits(mask));
 }

@@ -46,4 +46,11 @@ internal unsafe interface IVectorOps<V> where V : struct
     static abstract V LabelLanes(int label);
     /// <summary>All ones in the lanes whose integer value equals <paramref name="j"/>.</summary>
     static abstract V LanesEqual(V lanes, int j);
+    /// <summary>All ones where a &gt; b (ordered: false when either lane is NaN).</summary>
+    static abstract V GreaterThan(V a, V b);
+    static abstract V Or(V a, V b);
+    /// <summary>All ones in the NaN lanes.</summary>
+    static abstract V IsNaN(V v);
+    /// <summary>How many lanes of a comparison mask are set (popcount of the sign bits).</summary>
+    static abstract int CountSet(V mask);
 }
