@@ -141,50 +141,33 @@ internal static class CompareCases
         };
     }
 
-    private static KernelCase CrossEntropy(int n, int c)
-    {
-        float[] logits = Uniform(n * c, 4, 10f), grad = new float[n * c];
-        int[] labels = Labels(n, c, 5);
-        var result = new float[grad.Length + 1];
-        return new KernelCase
-        {
-            Family = "cross-entropy",
-            UsesThreads = false,
-            Name = $"cross-entropy loss+grad {n}×{c}",
-            Elements = logits.Length,
-            Bytes = 8.0 * logits.Length + 4.0 * n,
-            Limit = LimitKind.CopyBandwidth,
-            Tolerance = 1e-5,
-            Run = (path, threads) =>
-            {
-                result[^1] = SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, path);
-                return result;
-            },
-            Collect = () =>
-            {
-                grad.CopyTo(result, 0);
-                return result;
-            },
-        };
-    }
+    private static KernelCase CrossEntropy(int n, int c) => RowLoss("cross-entropy", $"cross-entropy loss+grad {n}×{c}", n, c,
+        (scores, labels, grad, cols, path) => SoftmaxCrossEntropy.LossAndGradient(scores, labels, grad, cols, path));
 
     /// <summary>The multiclass SVM on scores, beside cross-entropy on the same shape (the margins are computed in the same order on every path, so gradients agree bit for bit).</summary>
-    private static KernelCase Hinge(int n, int c)
+    private static KernelCase Hinge(int n, int c) => RowLoss("svm", $"SVM hinge loss+grad {n}×{c}", n, c,
+        (scores, labels, grad, cols, path) => MulticlassSvm.LossAndGradient(scores, labels, grad, cols, path));
+
+    private delegate float RowLossAndGradient(float[] scores, int[] labels, float[] grad, int cols, KernelPath path);
+
+    /// <summary>A loss + gradient over rows of scores on the calling thread: it must read the scores and labels once and write the gradient once.</summary>
+    private static KernelCase RowLoss(string family, string name, int n, int c, RowLossAndGradient lossAndGradient)
     {
         float[] scores = Uniform(n * c, 4, 10f), grad = new float[n * c];
         int[] labels = Labels(n, c, 5);
         var result = new float[grad.Length + 1];
         return new KernelCase
         {
-            Family = "svm",
-            Name = $"SVM hinge loss+grad {n}×{c}",
+            Family = family,
+            UsesThreads = false,
+            Name = name,
             Elements = scores.Length,
             Bytes = 8.0 * scores.Length + 4.0 * n,
             Limit = LimitKind.CopyBandwidth,
             Tolerance = 1e-5,
             Run = (path, threads) =>
             {
-                result[^1] = MulticlassSvm.LossAndGradient(scores, labels, grad, c, path);
+                result[^1] = lossAndGradient(scores, labels, grad, c, path);
                 return result;
             },
             Collect = () =>
