@@ -25,56 +25,92 @@ internal interface IClassifierFma<V> where V : struct
 internal static unsafe class InputGradientTile<TIsa, V> where TIsa : struct, IVectorOps<V>, IClassifierFma<V> where V : struct
 {
     public const int Rows = 4;
-    /// <summary>Rows per group when streaming: computed into the scratch, then written out with non-temporal stores.</summary>
+    /// <summary>Rows per group when streaming: computed into one half of the scratch while the other half is written out.</summary>
     public const int StreamRows = 8;
+    /// <summary>Rows of scratch (each nVec·VW floats) the streaming form needs: two groups, double-buffered.</summary>
+    public const int ScratchRows = 2 * StreamRows;
 
     /// <summary>
     /// Writes <paramref name="rows"/> rows of dX (stride <paramref name="ldx"/>, <paramref name="d"/> columns) from dS
-    /// (stride <paramref name="lds"/>). With a <paramref name="scratch"/> (<see cref="StreamRows"/>·nVec·VW floats) the
-    /// rows are computed there in groups and streamed to dX with non-temporal stores (aligned body, ordinary masked
-    /// stores for each row's unaligned head and tail): a large dX then costs its write only, not a read-for-ownership
-    /// as well. The same values either way.
+    /// (stride <paramref name="lds"/>). With a <paramref name="scratch"/> (<see cref="ScratchRows"/>·nVec·VW floats) the
+    /// rows are computed there in groups of <see cref="StreamRows"/> and written to dX with non-temporal stores (aligned
+    /// body, ordinary masked stores for each row's unaligned head and tail): a large dX then costs its write only, not a
+    /// read-for-ownership as well. The write of one group is spread over the computation of the next (a few vectors
+    /// after each pair of vectors of D), so the stores drain to memory while the FMAs run instead of stalling the core
+    /// in one burst per group. The same values either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* ds, nint lds, int rows, int c, int ct, float* w, int nVec, float* dx, nint ldx, int d, float* scratch)
     {
         if (scratch == null)
         {
-            Compute(ds, lds, rows, c, ct, w, nVec, dx, ldx, d);
+            Compute(ds, lds, rows, c, ct, w, nVec, dx, ldx, d, null);
             return;
         }
         int lsc = nVec * TIsa.Width;
-        for (int i0 = 0; i0 < rows; i0 += StreamRows)
+        var stream = new Writer { Ldx = ldx, Lsc = lsc, D = d };
+        for (int i0 = 0, group = 0; i0 < rows; i0 += StreamRows, group++)
         {
             int g = Math.Min(StreamRows, rows - i0);
-            Compute(ds + (nint)i0 * lds, lds, g, c, ct, w, nVec, scratch, lsc, lsc);
-            for (int r = 0; r < g; r++) StreamRow(scratch + (nint)r * lsc, dx + (nint)(i0 + r) * ldx, d);
+            float* buffer = scratch + (nint)(group & 1) * StreamRows * lsc;
+            // The previous group (in the other half) drains while this one is computed; one call per pair of vectors of D.
+            stream.Budget = (stream.Rows * (d / TIsa.Width + 2) + nVec / 2 - 1) / Math.Max(1, nVec / 2) + 1;
+            Compute(ds + (nint)i0 * lds, lds, g, c, ct, w, nVec, buffer, lsc, lsc, &stream);
+            stream.Drain(int.MaxValue);
+            stream.Src = buffer; stream.Dst = dx + (nint)i0 * ldx; stream.Rows = g; stream.Row = 0; stream.K = 0;
         }
+        stream.Drain(int.MaxValue);
         System.Runtime.Intrinsics.X86.Sse.StoreFence(); // streaming stores are weakly ordered: visible before returning
     }
 
-    /// <summary><paramref name="d"/> floats from <paramref name="src"/> (at least VW readable) to <paramref name="dst"/>, the vector-aligned body non-temporally.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StreamRow(float* src, float* dst, int d)
+    /// <summary>
+    /// The rows of one computed group on their way from the scratch to dX: row <see cref="Row"/> is written up to column
+    /// <see cref="K"/>. Each row: the head up to dX's next vector boundary with a masked store, the aligned body
+    /// non-temporally, the tail masked (rows not 4-byte aligned: masked stores throughout).
+    /// </summary>
+    private struct Writer
     {
-        int vw = TIsa.Width, k = 0;
-        if (((nint)dst & 3) == 0)
+        public float* Src, Dst;
+        public nint Ldx;
+        public int Lsc, D, Rows, Row, K, Budget;
+
+        /// <summary>Writes up to <paramref name="vectors"/> more vectors of the group.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public void Drain(int vectors)
         {
-            int head = Math.Min(d, (int)((-(nint)dst & (vw * 4 - 1)) / 4));
-            if (head > 0) TIsa.MaskStore(dst, TIsa.TailMask(head), TIsa.Load(src));
-            for (k = head; k + vw <= d; k += vw) TIsa.StoreNonTemporal(TIsa.Load(src + k), dst + k);
-        }
-        for (; k < d; k += vw)
-        {
-            V m = TIsa.TailMask(Math.Min(vw, d - k));
-            TIsa.MaskStore(dst + k, m, TIsa.MaskLoad(src + k, m));
+            int vw = TIsa.Width;
+            while (Row < Rows && vectors > 0)
+            {
+                float* src = Src + (nint)Row * Lsc, dst = Dst + (nint)Row * Ldx;
+                bool aligned = ((nint)dst & 3) == 0;
+                if (K == 0 && aligned)
+                {
+                    int head = Math.Min(D, (int)((-(nint)dst & (vw * 4 - 1)) / 4));
+                    if (head > 0) { TIsa.MaskStore(dst, TIsa.TailMask(head), TIsa.Load(src)); K = head; vectors--; }
+                }
+                if (aligned)
+                    for (; K + vw <= D && vectors > 0; K += vw, vectors--) TIsa.StoreNonTemporal(TIsa.Load(src + K), dst + K);
+                else
+                    for (; K + vw <= D && vectors > 0; K += vw, vectors--) TIsa.MaskStore(dst + K, TIsa.TailMask(vw), TIsa.Load(src + K));
+                if (K + vw > D && vectors > 0)
+                {
+                    if (K < D)
+                    {
+                        V m = TIsa.TailMask(D - K);
+                        TIsa.MaskStore(dst + K, m, TIsa.MaskLoad(src + K, m));
+                        vectors--;
+                    }
+                    Row++;
+                    K = 0;
+                }
+            }
         }
     }
 
     // One copy, not inlined into Run's two call sites: two inlined copies of 8 accumulators and the loop state
     // exceeded what the JIT keeps in registers (measured 4× slower on 100×784×10).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Compute(float* ds, nint lds, int rows, int c, int ct, float* w, int nVec, float* dx, nint ldx, int d)
+    private static void Compute(float* ds, nint lds, int rows, int c, int ct, float* w, int nVec, float* dx, nint ldx, int d, Writer* stream)
     {
         Debug.Assert(c >= 1 && ct >= 1 && d >= 1 && nVec % 2 == 0 && (long)nVec * TIsa.Width >= d);
         int vw = TIsa.Width;
@@ -144,6 +180,7 @@ internal static unsafe class InputGradientTile<TIsa, V> where TIsa : struct, IVe
                     TIsa.MaskStore(d3 + k, m, a30);
                 }
             }
+            if (stream != null) stream->Drain(stream->Budget);
         }
     }
 }

@@ -24,7 +24,7 @@ namespace SimdSoftmax;
 /// N (never on the thread count). Each lane has its own dWᵀ/db partial and loss in the workspace; lanes are reduced in
 /// lane order. Any thread count therefore gives bit-identical results.</para>
 /// <para>Workspace (floats): packed Wᵀ Cp·Dp, then per lane dWᵀ Cp·Dp, db Cp, forward partials BlockRows·Cp·16 and
-/// scores BlockRows·Cp, then the dX streaming scratch (8·Dp). It does not grow with N once N ≥ <see cref="MaxLanes"/>·<see cref="RowsPerLane"/>.</para>
+/// scores BlockRows·Cp, then the dX streaming scratch (16·Dp, two groups of rows). It does not grow with N once N ≥ <see cref="MaxLanes"/>·<see cref="RowsPerLane"/>.</para>
 /// </remarks>
 internal static unsafe class SoftmaxLossFused
 {
@@ -34,7 +34,7 @@ internal static unsafe class SoftmaxLossFused
     public const int RowsPerLane = Tuning.ClassifierRowsPerLane;
     private const int MaxClassTile = 10, MaxWidth = 16;
     private const int BlockBytes = Tuning.ClassifierBlockBytes;
-    private const int StreamRows = InputGradientTile<Avx2Isa, Vector256<float>>.StreamRows;
+    private const int ScratchRows = InputGradientTile<Avx2Isa, Vector256<float>>.ScratchRows;
     private const int ChunkBytes = Tuning.ClassifierChunkBytes;
 
     public static int Lanes(int n) => n == 0 ? 0 : Math.Min(MaxLanes, (n + RowsPerLane - 1) / RowsPerLane);
@@ -49,7 +49,7 @@ internal static unsafe class SoftmaxLossFused
     {
         if (n == 0) return 0;
         long cp = RoundUp(c, MaxClassTile), dp = RoundUp(d, 2 * MaxWidth), b = BlockRows(d);
-        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp + StreamRows * dp);
+        return cp * dp + Lanes(n) * (cp * dp + cp + b * cp * MaxWidth + b * cp + ScratchRows * dp);
     }
 
     private struct Job
@@ -110,7 +110,7 @@ internal static unsafe class SoftmaxLossFused
         {
             N = n, D = d, C = c, Cp = cp, Dp = dp, NVec = dp / vw, NTiles = cp / ct, Block = block, Lanes = lanes,
             KcVec = Math.Max(1, ChunkBytes / (4 * cp * vw)),
-            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp + (long)StreamRows * dp,
+            LaneStride = (long)cp * dp + cp + (long)block * cp * vw + (long)block * cp + (long)ScratchRows * dp,
             Scale = (float)(1.0 / n), HasBias = hasBias, LossDivisor = n, GradientScale = 1.0 / n,
             HasIgnore = options.IgnoreIndex is not null, IgnoreIndex = options.IgnoreIndex ?? 0,
             PerRow = options.IgnoreIndex is not null || !options.ClassWeights.IsEmpty || !options.RowLosses.IsEmpty,

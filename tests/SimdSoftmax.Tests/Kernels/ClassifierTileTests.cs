@@ -40,7 +40,7 @@ public unsafe class ClassifierTileTests
         int vw = K.Width, ct = K.ClassifierClassTile;
         foreach (int c in new[] { 1, 2, ct - 1, ct, ct + 1, 2 * ct + 3, 40 })
             for (int d = 1; d <= 3 * vw + 1; d += d < 2 * vw + 2 ? 1 : vw - 1)
-                foreach (int rows in new[] { 1, 2, 3, 4, 5, 8, 9 })
+                foreach (int rows in new[] { 1, 2, 3, 4, 5, 8, 9, 17, 25 })
                 {
                     int cp = (c + ct - 1) / ct * ct, nVec = (d + 2 * vw - 1) / (2 * vw) * 2, lds = cp + 1, ldx = d + 2;
                     float[] w = Data.Uniform(d * c, d + 31 * c, -1f, 1f); // W, D×C
@@ -56,7 +56,7 @@ public unsafe class ClassifierTileTests
                     foreach (bool stream in new[] { false, true })
                     {
                         dx.Fill(-7f);
-                        var scratch = new float[8 * nVec * vw + 1]; // 8 = InputGradientTile.StreamRows; +1 shifts it off alignment
+                        var scratch = new float[InputGradientTile<Avx2Isa, System.Runtime.Intrinsics.Vector256<float>>.ScratchRows * nVec * vw + 1]; // +1 shifts it off alignment
                         fixed (float* pds = ds, pw = packed, pdx = dx, psc = scratch)
                             K.ClassifierInputGradient(pds, lds, rows, c, pw, nVec, pdx, ldx, d, stream ? psc + 1 : null);
                         for (int i = 0; i < rows; i++)
