@@ -161,6 +161,9 @@ internal static unsafe class PackPanels
         for (; done < count; done++) dst[done] = v.GetElement(done);
     }
 
+    /// <summary>Floats of a stored B block (kc rows of ldb) below which it is taken as L1-resident: 32 KiB.</summary>
+    private const long L1BlockFloats = 8 * 1024;
+
     /// <summary>
     /// Packs op(B)[p0..p0+kc, j0..j0+nc] as ⌈nc/NR⌉ micro-panels of NR columns: panel j holds, for each p, NR
     /// consecutive values of row p (columns past nc are 0). Stored B is k×n (row stride ldb) or n×k when transposed.
@@ -183,10 +186,11 @@ internal static unsafe class PackPanels
             // short sequential streams, few pages) where panel by panel walked all kc rows, ldb apart, once per panel
             // (Zen 4, nr 16: 22 → 41 GB/s at 1024², 6.5 → 18 GB/s at 2048²). nr/8 ymm (and one xmm) copies per row
             // instead of a variable-size block copy, which would call memmove per row.
-            const int RowBand = 8;
-            for (int pb = 0; pb < kc; pb += RowBand)
+            // A block within L1 (64³) is copied panel by panel (one band): the bands' extra loop cost 1-2% there.
+            int rowBand = (long)kc * ldb <= L1BlockFloats ? kc : 8;
+            for (int pb = 0; pb < kc; pb += rowBand)
             {
-                int rows = Math.Min(RowBand, kc - pb);
+                int rows = Math.Min(rowBand, kc - pb);
                 for (int jr = 0; jr < full; jr += nr)
                 {
                     float* src = b + (nint)(p0 + pb) * ldb + j0 + jr;
