@@ -184,7 +184,7 @@ internal static unsafe class PackPanels
         {
             // Whole panels in bands of RowBand rows across all panels: each band reads its rows left to right (a few
             // short sequential streams, few pages) where panel by panel walked all kc rows, ldb apart, once per panel
-            // (Zen 4, nr 16: 22 → 41 GB/s at 1024², 6.5 → 18 GB/s at 2048²). nr/8 ymm (and one xmm) copies per row
+            // (Zen 4, nr 16: 15-22 → 33-41 GB/s at 1024²; at 2048², B from memory, ~10 GB/s either way). nr/8 ymm (and one xmm) copies per row
             // instead of a variable-size block copy, which would call memmove per row.
             // A block within L1 (64³) is copied panel by panel (one band): the bands' extra loop cost 1-2% there.
             int rowBand = (long)kc * ldb <= L1BlockFloats ? kc : 8;
