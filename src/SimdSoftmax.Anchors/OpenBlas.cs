@@ -16,11 +16,15 @@ public static partial class OpenBlas
 
     private static IntPtr Load()
     {
-        // OpenBLAS 0.3.21 (DYNAMIC_ARCH) does not recognize this CPU model and falls back to its Prescott (SSE3) kernels,
-        // a straw man. Unless the user chose a core, ask for the Haswell (AVX2+FMA) kernels, the strongest this build
-        // runs correctly here and the configuration the project's targets are quoted against. The variable must be in
-        // the C environment before the library initializes, hence libc setenv (Environment.SetEnvironmentVariable
-        // only changes .NET's copy).
+        // Unless the user chose a core, pin the Haswell (AVX2+FMA, 256-bit) kernels: the project's Avx2 targets are
+        // quoted against them, 256-bit code against 256-bit code. Left alone, OpenBLAS 0.3.21 (DYNAMIC_ARCH) picks by
+        // CPUID, and what it picks depends on the machine: on the AMD EPYC Zen 4 (family 25) it takes Cooperlake, its
+        // AVX-512 (SkylakeX) kernels. There (1 thread, `gemm-sweep small sizes=all`, medians of 21, two runs minutes
+        // apart) Cooperlake / Haswell gave 64³ 109 / 90, 128³ 95 / 99, 256³ 90 / 100, 512³ 96 / 92, 1024³ 91 / 99,
+        // 2048³ 94 / 97 GFLOPS: faster only at 64³. On CPUs it does not recognize it falls back to Prescott (SSE3).
+        // OPENBLAS_CORETYPE=SkylakeX (or any core) in the environment overrides this, and Config reports the core.
+        // The variable must be in the C environment before the library initializes, hence libc setenv
+        // (Environment.SetEnvironmentVariable only changes .NET's copy).
         if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is null)
         {
             try { _ = setenv("OPENBLAS_CORETYPE", "Haswell", 0); }
