@@ -98,13 +98,19 @@ internal static partial class Tuning
     public const int GemmDotPanelRows = 8;
 
     /// <summary>
-    /// Floats ahead along each row of A at which the skinny dot kernels prefetch into L2 when A streams from memory (more
-    /// than <see cref="GemmDotResidentBytes"/>): one depth chunk, the same rows' next chunk. Zen 4, 1 thread, Avx512,
-    /// 5000×3073×10 (A 61 MB), medians of 11 interleaved runs, load 24: no prefetch 6.19 ms (49.6 GFLOPS); prefetcht1 at
-    /// 512 / 768 / 1024 / 1536 floats 5.08 / 5.05 / 5.06 / 5.51 ms; prefetcht2 at 1024 5.00; prefetchnta at 512 6.19,
-    /// prefetcht0 at 128 6.09 (another run). Cache-resident shapes lost ≈ 5% to the extra instructions, hence the size test.
+    /// How far ahead the skinny dot kernels prefetch each row of A into L2 when A streams from memory (more than
+    /// <see cref="GemmDotResidentBytes"/>): the same k position one panel further down (<see cref="GemmDotPanelRows"/>·lda
+    /// floats), so the next panel's first chunk is in L2 when the panel starts, and the DRAM stream runs one panel (~100 KB
+    /// at k = 3073) ahead. The earlier choice, 512 floats along the row (the same rows' next chunk), left every panel start
+    /// waiting on 8 rows' first chunk from memory. Zen 4, 1 thread, Avx512, 5000×3073×10 (A 61 MB), medians of 9
+    /// interleaved rounds (gemm-sweep skinny-probe): 512 floats 5.06 ms → 1 panel 4.29 ms (2 panels 4.38; load 13);
+    /// under load 21: 5.24 → 4.66 ms. Earlier (512 floats against none): no prefetch 6.19 ms, prefetcht1 at 512 / 768 /
+    /// 1024 / 1536 floats 5.08 / 5.05 / 5.06 / 5.51, prefetcht0 at 128 6.09.
     /// </summary>
-    public const int GemmDotPrefetchDistance = 512;
+    public const int GemmDotPrefetchPanels = 1;
+
+    /// <summary>The skinny dot's walk over A (see the constants above).</summary>
+    public static readonly SkinnyDotBlocking GemmDotBlocking = new(GemmDotPanelRows, GemmDotDepthChunk, GemmDotPrefetchPanels, 0);
 
     /// <summary>Largest A (bytes of one call or thread slab) the skinny dot takes as cache resident (no prefetch): Zen 4's 1 MiB L2.</summary>
     public const long GemmDotResidentBytes = 1 << 20;
@@ -125,11 +131,16 @@ internal static partial class Tuning
     public const int GemmDotBStridePad = 64;
 
     /// <summary>
-    /// Rows of A (depth) per chunk of the skinny outer-product sweep when A streams from memory: few concurrent row
-    /// streams (and pages) for the hardware prefetcher and the TLB. Zen 4, 3073×5000×10 with transA (A 61 MB): single
-    /// thread 56.5 GFLOPS Avx512 / 49.9 Avx2 against 25.1 / 32.1 with 32 rows; 2 threads ≈ 110 / 95 against 45 / 66.
+    /// Rows of A (depth) per chunk of the skinny outer-product sweep when A streams from memory. The chunk's rows are read
+    /// down one 32-column strip at a time; the kernels prefetch each row <see cref="GemmOuterPrefetchDistance"/> floats
+    /// ahead into L2 and the next strip's lines into L1, so the strip walk no longer waits on strided L1 misses and longer
+    /// chunks pay off (the Cᵀ accumulators are saved and reloaded once per chunk and strip). Zen 4, 1 thread, Avx512,
+    /// 3073×5000×10 with transA (A 61 MB), gemm-sweep skinny-probe, two alternating processes of 7 rounds each (load 19),
+    /// ms before (no L1 prefetch) → after: 8 rows 5.33 / 5.04 → 4.91 / 4.83; 16 rows 5.10 / 4.94 → 4.55 / 4.37; 32 rows
+    /// 5.36 / 5.06 → 4.52 / 4.26. Before this, with Cᵀ stored a whole row per class and no L1 prefetch, 8 rows was best
+    /// (56.5 GFLOPS against 25.1 with 32 rows).
     /// </summary>
-    public const int GemmOuterDepthChunkStreamed = 8;
+    public const int GemmOuterDepthChunkStreamed = 32;
 
     /// <summary>
     /// Rows of A per chunk when A is cache resident (at most <see cref="GemmOuterResidentBytes"/>): the accumulators are
@@ -144,6 +155,9 @@ internal static partial class Tuning
     /// GFLOPS); prefetcht1 at 256 / 512 / 1024 floats 5.09 / 5.27 / 5.57 ms; prefetcht0 at 256 5.44.
     /// </summary>
     public const int GemmOuterPrefetchDistance = 256;
+
+    /// <summary>The skinny outer product's walk over a streamed A (see the constants above).</summary>
+    public static readonly SkinnyOuterBlocking GemmOuterBlocking = new(GemmOuterDepthChunkStreamed, 0, GemmOuterPrefetchDistance);
 
     /// <summary>Largest A (bytes read by one call or thread slab) taken as cache resident: Zen 4's 1 MiB L2 (the smaller of the two machines').</summary>
     public const long GemmOuterResidentBytes = 1 << 20;

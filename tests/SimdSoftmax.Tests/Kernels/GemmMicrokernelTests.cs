@@ -136,7 +136,7 @@ public class GemmMicrokernelTests
             for (int cols = 1; cols <= kernel.Cols; cols++)
                 foreach (int k in new[] { lanes, 2 * lanes, 5 * lanes })
                     foreach (bool accumulate in new[] { false, true })
-                        foreach (nint prefetch in new nint[] { 0, Tuning.GemmDotPrefetchDistance })
+                        foreach (nint prefetch in new nint[] { 0, Tuning.GemmDotPrefetchPanels * Tuning.GemmDotPanelRows * (nint)k })
                             GemmMicrokernelTester.SkinnyDotKernel(kernel, rows, cols, k, accumulate, prefetch, ++seed);
     }
 
