@@ -56,6 +56,7 @@ internal static unsafe class GemmSkinny
         int* rowOffsets = stackalloc int[MaxOffsets];
         int* colOffsets = stackalloc int[MaxOffsets];
         float* sums = stackalloc float[MaxOffsets];
+        float* tileSums = stackalloc float[MaxOffsets * MaxOffsets];
 
         for (int panel = i0; panel < i1; panel += panelRows)
         {
@@ -83,13 +84,13 @@ internal static unsafe class GemmSkinny
                 for (int g = 0, j = 0; g < groups; g++, j += colsPer)
                 {
                     int cols = Math.Min(colsPer, n - j);
-                    float* slot = acc + (block * groups + g) * (nint)tile;
+                    if (kVector > 0) TKernel.SumTile(acc + (block * groups + g) * (nint)tile, tileSums);
                     for (int r = 0; r < rows; r++)
                     {
                         float* ar = a + (i + r) * lda;
                         for (int q = 0; q < cols; q++)
                         {
-                            float sum = kVector == 0 ? 0f : TKernel.Sum(slot + (r * colsPer + q) * lanes);
+                            float sum = kVector == 0 ? 0f : tileSums[r * colsPer + q];
                             float* bq = bt + (j + q) * ldbt;
                             for (int p = kVector; p < k; p++) sum = MathF.FusedMultiplyAdd(ar[p], bq[p], sum);
                             sums[q] = sum;
