@@ -8,8 +8,9 @@ namespace SimdSoftmax.Benchmarks;
 /// Where the skinny GEMM's time goes at the classifier's 5000×3073×10 (A = X, 61 MB): the Avx512 kernels alone in L1,
 /// the drivers on an L2-resident A, and the drivers streaming A under several blockings, interleaved round by round in
 /// one process (medians of thread CPU time), against the read roofline (A once at the read bandwidth measured here).
-/// Usage: <c>gemm-sweep skinny-probe [rounds=N] [dot=panelRows,depthChunk,prefetchPanels,prefetchFloats …]
-/// [outer=depthChunk,prefetchChunks,prefetchFloats …]</c>; without dot=/outer= a built-in list of blockings is run.
+/// Usage: <c>gemm-sweep skinny-probe [avx2] [rounds=N] [dot=panelRows,depthChunk,prefetchPanels,prefetchFloats …]
+/// [outer=depthChunk,prefetchChunks,prefetchFloats[,residentDepthChunk] …] [resident=depthChunk …]</c>; without dot=/outer= a built-in list of blockings is run;
+/// avx2: the drivers run the Avx2 kernels (the kernel-alone rows stay Avx512).
 /// </summary>
 internal static unsafe class GemmSkinnySweep
 {
@@ -28,11 +29,11 @@ internal static unsafe class GemmSkinnySweep
         var dots = args.Where(a => a.StartsWith("dot=", StringComparison.Ordinal)).Select(a => Ints(a[4..]))
             .Select(v => new SkinnyDotBlocking(v[0], v[1], v[2], v[3])).ToList();
         var outers = args.Where(a => a.StartsWith("outer=", StringComparison.Ordinal)).Select(a => Ints(a[6..]))
-            .Select(v => new SkinnyOuterBlocking(v[0], v[1], v[2])).ToList();
+            .Select(v => new SkinnyOuterBlocking(v[0], v[1], v[2], v.Length > 3 ? v[3] : Tuning.GemmOuterDepthChunkResident)).ToList();
         if (dots.Count == 0 && outers.Count == 0)
         {
             dots = [Tuning.GemmDotBlocking, new(8, 512, 0, 512), new(8, 256, 1, 0), new(4, 512, 1, 0), new(8, 512, 2, 0)];
-            outers = [Tuning.GemmOuterBlocking, new(8, 0, 256), new(16, 0, 256), new(32, 1, 0), new(64, 0, 256)];
+            outers = [Tuning.GemmOuterBlocking, new(8, 0, 256, 32), new(16, 0, 256, 32), new(32, 1, 0, 32), new(64, 0, 256, 32)];
         }
 
         double peak = MachineLimits.FmaPeakGflops512(), read = MachineLimits.ReadBandwidthGBs();
@@ -83,12 +84,47 @@ internal static unsafe class GemmSkinnySweep
                 for (int r = 0; r < 78; r++) GemmSkinny.Outer<SkinnyOuter32x10Avx512>(0, K, N, ResidentRows, 1f, x, K, dsp, width, 0f, c, N);
             }),
         };
+        bool avx2 = args.Contains("avx2");
+        float* sums = Alloc(64, 0);
+        cases.Add(new("dot sums: SumTile ×100000 (20 each)", 2.0 * 20 * 16 * 100000, 0, () =>
+        {
+            for (int r = 0; r < 100000; r++) SkinnyDot4x5Avx512.SumTile(accBuf, sums);
+        }));
+        cases.Add(new("dot sums: Sum ×20 ×100000", 2.0 * 20 * 16 * 100000, 0, () =>
+        {
+            for (int r = 0; r < 100000; r++)
+                for (int s = 0; s < 20; s++) sums[s] = SkinnyDot4x5Avx512.Sum(accBuf + s * 16);
+        }));
+        string isa = avx2 ? "Avx2" : "Avx512";
+        foreach (int residentChunk in args.Where(a => a.StartsWith("resident=", StringComparison.Ordinal)).Select(a => int.Parse(a[9..], CultureInfo.InvariantCulture))
+                     .DefaultIfEmpty(Tuning.GemmOuterDepthChunkResident))
+        {
+            SkinnyOuterBlocking rb = Tuning.GemmOuterBlocking with { ResidentDepthChunk = residentChunk };
+            cases.Add(new($"{isa} outer MNIST 784×100×10 ×300 k{residentChunk}", 2.0 * 784 * 100 * N * 300, 0, () =>
+            {
+                for (int r = 0; r < 300; r++)
+                    if (avx2) GemmSkinny.OuterWith<SkinnyOuter16x5Avx2>(0, 784, N, 100, 1f, x, 784, dsp, width, 0f, c, N, rb);
+                    else GemmSkinny.OuterWith<SkinnyOuter32x10Avx512>(0, 784, N, 100, 1f, x, 784, dsp, width, 0f, c, N, rb);
+            }));
+            cases.Add(new($"{isa} outer L2-res 3073×64×10 ×78 k{residentChunk}", 2.0 * ResidentRows * N * K * 78, 0, () =>
+            {
+                for (int r = 0; r < 78; r++)
+                    if (avx2) GemmSkinny.OuterWith<SkinnyOuter16x5Avx2>(0, K, N, ResidentRows, 1f, x, K, dsp, width, 0f, c, N, rb);
+                    else GemmSkinny.OuterWith<SkinnyOuter32x10Avx512>(0, K, N, ResidentRows, 1f, x, K, dsp, width, 0f, c, N, rb);
+            }));
+        }
         foreach (SkinnyDotBlocking b in dots)
-            cases.Add(new($"X·W dot {b.PanelRows}r k{b.DepthChunk} pf {b.PrefetchPanels}p+{b.PrefetchFloats}", 2.0 * M * N * K, xBytes,
-                () => GemmSkinny.DotWith<SkinnyDot4x5Avx512>(0, M, N, K, 1f, x, K, wt, ldbt, 0f, c, N, b)));
+            cases.Add(new($"{isa} X·W dot {b.PanelRows}r k{b.DepthChunk} pf {b.PrefetchPanels}p+{b.PrefetchFloats}", 2.0 * M * N * K, xBytes, () =>
+            {
+                if (avx2) GemmSkinny.DotWith<SkinnyDot2x5Avx2>(0, M, N, K, 1f, x, K, wt, ldbt, 0f, c, N, b);
+                else GemmSkinny.DotWith<SkinnyDot4x5Avx512>(0, M, N, K, 1f, x, K, wt, ldbt, 0f, c, N, b);
+            }));
         foreach (SkinnyOuterBlocking b in outers)
-            cases.Add(new($"Xᵀ·dS outer k{b.DepthChunk} pf {b.PrefetchChunks}c+{b.PrefetchFloats}", 2.0 * M * N * K, xBytes,
-                () => GemmSkinny.OuterWith<SkinnyOuter32x10Avx512>(0, K, N, M, 1f, x, K, dsp, width, 0f, c, N, b)));
+            cases.Add(new($"{isa} Xᵀ·dS outer k{b.DepthChunk} pf {b.PrefetchChunks}c+{b.PrefetchFloats}", 2.0 * M * N * K, xBytes, () =>
+            {
+                if (avx2) GemmSkinny.OuterWith<SkinnyOuter16x5Avx2>(0, K, N, M, 1f, x, K, dsp, width, 0f, c, N, b);
+                else GemmSkinny.OuterWith<SkinnyOuter32x10Avx512>(0, K, N, M, 1f, x, K, dsp, width, 0f, c, N, b);
+            }));
 
         var times = cases.Select(_ => new List<double>()).ToArray();
         foreach (Case k in cases) k.Run();

@@ -121,7 +121,8 @@ internal static unsafe class GemmSkinny
     /// <summary>
     /// C[i0..i1, :] = alpha·Aᵀ[i0..i1, :]·op(B) + beta·C for A stored k×m (row stride lda); <paramref name="bp"/> is op(B)
     /// packed by <see cref="PackNarrowB"/> with row width <paramref name="bWidth"/> (a multiple of the kernel's columns).
-    /// Walks A in chunks of <see cref="Tuning.GemmOuterDepthChunkStreamed"/> or <see cref="Tuning.GemmOuterDepthChunkResident"/> rows, strip by strip, accumulating Cᵀ in a per-thread buffer.
+    /// Walks A in chunks of <see cref="Tuning.GemmOuterDepthChunkStreamed"/> rows when it streams (all rows when it is cache
+    /// resident, <see cref="Tuning.GemmOuterDepthChunkResident"/>), strip by strip, accumulating Cᵀ strip by strip in a per-thread buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Outer<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
@@ -143,15 +144,15 @@ internal static unsafe class GemmSkinny
         int vectorEnd = i0 + (i1 - i0) / vector * vector;   // columns [i0, vectorEnd) run in vectors
         int groups = bWidth / colsPer, strips = (vectorEnd - i0 + width - 1) / width;
         // Cᵀ accumulators strip by strip: each kernel call's Cols rows of Width floats are contiguous. Rows of Cᵀ a whole
-        // strip range long (stride m) put the 20 saved vectors of a call into the same few L1 sets whenever m·4 bytes is
-        // near a multiple of 4 KiB (m = 3072 + 1), where they also collided with the strip of A.
+        // slab long (stride m, the same stride as the rows of A when A is the whole m columns) made the speed depend on
+        // where the workspace fell relative to A modulo 4 KiB: Zen 4, MNIST 784×100×10 Aᵀ·B ran at 70 or 45 GFLOPS from
+        // one process to the next that way; by strip it stayed at 70.
         nint block = (nint)colsPer * width;
         float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)strips * groups * block);
         int* vecOffsets = stackalloc int[MaxOffsets];
         bool resident = (long)k * (i1 - i0) * sizeof(float) <= Tuning.GemmOuterResidentBytes;
-        int depthChunk = resident ? Tuning.GemmOuterDepthChunkResident : blocking.DepthChunk;
-        // Resident A still wants the kernels' L1 prefetch of the next strip (their L2 prefetch then asks for lines already there).
-        nint prefetch = resident ? width : blocking.PrefetchChunks * depthChunk * lda + blocking.PrefetchFloats;
+        int depthChunk = resident ? blocking.ResidentDepthChunk : blocking.DepthChunk;
+        nint prefetch = resident ? 0 : blocking.PrefetchChunks * depthChunk * lda + blocking.PrefetchFloats;
 
         if (vectorEnd > i0)
         {
@@ -242,7 +243,7 @@ internal readonly record struct SkinnyDotBlocking(int PanelRows, int DepthChunk,
 
 /// <summary>
 /// How <see cref="GemmSkinny.Outer{TKernel}"/>
-/// walks a streamed A: rows per depth chunk and the prefetch distance, in chunks of rows ahead (DepthChunk·lda floats
-/// each) plus floats along the row. None of it changes a bit of C.
+/// walks A: rows per depth chunk when A streams, the prefetch distance then, in chunks of rows ahead (DepthChunk·lda
+/// floats each) plus floats along the row, and rows per depth chunk when A is cache resident. None of it changes a bit of C.
 /// </summary>
-internal readonly record struct SkinnyOuterBlocking(int DepthChunk, int PrefetchChunks, int PrefetchFloats);
+internal readonly record struct SkinnyOuterBlocking(int DepthChunk, int PrefetchChunks, int PrefetchFloats, int ResidentDepthChunk);
