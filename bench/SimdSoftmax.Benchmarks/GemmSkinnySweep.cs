@@ -32,8 +32,9 @@ internal static unsafe class GemmSkinnySweep
             .Select(v => new SkinnyOuterBlocking(v[0], v[1], v[2], v.Length > 3 ? v[3] : Tuning.GemmOuterDepthChunkResident)).ToList();
         if (dots.Count == 0 && outers.Count == 0)
         {
+            const int all = Tuning.GemmOuterDepthChunkResident;
             dots = [Tuning.GemmDotBlocking, new(8, 512, 0, 512), new(8, 256, 1, 0), new(4, 512, 1, 0), new(8, 512, 2, 0)];
-            outers = [Tuning.GemmOuterBlocking, new(8, 0, 256, 32), new(16, 0, 256, 32), new(32, 1, 0, 32), new(64, 0, 256, 32)];
+            outers = [Tuning.GemmOuterBlocking, Tuning.GemmOuterBlockingAvx2, new(16, 0, 256, all), new(32, 1, 0, all), new(64, 0, 256, all)];
         }
 
         double peak = MachineLimits.FmaPeakGflops512(), read = MachineLimits.ReadBandwidthGBs();

@@ -128,7 +128,8 @@ internal static unsafe class GemmSkinny
     public static void Outer<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
         float* bp, int bWidth, float beta, float* c, nint ldc)
         where TKernel : ISkinnyOuterKernel =>
-        OuterWith<TKernel>(i0, i1, n, k, alpha, a, lda, bp, bWidth, beta, c, ldc, Tuning.GemmOuterBlocking);
+        OuterWith<TKernel>(i0, i1, n, k, alpha, a, lda, bp, bWidth, beta, c, ldc,
+            TKernel.Lanes * sizeof(float) == 32 ? Tuning.GemmOuterBlockingAvx2 : Tuning.GemmOuterBlocking);
 
     /// <summary><see cref="Outer{TKernel}"/> with explicit streamed blocking (gemm-sweep skinny-probe).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
