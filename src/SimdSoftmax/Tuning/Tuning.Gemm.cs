@@ -139,9 +139,11 @@ internal static partial class Tuning
     /// 3073×5000×10 with transA (A 61 MB), gemm-sweep skinny-probe, two alternating processes of 7 rounds each (load 19),
     /// ms before (no L1 prefetch) → after: 8 rows 5.33 / 5.04 → 4.91 / 4.83; 16 rows 5.10 / 4.94 → 4.55 / 4.37; 32 rows
     /// 5.36 / 5.06 → 4.52 / 4.26. Before this, with Cᵀ stored a whole row per class and no L1 prefetch, 8 rows was best
-    /// (56.5 GFLOPS against 25.1 with 32 rows).
+    /// (56.5 GFLOPS against 25.1 with 32 rows). Then 32 against more, probe medians of 7 rounds in five runs (load 16-17),
+    /// 32 / 48 / 64 / 96 rows: 4.61 / 4.24 / 4.17 / 4.19 ms, 4.12 / 4.01 / 3.97 / 4.03, 4.07 / 3.96 / 4.02 / 3.96; 32 / 64:
+    /// 3.93 / 3.83, 4.11 / 4.00. 64 rows of 3073 floats (786 KB) are less than Zen 4's 1 MiB L2.
     /// </summary>
-    public const int GemmOuterDepthChunkStreamed = 32;
+    public const int GemmOuterDepthChunkStreamed = 64;
 
     /// <summary>
     /// <see cref="GemmOuterDepthChunkStreamed"/> for the AVX2 kernel (16 columns × 5, so a strip is read once per 5
