@@ -7,7 +7,8 @@ namespace SimdSoftmax.Benchmarks;
 /// <summary>
 /// A quick side-by-side GFLOPS table (Stopwatch, best of several runs within a small time budget per cell) for a
 /// shared, noisy machine: every column of a row is measured back to back in the same process.
-/// Usage: <c>gemm-sweep [quick] [shapes=square|skinny|all]</c>; <c>gemm-sweep small</c>: <see cref="GemmSmallSweep"/>.
+/// Usage: <c>gemm-sweep [quick] [shapes=square|skinny|all]</c>; <c>gemm-sweep small</c>: <see cref="GemmSmallSweep"/>;
+/// <c>gemm-sweep skinny-probe</c>: <see cref="GemmSkinnySweep"/>.
 /// </summary>
 internal static class GemmSweep
 {
@@ -18,6 +19,11 @@ internal static class GemmSweep
         if (args.Contains("small"))
         {
             GemmSmallSweep.Run(args);
+            return;
+        }
+        if (args.Contains("skinny-probe"))
+        {
+            GemmSkinnySweep.Run(args);
             return;
         }
         if (args.Contains("blocking"))

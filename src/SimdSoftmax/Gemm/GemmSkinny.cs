@@ -32,29 +32,38 @@ internal static unsafe class GemmSkinny
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
         float* bt, nint ldbt, float beta, float* c, nint ldc)
+        where TKernel : ISkinnyDotKernel =>
+        DotWith<TKernel>(i0, i1, n, k, alpha, a, lda, bt, ldbt, beta, c, ldc, Tuning.GemmDotBlocking);
+
+    /// <summary><see cref="Dot{TKernel}"/> with explicit blocking (gemm-sweep skinny-probe).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DotWith<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
+        float* bt, nint ldbt, float beta, float* c, nint ldc, SkinnyDotBlocking blocking)
         where TKernel : ISkinnyDotKernel
     {
         Debug.Assert(i0 < i1 && n > 0 && k > 0);
-        const int DotPanelRows = Tuning.GemmDotPanelRows, DotDepthChunk = Tuning.GemmDotDepthChunk;
+        int panelRows = blocking.PanelRows, depthChunk = blocking.DepthChunk;
         int rowsPer = TKernel.Rows, colsPer = TKernel.Cols, lanes = TKernel.Lanes;
-        if (rowsPer > MaxOffsets || colsPer > MaxOffsets || DotPanelRows % rowsPer != 0)
-            throw new NotSupportedException($"{typeof(TKernel).Name}: Rows and Cols must be at most {MaxOffsets} and Rows divide {DotPanelRows}.");
+        if (rowsPer > MaxOffsets || colsPer > MaxOffsets || panelRows % rowsPer != 0 || depthChunk % lanes != 0)
+            throw new NotSupportedException($"{typeof(TKernel).Name}: Rows and Cols must be at most {MaxOffsets}, Rows divide {panelRows} and Lanes divide {depthChunk}.");
         int groups = (n + colsPer - 1) / colsPer;
         int tile = rowsPer * colsPer * lanes;                 // floats of saved accumulators per (row block, column group)
-        int blocksPerPanel = DotPanelRows / rowsPer;
+        int blocksPerPanel = panelRows / rowsPer;
         float* acc = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)blocksPerPanel * groups * tile);
         int kVector = k / lanes * lanes;
-        nint prefetch = (long)(i1 - i0) * k * sizeof(float) > Tuning.GemmDotResidentBytes ? Tuning.GemmDotPrefetchDistance : 0;
+        nint prefetch = (long)(i1 - i0) * k * sizeof(float) > Tuning.GemmDotResidentBytes
+            ? blocking.PrefetchPanels * panelRows * lda + blocking.PrefetchFloats : 0;
         int* rowOffsets = stackalloc int[MaxOffsets];
         int* colOffsets = stackalloc int[MaxOffsets];
         float* sums = stackalloc float[MaxOffsets];
+        float* tileSums = stackalloc float[MaxOffsets * MaxOffsets];
 
-        for (int panel = i0; panel < i1; panel += DotPanelRows)
+        for (int panel = i0; panel < i1; panel += panelRows)
         {
-            int panelEnd = Math.Min(panel + DotPanelRows, i1);
-            for (int pc = 0; pc < kVector; pc += DotDepthChunk)
+            int panelEnd = Math.Min(panel + panelRows, i1);
+            for (int pc = 0; pc < kVector; pc += depthChunk)
             {
-                int kc = Math.Min(DotDepthChunk, kVector - pc);
+                int kc = Math.Min(depthChunk, kVector - pc);
                 for (int i = panel, block = 0; i < panelEnd; i += rowsPer, block++)
                 {
                     int rows = Math.Min(rowsPer, panelEnd - i);
@@ -75,13 +84,13 @@ internal static unsafe class GemmSkinny
                 for (int g = 0, j = 0; g < groups; g++, j += colsPer)
                 {
                     int cols = Math.Min(colsPer, n - j);
-                    float* slot = acc + (block * groups + g) * (nint)tile;
+                    if (kVector > 0) TKernel.SumTile(acc + (block * groups + g) * (nint)tile, tileSums);
                     for (int r = 0; r < rows; r++)
                     {
                         float* ar = a + (i + r) * lda;
                         for (int q = 0; q < cols; q++)
                         {
-                            float sum = kVector == 0 ? 0f : TKernel.Sum(slot + (r * colsPer + q) * lanes);
+                            float sum = kVector == 0 ? 0f : tileSums[r * colsPer + q];
                             float* bq = bt + (j + q) * ldbt;
                             for (int p = kVector; p < k; p++) sum = MathF.FusedMultiplyAdd(ar[p], bq[p], sum);
                             sums[q] = sum;
@@ -112,11 +121,20 @@ internal static unsafe class GemmSkinny
     /// <summary>
     /// C[i0..i1, :] = alpha·Aᵀ[i0..i1, :]·op(B) + beta·C for A stored k×m (row stride lda); <paramref name="bp"/> is op(B)
     /// packed by <see cref="PackNarrowB"/> with row width <paramref name="bWidth"/> (a multiple of the kernel's columns).
-    /// Walks A in chunks of <see cref="Tuning.GemmOuterDepthChunkStreamed"/> or <see cref="Tuning.GemmOuterDepthChunkResident"/> rows, strip by strip, accumulating Cᵀ in a per-thread buffer.
+    /// Walks A in chunks of <see cref="Tuning.GemmOuterDepthChunkStreamed"/> rows when it streams (all rows when it is cache
+    /// resident, <see cref="Tuning.GemmOuterDepthChunkResident"/>), strip by strip, accumulating Cᵀ strip by strip in a per-thread buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Outer<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
         float* bp, int bWidth, float beta, float* c, nint ldc)
+        where TKernel : ISkinnyOuterKernel =>
+        OuterWith<TKernel>(i0, i1, n, k, alpha, a, lda, bp, bWidth, beta, c, ldc,
+            TKernel.Lanes * sizeof(float) == 32 ? Tuning.GemmOuterBlockingAvx2 : Tuning.GemmOuterBlocking);
+
+    /// <summary><see cref="Outer{TKernel}"/> with explicit streamed blocking (gemm-sweep skinny-probe).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void OuterWith<TKernel>(int i0, int i1, int n, int k, float alpha, float* a, nint lda,
+        float* bp, int bWidth, float beta, float* c, nint ldc, SkinnyOuterBlocking blocking)
         where TKernel : ISkinnyOuterKernel
     {
         Debug.Assert(i0 < i1 && n > 0 && k > 0);
@@ -125,33 +143,41 @@ internal static unsafe class GemmSkinny
             throw new NotSupportedException($"{typeof(TKernel).Name}: Width must be at most {MaxOffsets} vectors of Lanes.");
         Debug.Assert(bWidth % colsPer == 0 && bWidth >= n);
         int vectorEnd = i0 + (i1 - i0) / vector * vector;   // columns [i0, vectorEnd) run in vectors
-        nint ctStride = Math.Max(vectorEnd - i0, 1);
-        float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)bWidth * ctStride);
+        int groups = bWidth / colsPer, strips = (vectorEnd - i0 + width - 1) / width;
+        // Cᵀ accumulators strip by strip: each kernel call's Cols rows of Width floats are contiguous. Rows of Cᵀ a whole
+        // slab long (stride m, the same stride as the rows of A when A is the whole m columns) made the speed depend on
+        // where the workspace fell relative to A modulo 4 KiB: Zen 4, MNIST 784×100×10 Aᵀ·B ran at 70 or 45 GFLOPS from
+        // one process to the next that way; by strip it stayed at 70.
+        nint block = (nint)colsPer * width;
+        float* ct = GemmWorkspace.ForCurrentThread().SkinnyC.Get((long)strips * groups * block);
         int* vecOffsets = stackalloc int[MaxOffsets];
         bool resident = (long)k * (i1 - i0) * sizeof(float) <= Tuning.GemmOuterResidentBytes;
-        int depthChunk = resident ? Tuning.GemmOuterDepthChunkResident : Tuning.GemmOuterDepthChunkStreamed;
-        nint prefetch = resident ? 0 : Tuning.GemmOuterPrefetchDistance;
+        int depthChunk = resident ? blocking.ResidentDepthChunk : blocking.DepthChunk;
+        nint prefetch = resident ? 0 : blocking.PrefetchChunks * depthChunk * lda + blocking.PrefetchFloats;
 
         if (vectorEnd > i0)
         {
             for (int pc = 0; pc < k; pc += depthChunk)
             {
                 int kc = Math.Min(depthChunk, k - pc);
-                for (int i = i0; i < vectorEnd; i += width)
+                for (int i = i0, strip = 0; i < vectorEnd; i += width, strip++)
                 {
                     int fullVectors = Math.Min(width / vector, (vectorEnd - i) / vector);
                     for (int v = 0; v < width / vector; v++) vecOffsets[v] = (v < fullVectors ? v : 0) * vector;
                     float* aStrip = a + pc * lda + i;
-                    for (int j = 0; j < bWidth; j += colsPer)
+                    for (int j = 0, g = 0; j < bWidth; j += colsPer, g++)
                     {
-                        float* ctStrip = ct + j * ctStride + (i - i0);
                         float* bChunk = bp + (nint)pc * bWidth + j;
-                        TKernel.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ctStrip, ctStride, pc > 0, prefetch);
+                        TKernel.Run(kc, aStrip, lda, vecOffsets, bChunk, bWidth, ct + (strip * groups + g) * block, width, pc > 0, prefetch);
                     }
                 }
             }
             for (int i = i0; i < vectorEnd; i++)
-                Update(c + i * ldc, 1, ct + (i - i0), ctStride, n, alpha, beta);
+            {
+                int strip = (i - i0) / width, offset = (i - i0) % width;
+                for (int j = 0, g = 0; j < n; j += colsPer, g++)
+                    Update(c + i * ldc + j, 1, ct + (strip * groups + g) * block + offset, width, Math.Min(colsPer, n - j), alpha, beta);
+            }
         }
 
         // Columns of stored A past the last full vector: plain sequential dot products.
@@ -208,3 +234,17 @@ internal static unsafe class GemmSkinny
             for (int t = 0; t < count; t++) c[t * cStride] = MathF.FusedMultiplyAdd(c[t * cStride], beta, sums[t * sStride] * alpha);
     }
 }
+
+/// <summary>
+/// How <see cref="GemmSkinny.Dot{TKernel}"/>
+/// walks A: rows per panel, k per chunk, and (when A streams) the prefetch distance of each row, in panels of rows
+/// ahead (PanelRows·lda floats each) plus floats along the row. None of it changes a bit of C.
+/// </summary>
+internal readonly record struct SkinnyDotBlocking(int PanelRows, int DepthChunk, int PrefetchPanels, int PrefetchFloats);
+
+/// <summary>
+/// How <see cref="GemmSkinny.Outer{TKernel}"/>
+/// walks A: rows per depth chunk when A streams, the prefetch distance then, in chunks of rows ahead (DepthChunk·lda
+/// floats each) plus floats along the row, and rows per depth chunk when A is cache resident. None of it changes a bit of C.
+/// </summary>
+internal readonly record struct SkinnyOuterBlocking(int DepthChunk, int PrefetchChunks, int PrefetchFloats, int ResidentDepthChunk);

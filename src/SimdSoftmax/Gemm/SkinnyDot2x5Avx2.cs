@@ -91,4 +91,9 @@ internal readonly unsafe struct SkinnyDot2x5Avx2 : ISkinnyDotKernel
     }
 
     public static float Sum(float* lanes) => Vector256.Sum(Vector256.Load(lanes));
+
+    public static void SumTile(float* acc, float* sums)
+    {
+        for (int s = 0; s < 10; s++) sums[s] = Sum(acc + s * 8);
+    }
 }

@@ -24,7 +24,7 @@ internal readonly unsafe struct SkinnyOuter16x5Avx2 : ISkinnyOuterKernel
     /// <summary>
     /// ct[j·ctStride + off(i)] (+)= Σₚ a[p·lda + off(i)]·b[p·bStride + j] for p in 0..k; with <paramref name="accumulate"/>
     /// the chains resume from ct's values, so splitting k into chunks rounds exactly like one long chain.
-    /// prefetchDistance &gt; 0 prefetches each row's strip that many floats ahead into L2 (same sums).
+    /// prefetchDistance &gt; 0 prefetches each row's strip that many floats ahead into L2 and the next strip into L1 (same sums).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Run(int k, float* a, nint lda, int* vecOffsets, float* b, nint bStride, float* ct, nint ctStride, bool accumulate,
@@ -71,10 +71,12 @@ internal readonly unsafe struct SkinnyOuter16x5Avx2 : ISkinnyOuterKernel
         }
         else
         {
-            // A streams from memory: ask for the strip's lines a distance ahead along each row, into L2.
+            // Each row's strip a distance ahead into L2 (A streams from memory), and the next strip of this row into L1
+            // (down a column strip the L1 misses are strided; see SkinnyOuter32x10Avx512).
             for (int p = 0; p < k; p++, a += lda, b += bStride)
             {
                 Sse.Prefetch1(a + o0 + prefetchDistance); Sse.Prefetch1(a + o1 + prefetchDistance);
+                Sse.Prefetch0(a + 16);
                 Vector256<float> x0 = Vector256.Load(a + o0);
                 Vector256<float> x1 = Vector256.Load(a + o1);
                 Vector256<float> w0 = Vector256.Create(b[0]);

@@ -104,13 +104,19 @@ internal static partial class Tuning
     public const int GemmDotPanelRows = 8;
 
     /// <summary>
-    /// Floats ahead along each row of A at which the skinny dot kernels prefetch into L2 when A streams from memory (more
-    /// than <see cref="GemmDotResidentBytes"/>): one depth chunk, the same rows' next chunk. Zen 4, 1 thread, Avx512,
-    /// 5000×3073×10 (A 61 MB), medians of 11 interleaved runs, load 24: no prefetch 6.19 ms (49.6 GFLOPS); prefetcht1 at
-    /// 512 / 768 / 1024 / 1536 floats 5.08 / 5.05 / 5.06 / 5.51 ms; prefetcht2 at 1024 5.00; prefetchnta at 512 6.19,
-    /// prefetcht0 at 128 6.09 (another run). Cache-resident shapes lost ≈ 5% to the extra instructions, hence the size test.
+    /// How far ahead the skinny dot kernels prefetch each row of A into L2 when A streams from memory (more than
+    /// <see cref="GemmDotResidentBytes"/>): the same k position one panel further down (<see cref="GemmDotPanelRows"/>·lda
+    /// floats), so the next panel's first chunk is in L2 when the panel starts, and the DRAM stream runs one panel (~100 KB
+    /// at k = 3073) ahead. The earlier choice, 512 floats along the row (the same rows' next chunk), left every panel start
+    /// waiting on 8 rows' first chunk from memory. Zen 4, 1 thread, Avx512, 5000×3073×10 (A 61 MB), medians of 9
+    /// interleaved rounds (gemm-sweep skinny-probe): 512 floats 5.06 ms → 1 panel 4.29 ms (2 panels 4.38; load 13);
+    /// under load 21: 5.24 → 4.66 ms. Earlier (512 floats against none): no prefetch 6.19 ms, prefetcht1 at 512 / 768 /
+    /// 1024 / 1536 floats 5.08 / 5.05 / 5.06 / 5.51, prefetcht0 at 128 6.09.
     /// </summary>
-    public const int GemmDotPrefetchDistance = 512;
+    public const int GemmDotPrefetchPanels = 1;
+
+    /// <summary>The skinny dot's walk over A (see the constants above).</summary>
+    public static readonly SkinnyDotBlocking GemmDotBlocking = new(GemmDotPanelRows, GemmDotDepthChunk, GemmDotPrefetchPanels, 0);
 
     /// <summary>Largest A (bytes of one call or thread slab) the skinny dot takes as cache resident (no prefetch): Zen 4's 1 MiB L2.</summary>
     public const long GemmDotResidentBytes = 1 << 20;
@@ -131,17 +137,35 @@ internal static partial class Tuning
     public const int GemmDotBStridePad = 64;
 
     /// <summary>
-    /// Rows of A (depth) per chunk of the skinny outer-product sweep when A streams from memory: few concurrent row
-    /// streams (and pages) for the hardware prefetcher and the TLB. Zen 4, 3073×5000×10 with transA (A 61 MB): single
-    /// thread 56.5 GFLOPS Avx512 / 49.9 Avx2 against 25.1 / 32.1 with 32 rows; 2 threads ≈ 110 / 95 against 45 / 66.
+    /// Rows of A (depth) per chunk of the skinny outer-product sweep when A streams from memory (AVX-512 kernel; AVX2:
+    /// <see cref="GemmOuterDepthChunkStreamedAvx2"/>). The chunk's rows are read
+    /// down one 32-column strip at a time; the kernels prefetch each row <see cref="GemmOuterPrefetchDistance"/> floats
+    /// ahead into L2 and the next strip's lines into L1, so the strip walk no longer waits on strided L1 misses and longer
+    /// chunks pay off (the Cᵀ accumulators are saved and reloaded once per chunk and strip). Zen 4, 1 thread, Avx512,
+    /// 3073×5000×10 with transA (A 61 MB), gemm-sweep skinny-probe, two alternating processes of 7 rounds each (load 19),
+    /// ms before (no L1 prefetch) → after: 8 rows 5.33 / 5.04 → 4.91 / 4.83; 16 rows 5.10 / 4.94 → 4.55 / 4.37; 32 rows
+    /// 5.36 / 5.06 → 4.52 / 4.26. Before this, with Cᵀ stored a whole row per class and no L1 prefetch, 8 rows was best
+    /// (56.5 GFLOPS against 25.1 with 32 rows). Then 32 against more, probe medians of 7 rounds in five runs (load 16-17),
+    /// 32 / 48 / 64 / 96 rows: 4.61 / 4.24 / 4.17 / 4.19 ms, 4.12 / 4.01 / 3.97 / 4.03, 4.07 / 3.96 / 4.02 / 3.96; 32 / 64:
+    /// 3.93 / 3.83, 4.11 / 4.00. 64 rows of 3073 floats (786 KB) are less than Zen 4's 1 MiB L2.
     /// </summary>
-    public const int GemmOuterDepthChunkStreamed = 8;
+    public const int GemmOuterDepthChunkStreamed = 64;
 
     /// <summary>
-    /// Rows of A per chunk when A is cache resident (at most <see cref="GemmOuterResidentBytes"/>): the accumulators are
-    /// reloaded less often. Zen 4, single thread: 784×100×10 78 vs 71 GFLOPS, 3073×64×10 65 vs 56 (Avx512), 32 vs 8 rows.
+    /// <see cref="GemmOuterDepthChunkStreamed"/> for the AVX2 kernel (16 columns × 5, so a strip is read once per 5
+    /// columns of B): 8 rows stays best there. Zen 4, 1 thread, 3073×5000×10 with transA, gemm-sweep skinny-probe avx2,
+    /// two runs of 7 rounds (load 20), 8 / 16 / 32 rows: 5.98 / 7.91 / 7.32 ms and 6.16 / 7.95 / 7.18 ms.
     /// </summary>
-    public const int GemmOuterDepthChunkResident = 32;
+    public const int GemmOuterDepthChunkStreamedAvx2 = 8;
+
+    /// <summary>
+    /// Rows of A per chunk when A is cache resident (at most <see cref="GemmOuterResidentBytes"/>): all of them, so each
+    /// strip's accumulators stay in registers from the first row of A to the last and are stored once. Zen 4, 1 thread,
+    /// gemm-sweep skinny-probe, medians of 9 interleaved rounds (load 32), GFLOPS with 32 / 64 / all rows: 784×100×10
+    /// Aᵀ·B Avx512 71.7 / 73.8 / 74.1, Avx2 64.8 / 67.0 / 66.9; 3073×64×10 within ±1%. (Earlier: 32 rows against 8,
+    /// 784×100×10 78 vs 71, 3073×64×10 65 vs 56.)
+    /// </summary>
+    public const int GemmOuterDepthChunkResident = int.MaxValue;
 
     /// <summary>
     /// Floats ahead along each row of A at which the skinny outer-product kernels prefetch into L2 when A streams (over
@@ -150,6 +174,12 @@ internal static partial class Tuning
     /// GFLOPS); prefetcht1 at 256 / 512 / 1024 floats 5.09 / 5.27 / 5.57 ms; prefetcht0 at 256 5.44.
     /// </summary>
     public const int GemmOuterPrefetchDistance = 256;
+
+    /// <summary>The skinny outer product's walk over A (see the constants above).</summary>
+    public static readonly SkinnyOuterBlocking GemmOuterBlocking = new(GemmOuterDepthChunkStreamed, 0, GemmOuterPrefetchDistance, GemmOuterDepthChunkResident);
+
+    /// <summary><see cref="GemmOuterBlocking"/> for the 256-bit kernels.</summary>
+    public static readonly SkinnyOuterBlocking GemmOuterBlockingAvx2 = GemmOuterBlocking with { DepthChunk = GemmOuterDepthChunkStreamedAvx2 };
 
     /// <summary>Largest A (bytes read by one call or thread slab) taken as cache resident: Zen 4's 1 MiB L2 (the smaller of the two machines').</summary>
     public const long GemmOuterResidentBytes = 1 << 20;

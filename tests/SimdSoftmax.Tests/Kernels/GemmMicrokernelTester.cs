@@ -115,7 +115,7 @@ internal static unsafe class GemmMicrokernelTester
     /// <summary>
     /// The skinny dot kernel alone: <paramref name="rows"/> ≤ Rows valid rows and <paramref name="cols"/> ≤ Cols valid
     /// columns (the rest clamped onto the last valid one, as the driver does), k a multiple of Lanes, optionally resuming
-    /// from accumulators already in acc, with or without the prefetching loop. Checks every lane of every valid accumulator, and the kernel's horizontal sum.
+    /// from accumulators already in acc, with or without the prefetching loop. Checks every lane of every valid accumulator, the kernel's horizontal sum, and that its tile of sums matches it bitwise.
     /// </summary>
     public static void SkinnyDotKernel(ISkinnyDotUnderTest kernel, int rows, int cols, int k, bool accumulate, nint prefetchDistance, int seed)
     {
@@ -145,6 +145,15 @@ internal static unsafe class GemmMicrokernelTester
                 }
                 AssertClose(total, kernel.Sum(acc.Pointer + slot), lanes, $"{what} Sum[{r},{q}]");
             }
+        // The side-by-side reduction the driver uses: every accumulator's sum bit for bit as Sum gives it.
+        float* sums = stackalloc float[kernel.Rows * kernel.Cols];
+        kernel.SumTile(acc.Pointer, sums);
+        for (int s = 0; s < kernel.Rows * kernel.Cols; s++)
+        {
+            float one = kernel.Sum(acc.Pointer + s * lanes);
+            if (BitConverter.SingleToInt32Bits(sums[s]) != BitConverter.SingleToInt32Bits(one))
+                Assert.Fail($"{what} SumTile[{s}] = {sums[s]}, Sum gives {one}");
+        }
         acc.AssertCanaries(what);
     }
 

@@ -136,7 +136,7 @@ public class GemmMicrokernelTests
             for (int cols = 1; cols <= kernel.Cols; cols++)
                 foreach (int k in new[] { lanes, 2 * lanes, 5 * lanes })
                     foreach (bool accumulate in new[] { false, true })
-                        foreach (nint prefetch in new nint[] { 0, Tuning.GemmDotPrefetchDistance })
+                        foreach (nint prefetch in new nint[] { 0, Tuning.GemmDotPrefetchPanels * Tuning.GemmDotPanelRows * (nint)k })
                             GemmMicrokernelTester.SkinnyDotKernel(kernel, rows, cols, k, accumulate, prefetch, ++seed);
     }
 
@@ -186,7 +186,7 @@ public class GemmMicrokernelTests
         int[] ns = [1, cols - 1, cols, cols + 1, Tuning.GemmSkinnyMaxN];
         foreach (int m in ms.Distinct())
             foreach (int n in ns.Where(x => x > 0 && x <= Tuning.GemmSkinnyMaxN).Distinct())
-                foreach (int k in new[] { 1, 2, Tuning.GemmOuterDepthChunkResident + 1 })
+                foreach (int k in new[] { 1, 2, Tuning.GemmOuterDepthChunkStreamed + 1 })
                 {
                     seed++;
                     var (alpha, beta) = s_scales[seed % 3];
