@@ -379,7 +379,7 @@ public static partial class SoftmaxCrossEntropy
             {
                 var v = Vector256.LoadUnsafe(ref first, (nuint)start);
                 // Both compares are false for NaN: a block passes only when every lane is a number in range.
-                if ((Vector256.GreaterThanOrEqual(v, lo) & Vector256.LessThanOrEqual(v, hi)) != Vector256<float>.AllBitsSet) break;
+                if ((Vector256.GreaterThanOrEqual(v, lo) & Vector256.LessThanOrEqual(v, hi)).AsUInt32() != Vector256<uint>.AllBitsSet) break; // as bits: all-ones is a NaN as float
             }
         }
         return start;
