@@ -79,6 +79,8 @@ internal unsafe readonly struct OptionRowConstants
 /// <see cref="CrossEntropyLongRow{T, V}"/>: max; e = exp(s − max) into g with the sums; g = K·e − a·own.
 /// Tails are masked: nothing outside the row is touched. g may be s (each s_j is read before g_j is written).
 /// Specialized per call on compile-time flags (soft, smoothing, weights, argmax): each option costs only where it is on.
+/// Integer labels run the ISA's short-row kernels, then <see cref="CrossEntropyOptionsLongRow{T, V}"/> on the rest, so the
+/// per-row loop here serves soft targets; its hard-label branches fold away (TSoft is always set when they are reached).
 /// </summary>
 internal static unsafe class CrossEntropyOptionsRow<T, V> where T : struct, IVectorOps<V>, ICrossEntropyOptionsIsa<V> where V : struct
 {
