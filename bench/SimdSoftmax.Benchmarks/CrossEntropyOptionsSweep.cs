@@ -109,6 +109,8 @@ internal static class CrossEntropyOptionsSweep
             var runs = new (string, Action)[]
             {
                 ("plain", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, p)),
+                // The plain call again: the ratio a variant gets from its place in the round alone (the control).
+                ("plain again", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, p)),
                 ("weights", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, new CrossEntropyOptions { ClassWeights = weights }, default, p)),
                 ("ignore", () => SoftmaxCrossEntropy.LossAndGradient(logits, ignored, grad, cols, ign, default, p)),
                 ("smooth", () => SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, cols, eps, default, p)),

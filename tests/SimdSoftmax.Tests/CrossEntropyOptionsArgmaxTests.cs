@@ -54,6 +54,41 @@ public class CrossEntropyOptionsArgmaxTests
         }
     }
 
+    /// <summary>
+    /// The long-row kernel finds the argmax from the running max it keeps per block of its max pass: the first of two
+    /// equal maxima, planted in every part of a row (first and later blocks and their edges, the last vector, the
+    /// tail), must come out on every path, with and without the gradient.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(Paths.Simd), MemberType = typeof(Paths))]
+    public void Argmax_is_the_first_of_tied_maxima_anywhere_in_a_long_row(KernelPath path)
+    {
+        Paths.Require(path);
+        foreach (int c in new[] { 65, 100, 1000, 1016, 4097 })
+        {
+            int[] positions = new[] { 0, 1, 15, 16, 31, 32, 63, 64, 127, 128, 129, 255, 256, 511, 512, c / 2, c - 17, c - 16, c - 9, c - 8, c - 2, c - 1 }
+                .Where(p => p >= 0 && p < c).Distinct().ToArray();
+            int n = positions.Length;
+            float[] logits = Data.Uniform(n * c, 3 * c, -5f, 5f);
+            int[] labels = Data.Labels(n, c, 5 * c);
+            for (int i = 0; i < n; i++)
+            {
+                int p = positions[i];
+                logits[i * c + p] = 6f;
+                int later = p + 1 + i * 37 % Math.Max(1, c - p - 1);
+                if (later < c) logits[i * c + later] = 6f;
+            }
+            var o = new CrossEntropyOptions { LabelSmoothing = 0.1f };
+            int[] expected = new int[n], withGradient = new int[n], lossOnly = new int[n];
+            float[] grad = new float[n * c];
+            SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, o, new CrossEntropyRowOutputs { Argmax = expected }, KernelPath.Scalar);
+            SoftmaxCrossEntropy.LossAndGradient(logits, labels, grad, c, o, new CrossEntropyRowOutputs { Argmax = withGradient }, path);
+            SoftmaxCrossEntropy.Loss(logits, labels, c, o, new CrossEntropyRowOutputs { Argmax = lossOnly }, path);
+            Assert.Equal(positions, expected);
+            Assert.Equal(expected, withGradient);
+            Assert.Equal(expected, lossOnly);
+        }
+    }
+
     /// <summary>The label check runs eight labels at a time: a bad label deep in a long batch is still named, ignored ones pass.</summary>
     [Theory]
     [InlineData(13, 10)]

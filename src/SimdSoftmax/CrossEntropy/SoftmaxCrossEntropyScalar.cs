@@ -81,7 +81,9 @@ internal readonly ref struct OptionPlan
     public readonly ReadOnlySpan<float> Weights;
     public readonly int Classes;
 
-    private OptionPlan(in CrossEntropyOptions o, ReadOnlySpan<float> weights, int classes, double ceDivisor, double zDivisor)
+    // weightSum: Σ w in class order when the caller has it (NaN: summed here).
+    private OptionPlan(in CrossEntropyOptions o, ReadOnlySpan<float> weights, int classes, double ceDivisor, double zDivisor,
+        double weightSum = double.NaN)
     {
         Reduction = o.Reduction;
         IgnoreIndex = o.IgnoreIndex;
@@ -91,6 +93,7 @@ internal readonly ref struct OptionPlan
         Classes = classes;
         double ws = 0;
         if (weights.IsEmpty) ws = classes;
+        else if (!double.IsNaN(weightSum)) ws = weightSum;
         else foreach (float w in weights) ws += w;
         WeightSum = ws;
         CeDivisor = ceDivisor;
@@ -208,15 +211,20 @@ internal readonly ref struct OptionPlan
                 ThrowBadLabel(labels, classes, o.IgnoreIndex);
             int skip = o.IgnoreIndex is int ii && (uint)ii < (uint)classes ? ii : -1;
             int counted = 0;
-            double sum = 0;
+            double sum = 0, ws = 0;
+            // Σ w (for the constructor) in the same class loop: two independent chains of double adds, each in class order
+            // as before, instead of one after the other (each chain cost about 4% of the plain call at C = 1000 in cache).
+            // A class without rows adds +0 to a sum that is never −0: skipped, the same bits.
             for (int k = 0; k < classes; k++)
             {
+                if (!weights.IsEmpty) ws += weights[k];
                 if (k == skip) continue;
                 int kc = hist[k] + hist[stride + k] + hist[2 * stride + k] + hist[3 * stride + k];
+                if (kc == 0) continue;
                 counted += kc;
                 sum += weights.IsEmpty ? kc : kc * (double)weights[k];
             }
-            return new OptionPlan(o, weights, classes, sum, counted);
+            return new OptionPlan(o, weights, classes, sum, counted, ws);
         }
         SoftmaxCrossEntropy.ValidateLabels(labels.Slice(0, n), classes, o.IgnoreIndex, LabelsName); // many classes: the vector check, then the count
         bool hasIgnore = o.IgnoreIndex.HasValue;

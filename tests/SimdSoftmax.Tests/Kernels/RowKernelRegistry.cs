@@ -72,6 +72,8 @@ public static unsafe class RowKernelRegistry
         new("CrossEntropyLongRow<Avx512>.Rows pipeline", KernelPath.Avx512, int.MaxValue, 1, &LongRowsAvx512),
         new("CrossEntropyOptionsRow<Avx2> with lse+argmax", KernelPath.Avx2, int.MaxValue, 1, &OptionsRowAvx2),
         new("CrossEntropyOptionsRow<Avx512> with lse+argmax", KernelPath.Avx512, int.MaxValue, 1, &OptionsRowAvx512),
+        new("CrossEntropyOptionsLongRow<Avx2> with lse+argmax", KernelPath.Avx2, int.MaxValue, 1, &OptionsLongRowAvx2),
+        new("CrossEntropyOptionsLongRow<Avx512> with lse+argmax", KernelPath.Avx512, int.MaxValue, 1, &OptionsLongRowAvx512),
         new("CrossEntropyShortRowRegistersAvx512 options with losses+lse+argmax", KernelPath.Avx512, CrossEntropyShortRowRegistersAvx512.MaxClasses,
             CrossEntropyShortRowRegistersAvx512.Group, &RegisterOptionsAvx512),
     ];
@@ -132,6 +134,28 @@ public static unsafe class RowKernelRegistry
 
     private static double OptionsRowAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
         OptionsRow<Avx512Isa, Vector512<float>>(s, labels, rows, c, g, scale);
+
+    private static double OptionsLongRowAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        OptionsLongRow<Avx2Isa, Vector256<float>>(s, labels, rows, c, g, scale);
+
+    private static double OptionsLongRowAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
+        OptionsLongRow<Avx512Isa, Vector512<float>>(s, labels, rows, c, g, scale);
+
+    /// <summary>The long-row options kernel on every row (no short-row kernel first), no option on, its argmax checked here.</summary>
+    private static double OptionsLongRow<T, V>(float* s, int* labels, int rows, int c, float* g, float scale)
+        where T : struct, IVectorOps<V>, ICrossEntropyOptionsIsa<V> where V : struct
+    {
+        var lse = new float[rows];
+        var argmax = new int[rows];
+        var expected = new int[rows];
+        for (int r = 0; r < rows; r++) expected[r] = OptionPlan.Argmax(new ReadOnlySpan<float>(s + (nint)r * c, c)); // before g = s overwrites
+        double ce = 0, z = 0;
+        fixed (float* pl = lse)
+        fixed (int* pa = argmax)
+            CrossEntropyOptionsLongRow<T, V>.Rows<FlagOff, FlagOff, FlagOn>(s, labels, 0, rows, c, g, null, pl, pa, new OptionRowConstants(scale), null, ref ce, ref z);
+        Xunit.Assert.Equal(expected, argmax);
+        return ce;
+    }
 
     /// <summary>
     /// The register kernel's option entry with no option on (its plain contract), its argmax checked against the
