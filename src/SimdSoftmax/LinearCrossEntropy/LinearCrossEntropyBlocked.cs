@@ -15,9 +15,9 @@ internal static unsafe class LinearCrossEntropyBlocked
     public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
         ReadOnlySpan<int> labels, int n, int d, int c, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
         Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs,
-        float regularization, int threads) =>
+        float regularization, int threads, float gradientFilter) =>
         Run(path, x, w, classesByInputs, bias, labels, default, soft: false, n, d, c, options, classWeights, dW, dBias, dX, workspace,
-            rowOutputs, regularization, threads);
+            rowOutputs, regularization, threads, gradientFilter);
 
     /// <summary>Labels, or with <paramref name="soft"/> the N×C probability targets <paramref name="targets"/>.</summary>
     public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
