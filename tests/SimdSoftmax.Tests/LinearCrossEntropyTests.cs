@@ -252,6 +252,21 @@ public class LinearCrossEntropyTests
             Assert.Equal(one.DX, other.DX);
             Assert.Equal(one.DB, other.DB);
         }
+        // Class weights and per-row losses (one kernel call per row), z-loss and the ignore index (the option rows).
+        var weights = Data.Uniform(c, 4, 0.5f, 2f);
+        foreach (var o in new[] { default, new CrossEntropyOptions { ZLoss = 1e-3f, IgnoreIndex = k.Labels[3] } })
+        {
+            var first = Run(k, layout, o, weights, path, threads: 1, reg: 0.01f, rowLosses: true);
+            foreach (int t in new[] { 2, 3 })
+            {
+                var other = Run(k, layout, o, weights, path, threads: t, reg: 0.01f, rowLosses: true);
+                Assert.Equal(first.Loss, other.Loss);
+                Assert.Equal(first.DW, other.DW);
+                Assert.Equal(first.DX, other.DX);
+                Assert.Equal(first.DB, other.DB);
+                Assert.Equal(first.Rows, other.Rows);
+            }
+        }
     }
 
     [SkippableTheory]
