@@ -25,13 +25,11 @@ internal static unsafe class LinearCrossEntropyBlocked
         ReadOnlySpan<float> classWeights, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
         CrossEntropyRowOutputs rowOutputs, float regularization, int threads, float gradientFilter = 0f)
     {
-        double reg = 0.5 * regularization * SumOfSquares(w);
         if (n == 0)
         {
             dW.Clear();
             dBias.Clear();
-            AddRegularization(dW, w, regularization);
-            return (float)reg;
+            return (float)(0.5 * regularization * Regularize(w, dW, regularization, threads == 0 ? 1 : threads));
         }
         var plan = OptionPlan.Create(labels, soft, n, c, options, classWeights);
         bool gradient = !dW.IsEmpty || !dBias.IsEmpty || !dX.IsEmpty;
@@ -145,7 +143,7 @@ internal static unsafe class LinearCrossEntropyBlocked
                 RowChunks.Run(back, back.Count, workers);
             }
         }
-        AddRegularization(dW, w, regularization);
+        double reg = 0.5 * regularization * Regularize(w, dW, regularization, workers);
         return (float)(plan.Reduce(ce, z) + reg);
     }
 
@@ -390,33 +388,88 @@ internal static unsafe class LinearCrossEntropyBlocked
         }
     }
 
-    /// <summary>dW += reg·W element-wise (a multiply then an add, the same bits at every vector width).</summary>
-    private static void AddRegularization(Span<float> dW, ReadOnlySpan<float> w, float regularization)
+    /// <summary>
+    /// dW += reg·W (when dW is asked for) and ΣW², in one pass over W split into chunks fixed by its length (at most
+    /// <see cref="RowChunks.MaxChunks"/>), their sums added in chunk order: the same bits for every thread count.
+    /// </summary>
+    private static double Regularize(ReadOnlySpan<float> w, Span<float> dW, float regularization, int workers)
     {
-        if (dW.IsEmpty) return;
-        int k = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (w.IsEmpty) return 0;
+        int chunkLength = Math.Max(RowChunks.MinChunkFloats, (w.Length + RowChunks.MaxChunks - 1) / RowChunks.MaxChunks);
+        int chunks = (w.Length + chunkLength - 1) / chunkLength;
+        double* partial = stackalloc double[chunks];
+        fixed (float* pw = w)
+        fixed (float* pdw = dW)
         {
-            var r = new Vector<float>(regularization);
-            for (; k <= dW.Length - Vector<float>.Count; k += Vector<float>.Count)
-                (new Vector<float>(dW.Slice(k)) + r * new Vector<float>(w.Slice(k))).CopyTo(dW.Slice(k));
+            var work = new RegularizeChunk { W = pw, DW = pdw, Length = w.Length, ChunkLength = chunkLength, Regularization = regularization, Partial = partial };
+            RowChunks.Run(work, chunks, Math.Min(workers, chunks));
         }
-        for (; k < dW.Length; k++) dW[k] += regularization * w[k];
+        double sum = 0;
+        for (int q = 0; q < chunks; q++) sum += partial[q];
+        return sum;
     }
 
-    /// <summary>ΣW² in double over 4 interleaved partial sums (a fixed order, whatever the hardware).</summary>
-    private static double SumOfSquares(ReadOnlySpan<float> w)
+    private struct RegularizeChunk : IRowChunkWork
     {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int k = 0;
-        for (; k <= w.Length - 4; k += 4)
+        public float* W, DW;
+        public int Length, ChunkLength;
+        public float Regularization;
+        public double* Partial;
+
+        public readonly void Run(int chunk)
         {
-            s0 += (double)w[k] * w[k];
-            s1 += (double)w[k + 1] * w[k + 1];
-            s2 += (double)w[k + 2] * w[k + 2];
-            s3 += (double)w[k + 3] * w[k + 3];
+            int k0 = chunk * ChunkLength, length = Math.Min(ChunkLength, Length - k0);
+            Partial[chunk] = SumOfSquares(W + k0, length);
+            if (DW != null) AddRegularization(DW + k0, W + k0, length, Regularization);
         }
-        for (; k < w.Length; k++) s0 += (double)w[k] * w[k];
-        return (s0 + s1) + (s2 + s3);
+    }
+
+    /// <summary>dW += reg·W element-wise (a multiply then an add, the same bits at every vector width).</summary>
+    private static void AddRegularization(float* dW, float* w, int length, float regularization)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var r = Vector256.Create(regularization);
+            for (; k <= length - 8; k += 8)
+                (Vector256.Load(dW + k) + r * Vector256.Load(w + k)).Store(dW + k);
+        }
+        for (; k < length; k++) dW[k] += regularization * w[k];
+    }
+
+    /// <summary>
+    /// ΣW² in double over 8 interleaved partial sums (element k into sum k mod 8), combined in a fixed tree: the same
+    /// order with or without vectors (a float's square is exact in double).
+    /// </summary>
+    private static double SumOfSquares(float* w, int length)
+    {
+        int k = 0;
+        double total;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<double> lo = Vector256<double>.Zero, hi = Vector256<double>.Zero;
+            for (; k <= length - 8; k += 8)
+            {
+                var (a, b) = Vector256.Widen(Vector256.Load(w + k));
+                lo += a * a;
+                hi += b * b;
+            }
+            Span<double> s = stackalloc double[8];
+            lo.CopyTo(s);
+            hi.CopyTo(s.Slice(4));
+            for (int j = 0; k < length; k++, j++) s[j] += (double)w[k] * w[k];
+            total = Combine(s);
+        }
+        else
+        {
+            Span<double> s = stackalloc double[8];
+            for (; k <= length - 8; k += 8)
+                for (int j = 0; j < 8; j++) s[j] += (double)w[k + j] * w[k + j];
+            for (int j = 0; k < length; k++, j++) s[j] += (double)w[k] * w[k];
+            total = Combine(s);
+        }
+        return total;
+
+        static double Combine(Span<double> s) => ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
     }
 }
