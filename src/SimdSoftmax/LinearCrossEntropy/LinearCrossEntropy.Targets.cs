@@ -25,7 +25,7 @@ public static partial class LinearCrossEntropy
     /// <param name="crossEntropy">Reduction, label smoothing, z-loss, class weights (the ignore index does not apply to soft targets).</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax (each N long or empty); Losses is required for <see cref="CrossEntropyReduction.None"/>.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
-    /// <param name="threads">Threads of the GEMMs: 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
+    /// <param name="threads">Threads sharing each block's phases (GEMM slabs, row chunks): 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
     /// <returns>The reduced loss (the sum of the per-row losses for <see cref="CrossEntropyReduction.None"/>) plus the regularization term.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A dimension, threads, <paramref name="options"/> (regularization, gradient filter) is out of range, a size overflows, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
     /// <exception cref="ArgumentException">A length does not fit, a target is not finite, the workspace is too short, or an output overlaps an input or another output.</exception>

@@ -16,8 +16,10 @@ namespace SimdSoftmax;
 /// losses, log-sum-exp and argmax of <see cref="CrossEntropyRowOutputs"/>. With smoothing, z-loss, log-sum-exp or argmax
 /// the cross-entropy rows run the SIMD option rows of <see cref="SoftmaxCrossEntropy"/>'s options overloads. Soft
 /// (probability) targets: the <c>targets</c> overload of <c>LossAndGradient</c>.</para>
-/// <para>Determinism: the GEMMs split their work by output tiles, the cross-entropy rows run on the calling thread and
-/// the sums over blocks are in block order, so the results are bitwise identical for every thread count.</para>
+/// <para>Threads and determinism: each phase of a block is one hand-off to the persistent workers — the forward GEMM in
+/// column slabs, the cross-entropy rows in fixed chunks of 8 rows, then the slabs of dW, dX and dBias together. A slab
+/// is computed by the kernel calls the whole GEMM would make, the row chunks' sums are added in chunk order, and the sums
+/// over blocks are in block order, so the results are bitwise identical for every thread count.</para>
 /// </remarks>
 public static partial class LinearCrossEntropy
 {
@@ -71,7 +73,7 @@ public static partial class LinearCrossEntropy
     /// <param name="crossEntropy">Reduction, ignore index, label smoothing, z-loss, class weights.</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax (each N long or empty); Losses is required for <see cref="CrossEntropyReduction.None"/>.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
-    /// <param name="threads">Threads of the GEMMs: 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
+    /// <param name="threads">Threads sharing each block's phases (GEMM slabs, row chunks): 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
     /// <returns>The reduced loss (the sum of the per-row losses for <see cref="CrossEntropyReduction.None"/>) plus the regularization term.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A dimension, threads, <paramref name="options"/> (regularization, gradient filter) is out of range, a size overflows, a label is outside [0, C) and not the ignore index, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
     /// <exception cref="ArgumentException">A length does not fit, the workspace is too short, or an output overlaps an input or another output.</exception>
