@@ -41,7 +41,7 @@ foreach (string shape in shapes)
         for (int r = -1; r < reps; r++) // r = -1: warm-up, not timed
         {
             var sw = Clock.Start(threads);
-            lf = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.InputsByClasses, b, y, dw, db, dx, ws, y.Length, d, c, default, 0f, default, P, threads);
+            lf = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.InputsByClasses, b, y, dw, db, dx, ws, y.Length, d, c, default, default, default, P, threads);
             if (r >= 0) fused.Add(sw.Ms());
             sw = Clock.Start(threads);
             for (int i = 0; i < n; i++) b.CopyTo(s.AsSpan(i * c, c));

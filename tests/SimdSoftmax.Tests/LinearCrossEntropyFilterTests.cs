@@ -109,4 +109,110 @@ public class LinearCrossEntropyFilterTests
             Assert.Equal(one.DX, other.DX);
         }
     }
+
+    /// <summary>
+    /// A trained-like output layer with a Zipf prior: bias_j = −2·ln(j + 1), labels drawn from it, small X·W, so the
+    /// probability of class j is about (j + 1)⁻²/ζ(2) and the tiles past the first carry only tiny gradients.
+    /// </summary>
+    private static (float[] X, float[] W, float[] B, int[] Y) Zipf(int n, int d, int c, int seed)
+    {
+        float[] x = Data.Uniform(n * d, seed), w = Data.Uniform(d * c, seed + 1, -0.02f, 0.02f), b = new float[c];
+        var cdf = new double[c];
+        double total = 0;
+        for (int j = 0; j < c; j++)
+        {
+            b[j] = (float)(-2 * Math.Log(j + 1));
+            total += Math.Pow(j + 1, -2);
+            cdf[j] = total;
+        }
+        var rng = new Random(seed + 2);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int j = Array.BinarySearch(cdf, rng.NextDouble() * total);
+            y[i] = Math.Min(c - 1, j < 0 ? ~j : j);
+        }
+        return (x, w, b, y);
+    }
+
+    private static (float Loss, float[] DW, float[] DB, float[] DX) Public(KernelPath path, WeightLayout layout, float[] x, float[] w, float[] b,
+        int[] y, int d, int c, LinearCrossEntropyOptions options, int threads = 1)
+    {
+        int n = y.Length;
+        float[] dw = new float[d * c], db = new float[c], dx = new float[n * d];
+        var ws = new float[LinearCrossEntropy.WorkspaceLength(n, d, c)];
+        float loss = LinearCrossEntropy.LossAndGradient(x, w, layout, b, y, dw, db, dx, ws, n, d, c, options, default, default, path, threads);
+        return (loss, dw, db, dx);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Paths.All), MemberType = typeof(Paths))]
+    public void Default_options_are_the_unfiltered_computation_bit_for_bit(KernelPath path)
+    {
+        Paths.Require(path);
+        int c = 1300, d = 24, n = LinearCrossEntropy.BlockRows(c) + 7;
+        var (x, w, b, y) = Zipf(n, d, c, seed: 3);
+        var internalRun = Run(path, false, x, w, b, y, d, c, 0f);
+        var byDefault = Public(path, WeightLayout.InputsByClasses, x, w, b, y, d, c, default);
+        var zero = Public(path, WeightLayout.InputsByClasses, x, w, b, y, d, c, new LinearCrossEntropyOptions { GradientFilter = 0f });
+        foreach (var r in new[] { byDefault, zero })
+        {
+            Assert.Equal(internalRun.Loss, r.Loss);
+            Assert.Equal(internalRun.DW, r.DW);
+            Assert.Equal(internalRun.DB, r.DB);
+            Assert.Equal(internalRun.DX, r.DX);
+        }
+    }
+
+    public static TheoryData<KernelPath, WeightLayout> PublicCases() => new()
+    {
+        { KernelPath.Scalar, WeightLayout.InputsByClasses }, { KernelPath.Avx2, WeightLayout.ClassesByInputs },
+        { KernelPath.Avx512, WeightLayout.InputsByClasses }, { KernelPath.Avx512, WeightLayout.ClassesByInputs },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(PublicCases))]
+    public void The_public_filter_on_a_Zipf_prior_stays_within_the_documented_bound(KernelPath path, WeightLayout layout)
+    {
+        Paths.Require(path);
+        int c = 2100, d = 20, n = LinearCrossEntropy.BlockRows(c) * 2 + 9;
+        var (x, wdc, b, y) = Zipf(n, d, c, seed: 13);
+        bool cByD = layout == WeightLayout.ClassesByInputs;
+        float[] w = wdc;
+        if (cByD)
+        {
+            w = new float[wdc.Length];
+            for (int k = 0; k < d; k++) for (int j = 0; j < c; j++) w[j * d + k] = wdc[k * c + j];
+        }
+        const float filter = 1e-5f;
+        var plain = Public(path, layout, x, w, b, y, d, c, default);
+        var filtered = Public(path, layout, x, w, b, y, d, c, new LinearCrossEntropyOptions { GradientFilter = filter });
+        Assert.Equal(plain.Loss, filtered.Loss);
+        Assert.Equal(plain.DB, filtered.DB);
+        double cutoff = (double)filter / n; // the mean's scale
+        var sumX = new double[d];
+        var sumW = new double[d]; // Σ_j |W_kj| over every class: a bound for any set of dropped tiles
+        for (int k = 0; k < d; k++)
+        {
+            for (int i = 0; i < n; i++) sumX[k] += Math.Abs(x[i * d + k]);
+            for (int j = 0; j < c; j++) sumW[k] += Math.Abs(wdc[k * c + j]);
+        }
+        int changed = 0;
+        for (int k = 0; k < d; k++)
+            for (int j = 0; j < c; j++)
+            {
+                int at = cByD ? j * d + k : k * c + j;
+                if (filtered.DW[at] != plain.DW[at]) changed++;
+                Assert.True(Math.Abs(filtered.DW[at] - plain.DW[at]) <= cutoff * sumX[k] + 1e-6 * Math.Abs(plain.DW[at]) + 1e-12,
+                    $"dW[{k},{j}]: {filtered.DW[at]} vs {plain.DW[at]}");
+            }
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < d; k++)
+                Assert.True(Math.Abs(filtered.DX[i * d + k] - plain.DX[i * d + k]) <= cutoff * sumW[k] + 1e-6 * Math.Abs(plain.DX[i * d + k]) + 1e-12,
+                    $"dX[{i},{k}]: {filtered.DX[i * d + k]} vs {plain.DX[i * d + k]}");
+        Assert.True(changed > 0, "the filter dropped nothing: the case does not exercise it");
+        var two = Public(path, layout, x, w, b, y, d, c, new LinearCrossEntropyOptions { GradientFilter = filter }, threads: 2);
+        Assert.Equal(filtered.DW, two.DW);
+        Assert.Equal(filtered.DX, two.DX);
+    }
 }

@@ -136,7 +136,7 @@ public class LinearCrossEntropyTargetsTests
         var rows = new float[rowLosses ? k.N : 0];
         var ws = new float[LinearCrossEntropy.WorkspaceLength(k.N, k.D, k.C)];
         float loss = LinearCrossEntropy.LossAndGradient(k.X, w, layout, k.Bias, k.Targets, dw, db, dx, ws, k.N, k.D, k.C,
-            o with { ClassWeights = weights }, reg, new CrossEntropyRowOutputs { Losses = rows }, path, threads);
+            new LinearCrossEntropyOptions { Regularization = reg }, o with { ClassWeights = weights }, new CrossEntropyRowOutputs { Losses = rows }, path, threads);
         return new Result(loss, dw, db, dx, rows);
     }
 
@@ -189,8 +189,8 @@ public class LinearCrossEntropyTargetsTests
         var ws = new float[LinearCrossEntropy.WorkspaceLength(n, d, c)];
         float[] dw1 = new float[d * c], db1 = new float[c], dx1 = new float[n * d], dw2 = new float[d * c], db2 = new float[c], dx2 = new float[n * d];
         var o = new CrossEntropyOptions { LabelSmoothing = 0.05f };
-        float l1 = LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, labels, dw1, db1, dx1, ws, n, d, c, o, 0f, default, path, 1);
-        float l2 = LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, soft.Targets, dw2, db2, dx2, ws, n, d, c, o, 0f, default, path, 1);
+        float l1 = LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, labels, dw1, db1, dx1, ws, n, d, c, default, o, default, path, 1);
+        float l2 = LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, soft.Targets, dw2, db2, dx2, ws, n, d, c, default, o, default, path, 1);
         Assert.True(Math.Abs(l1 - l2) <= 1e-5 * Math.Abs(l1), $"loss {l1} vs {l2}");
         Near(Array.ConvertAll(dw1, v => (double)v), dw2, 1e-5, "dW");
         Near(Array.ConvertAll(db1, v => (double)v), db2, 1e-5, "db");
@@ -271,7 +271,7 @@ public class LinearCrossEntropyTargetsTests
         var ws = new float[LinearCrossEntropy.WorkspaceLength(k.N, k.D, c)];
         var o = new CrossEntropyOptions { Reduction = CrossEntropyReduction.None, LabelSmoothing = 0.1f, ZLoss = 1e-3f };
         Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.ClassesByInputs, k.Bias, k.Targets,
-            dw, db, dx, ws, k.N, k.D, c, o with { ClassWeights = weights }, 0.1f, new CrossEntropyRowOutputs { Losses = rows }, path, 1)));
+            dw, db, dx, ws, k.N, k.D, c, new LinearCrossEntropyOptions { Regularization = 0.1f }, o with { ClassWeights = weights }, new CrossEntropyRowOutputs { Losses = rows }, path, 1)));
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public class LinearCrossEntropyTests
         var dx = new float[k.N * k.D];
         var rows = new float[rowLosses ? k.N : 0];
         var ws = new float[LinearCrossEntropy.WorkspaceLength(k.N, k.D, k.C)];
-        float loss = LinearCrossEntropy.LossAndGradient(k.X, w, layout, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, k.C, o with { ClassWeights = weights }, reg, new CrossEntropyRowOutputs { Losses = rows }, path, threads);
+        float loss = LinearCrossEntropy.LossAndGradient(k.X, w, layout, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, k.C, new LinearCrossEntropyOptions { Regularization = reg }, o with { ClassWeights = weights }, new CrossEntropyRowOutputs { Losses = rows }, path, threads);
         return new Result(loss, dw, db, dx, rows);
     }
 
@@ -252,6 +252,21 @@ public class LinearCrossEntropyTests
             Assert.Equal(one.DX, other.DX);
             Assert.Equal(one.DB, other.DB);
         }
+        // Class weights and per-row losses (one kernel call per row), z-loss and the ignore index (the option rows).
+        var weights = Data.Uniform(c, 4, 0.5f, 2f);
+        foreach (var o in new[] { default, new CrossEntropyOptions { ZLoss = 1e-3f, IgnoreIndex = k.Labels[3] } })
+        {
+            var first = Run(k, layout, o, weights, path, threads: 1, reg: 0.01f, rowLosses: true);
+            foreach (int t in new[] { 2, 3 })
+            {
+                var other = Run(k, layout, o, weights, path, threads: t, reg: 0.01f, rowLosses: true);
+                Assert.Equal(first.Loss, other.Loss);
+                Assert.Equal(first.DW, other.DW);
+                Assert.Equal(first.DX, other.DX);
+                Assert.Equal(first.DB, other.DB);
+                Assert.Equal(first.Rows, other.Rows);
+            }
+        }
     }
 
     [SkippableTheory]
@@ -268,8 +283,8 @@ public class LinearCrossEntropyTests
         var weights = Data.Uniform(c, 8, 0f, 1f);
         var ws = new float[LinearCrossEntropy.WorkspaceLength(k.N, k.D, c)];
         var o = new CrossEntropyOptions { IgnoreIndex = -1, Reduction = CrossEntropyReduction.None, LabelSmoothing = 0.1f };
-        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, c, default, 0f, default, path, 1)));
-        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.ClassesByInputs, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, c, o with { ClassWeights = weights }, 0.1f, new CrossEntropyRowOutputs { Losses = rows }, path, 1)));
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.InputsByClasses, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, c, default, default, default, path, 1)));
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => LinearCrossEntropy.LossAndGradient(k.X, k.Wdc, WeightLayout.ClassesByInputs, k.Bias, k.Labels, dw, db, dx, ws, k.Labels.Length, k.D, c, new LinearCrossEntropyOptions { Regularization = 0.1f }, o with { ClassWeights = weights }, new CrossEntropyRowOutputs { Losses = rows }, path, 1)));
     }
 
     [Fact]
@@ -306,8 +321,8 @@ public class LinearCrossEntropyTests
             Assert.All(ws, v => Assert.Equal(7f, v));
         }
         float Call(float[] x, float[] w, float[]? b, int[] y, int dd, int cc, CrossEntropyOptions o, float[]? cw, Span<float> dW, Span<float> dB,
-            Span<float> dX, Span<float> work, WeightLayout layout = WeightLayout.InputsByClasses, float reg = 0f, int threads = 1) =>
-            LinearCrossEntropy.LossAndGradient(x, w, layout, b, y, dW, dB, dX, work, y.Length, dd, cc, o with { ClassWeights = cw }, reg, default, threads: threads);
+            Span<float> dX, Span<float> work, WeightLayout layout = WeightLayout.InputsByClasses, float reg = 0f, int threads = 1, float filter = 0f) =>
+            LinearCrossEntropy.LossAndGradient(x, w, layout, b, y, dW, dB, dX, work, y.Length, dd, cc, new LinearCrossEntropyOptions { Regularization = reg, GradientFilter = filter }, o with { ClassWeights = cw }, default, threads: threads);
 
         Assert.Throws<ArgumentException>("x", () => Call(k.X[..^1], k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws));
         Assert.Throws<ArgumentException>("w", () => Call(k.X, k.Wdc[..^1], k.Bias, lab, d, c, default, null, dw, db, dx, ws));
@@ -319,13 +334,17 @@ public class LinearCrossEntropyTests
         Assert.Throws<ArgumentOutOfRangeException>("labels", () => Call(k.X, k.Wdc, k.Bias, [0, 1, 2, 3, 4, 5], d, c, default, null, dw, db, dx, ws));
         Assert.Throws<ArgumentOutOfRangeException>("labels", () => Call(k.X, k.Wdc, k.Bias, [0, 1, 2, 3, 4, -1], d, c,
             new CrossEntropyOptions { IgnoreIndex = -100 }, null, dw, db, dx, ws));
-        Assert.Throws<ArgumentOutOfRangeException>("options", () => Call(k.X, k.Wdc, k.Bias, lab, d, c,
+        Assert.Throws<ArgumentOutOfRangeException>("crossEntropy", () => Call(k.X, k.Wdc, k.Bias, lab, d, c,
             new CrossEntropyOptions { LabelSmoothing = 1.5f }, null, dw, db, dx, ws));
-        Assert.Throws<ArgumentOutOfRangeException>("options.ClassWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default,
+        Assert.Throws<ArgumentOutOfRangeException>("crossEntropy.ClassWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default,
             [1, 1, float.NaN, 1, 1], dw, db, dx, ws));
-        Assert.Throws<ArgumentException>("options.ClassWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, [1, 1], dw, db, dx, ws));
+        Assert.Throws<ArgumentException>("crossEntropy.ClassWeights", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, [1, 1], dw, db, dx, ws));
         Assert.Throws<ArgumentOutOfRangeException>("layout", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, (WeightLayout)2));
-        Assert.Throws<ArgumentOutOfRangeException>("regularization", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, reg: -1f));
+        Assert.Throws<ArgumentOutOfRangeException>("options", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, reg: -1f));
+        Assert.Throws<ArgumentOutOfRangeException>("options", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, reg: float.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>("options", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, filter: -1e-6f));
+        Assert.Throws<ArgumentOutOfRangeException>("options", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, filter: float.PositiveInfinity));
+        Assert.Throws<ArgumentOutOfRangeException>("options", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, filter: float.NaN));
         Assert.Throws<ArgumentOutOfRangeException>("threads", () => Call(k.X, k.Wdc, k.Bias, lab, d, c, default, null, dw, db, dx, ws, threads: -1));
         Assert.Throws<ArgumentOutOfRangeException>("classes", () => Call(k.X, [], null, lab, d, 0, default, null, [], [], dx, []));
         Assert.Throws<ArgumentException>("rowOutputs", () => Call(k.X, k.Wdc, k.Bias, lab, d, c,
@@ -346,7 +365,7 @@ public class LinearCrossEntropyTests
         var w = Data.Uniform(12, 3);
         var dw = Data.Filled(12, 5f);
         var db = Data.Filled(4, 5f);
-        float loss = LinearCrossEntropy.LossAndGradient([], w, WeightLayout.ClassesByInputs, default, ReadOnlySpan<int>.Empty, dw, db, [], [], 0, 3, 4, default, 2f, default);
+        float loss = LinearCrossEntropy.LossAndGradient([], w, WeightLayout.ClassesByInputs, default, ReadOnlySpan<int>.Empty, dw, db, [], [], 0, 3, 4, new LinearCrossEntropyOptions { Regularization = 2f });
         double sq = w.Sum(v => (double)v * v);
         Assert.Equal((float)sq, loss, 5);
         for (int t = 0; t < 12; t++) Assert.Equal(2f * w[t], dw[t]);
@@ -363,7 +382,7 @@ public class LinearCrossEntropyTests
     {
         Paths.Require(path);
         float[] x = [1f], w = [float.NegativeInfinity, 0f], dw = new float[2], ws = new float[LinearCrossEntropy.WorkspaceLength(1, 1, 2)];
-        float loss = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.InputsByClasses, default, [1], dw, default, default, ws, 1, 1, 2, default, 0f, default, path, 1);
+        float loss = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.InputsByClasses, default, [1], dw, default, default, ws, 1, 1, 2, default, default, default, path, 1);
         Assert.True(float.IsNaN(dw[0]), $"dW[0] = {dw[0]}");
         Assert.Equal(0f, dw[1]);
         Assert.True(float.IsNaN(loss), $"loss = {loss}");

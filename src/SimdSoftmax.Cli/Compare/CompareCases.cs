@@ -271,7 +271,7 @@ internal static class CompareCases
             ScalarUntimed = (double)n * d * c > 1e8,
             Run = (path, threads) =>
             {
-                result[^1] = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.ClassesByInputs, b, y, dW, db, dX, workspace, y.Length, d, c, default, 0f, default, path, threads == 0 ? 0 : threads);
+                result[^1] = LinearCrossEntropy.LossAndGradient(x, w, WeightLayout.ClassesByInputs, b, y, dW, db, dX, workspace, y.Length, d, c, default, default, default, path, threads == 0 ? 0 : threads);
                 return result;
             },
             Collect = () =>

@@ -3,7 +3,7 @@ namespace SimdSoftmax;
 public static partial class LinearCrossEntropy
 {
     /// <summary>
-    /// <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, WeightLayout, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, Span{float}, Span{float}, Span{float}, int, int, int, CrossEntropyOptions, float, CrossEntropyRowOutputs, KernelPath, int)"/>
+    /// <see cref="LossAndGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, WeightLayout, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, Span{float}, Span{float}, Span{float}, int, int, int, LinearCrossEntropyOptions, CrossEntropyOptions, CrossEntropyRowOutputs, KernelPath, int)"/>
     /// with soft (probability) targets, as <c>torch.nn.functional.cross_entropy</c> with a float target:
     /// <c>ℓ_i = Σ_j w_j·t'_ij·(lse_i − s_ij)</c> with <c>t' = (1 − ε)·t + ε/C</c>, the mean divides by N, rows need not
     /// sum to 1 (the formulas are in <see cref="CrossEntropyOptions"/>; <see cref="CrossEntropyOptions.IgnoreIndex"/> does
@@ -21,23 +21,23 @@ public static partial class LinearCrossEntropy
     /// <param name="rows">N, the number of rows of X.</param>
     /// <param name="features">D, the number of features (columns of X).</param>
     /// <param name="classes">C, the number of classes; at least 1 when there are rows.</param>
-    /// <param name="options">Reduction, label smoothing, z-loss, class weights (the ignore index does not apply to soft targets).</param>
-    /// <param name="regularization">L2 coefficient ≥ 0: adds <c>½·reg·ΣW²</c> to the loss and <c>reg·W</c> to dW.</param>
+    /// <param name="options">The regularization (<c>½·reg·ΣW²</c> in the loss, <c>reg·W</c> in dW) and the optional gradient filter (<see cref="LinearCrossEntropyOptions.GradientFilter"/>).</param>
+    /// <param name="crossEntropy">Reduction, label smoothing, z-loss, class weights (the ignore index does not apply to soft targets).</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax (each N long or empty); Losses is required for <see cref="CrossEntropyReduction.None"/>.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
-    /// <param name="threads">Threads of the GEMMs: 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
+    /// <param name="threads">Threads sharing each block's phases (GEMM slabs, row chunks): 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
     /// <returns>The reduced loss (the sum of the per-row losses for <see cref="CrossEntropyReduction.None"/>) plus the regularization term.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension, threads or regularization is out of range, a size overflows, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension, threads, <paramref name="options"/> (regularization, gradient filter) is out of range, a size overflows, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
     /// <exception cref="ArgumentException">A length does not fit, a target is not finite, the workspace is too short, or an output overlaps an input or another output.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
     public static float LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> w, WeightLayout layout, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> targets, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
-        int rows, int features, int classes, CrossEntropyOptions options, float regularization = 0f,
+        int rows, int features, int classes, LinearCrossEntropyOptions options = default, CrossEntropyOptions crossEntropy = default,
         CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto, int threads = 0)
     {
-        ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
+        ReadOnlySpan<float> classWeights = crossEntropy.ClassWeights.Span;
         ValidateShapes(x, w, layout, bias, targets.Length, classes, nameof(targets), dW, dBias, dX, workspace, rows, features, classes,
-            options, regularization, rowOutputs, threads);
+            options, crossEntropy, rowOutputs, threads);
         for (int k = 0; k < targets.Length; k++)
             if (!float.IsFinite(targets[k]))
                 throw new ArgumentException($"targets[{k}] = {targets[k]} is not finite.", nameof(targets));
@@ -46,7 +46,8 @@ public static partial class LinearCrossEntropy
         RequireApartFromTargets(targets, dW, dBias, dX, workspace, rowOutputs);
         KernelPath resolved = KernelPaths.Resolve(path);
         return LinearCrossEntropyBlocked.Run(resolved, x, w, layout == WeightLayout.ClassesByInputs, bias, default, targets, soft: true,
-            rows, features, classes, options, classWeights, dW, dBias, dX, workspace, rowOutputs, regularization, threads);
+            rows, features, classes, crossEntropy, classWeights, dW, dBias, dX, workspace, rowOutputs, options.Regularization, threads,
+            options.GradientFilter);
     }
 
     private static void RequireApartFromTargets(ReadOnlySpan<float> targets, Span<float> dW, Span<float> dBias, Span<float> dX,

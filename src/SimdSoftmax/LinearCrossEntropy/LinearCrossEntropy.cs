@@ -16,8 +16,10 @@ namespace SimdSoftmax;
 /// losses, log-sum-exp and argmax of <see cref="CrossEntropyRowOutputs"/>. With smoothing, z-loss, log-sum-exp or argmax
 /// the cross-entropy rows run the SIMD option rows of <see cref="SoftmaxCrossEntropy"/>'s options overloads. Soft
 /// (probability) targets: the <c>targets</c> overload of <c>LossAndGradient</c>.</para>
-/// <para>Determinism: the GEMMs split their work by output tiles, the cross-entropy rows run on the calling thread and
-/// the sums over blocks are in block order, so the results are bitwise identical for every thread count.</para>
+/// <para>Threads and determinism: each phase of a block is one hand-off to the persistent workers — the forward GEMM in
+/// column slabs, the cross-entropy rows in fixed chunks of 8 rows, then the slabs of dW, dX and dBias together. A slab
+/// is computed by the kernel calls the whole GEMM would make, the row chunks' sums are added in chunk order, and the sums
+/// over blocks are in block order, so the results are bitwise identical for every thread count.</para>
 /// </remarks>
 public static partial class LinearCrossEntropy
 {
@@ -51,7 +53,7 @@ public static partial class LinearCrossEntropy
 
     /// <summary>
     /// The loss <c>L = CE(X·W + bias, labels)</c> (options as in <see cref="CrossEntropyOptions"/>) plus
-    /// <c>½·regularization·ΣW²</c>, and the requested gradients <c>dW = ∂L/∂W</c> (in W's layout), <c>dBias = ∂L/∂bias</c>,
+    /// <c>½·options.Regularization·ΣW²</c>, and the requested gradients <c>dW = ∂L/∂W</c> (in W's layout), <c>dBias = ∂L/∂bias</c>,
     /// <c>dX = ∂L/∂X</c>.
     /// </summary>
     /// <param name="x">X, rows×features row-major.</param>
@@ -66,29 +68,29 @@ public static partial class LinearCrossEntropy
     /// <param name="rows">N, the number of rows of X.</param>
     /// <param name="features">D, the number of features (columns of X).</param>
     /// <param name="classes">C, the number of classes; at least 1 when there are rows.</param>
-    /// <param name="options">Reduction, ignore index, label smoothing, z-loss, class weights.</param>
-    /// <param name="regularization">L2 coefficient, finite and ≥ 0 (the classifiers' <see cref="ClassifierOptions.Regularization"/>): adds <c>½·reg·ΣW²</c> to the loss and <c>reg·W</c> to dW.
-    /// (There is no form to choose here: the computation is always the blocked one.)</param>
+    /// <param name="options">The regularization (<c>½·reg·ΣW²</c> in the loss, <c>reg·W</c> in dW) and the optional gradient filter
+    /// (<see cref="LinearCrossEntropyOptions.GradientFilter"/>, off by default). There is no form to choose: the computation is always the blocked one.</param>
+    /// <param name="crossEntropy">Reduction, ignore index, label smoothing, z-loss, class weights.</param>
     /// <param name="rowOutputs">Optional per-row losses, log-sum-exp and argmax (each N long or empty); Losses is required for <see cref="CrossEntropyReduction.None"/>.</param>
     /// <param name="path">Which implementation runs; <see cref="KernelPath.Auto"/> picks the best one.</param>
-    /// <param name="threads">Threads of the GEMMs: 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
+    /// <param name="threads">Threads sharing each block's phases (GEMM slabs, row chunks): 0 (default) automatic by size, 1 the calling thread only (allocation-free), k up to k. Results are bitwise identical for every count.</param>
     /// <returns>The reduced loss (the sum of the per-row losses for <see cref="CrossEntropyReduction.None"/>) plus the regularization term.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension, threads or regularization is out of range, a size overflows, a label is outside [0, C) and not the ignore index, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension, threads, <paramref name="options"/> (regularization, gradient filter) is out of range, a size overflows, a label is outside [0, C) and not the ignore index, an option is out of range, a class weight is negative or not finite, or <paramref name="layout"/> is undefined.</exception>
     /// <exception cref="ArgumentException">A length does not fit, the workspace is too short, or an output overlaps an input or another output.</exception>
     /// <exception cref="PlatformNotSupportedException">An explicit <paramref name="path"/> this CPU cannot run.</exception>
     public static float LossAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> w, WeightLayout layout, ReadOnlySpan<float> bias,
         ReadOnlySpan<int> labels, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
-        int rows, int features, int classes, CrossEntropyOptions options, float regularization = 0f,
+        int rows, int features, int classes, LinearCrossEntropyOptions options = default, CrossEntropyOptions crossEntropy = default,
         CrossEntropyRowOutputs rowOutputs = default, KernelPath path = KernelPath.Auto, int threads = 0)
     {
-        ReadOnlySpan<float> classWeights = options.ClassWeights.Span;
+        ReadOnlySpan<float> classWeights = crossEntropy.ClassWeights.Span;
         ValidateShapes(x, w, layout, bias, labels.Length, 1, nameof(labels), dW, dBias, dX, workspace, rows, features, classes,
-            options, regularization, rowOutputs, threads);
+            options, crossEntropy, rowOutputs, threads);
         RequireApart(x, w, bias, labels, classWeights, dW, dBias, dX, workspace, rowOutputs);
-        SoftmaxCrossEntropy.ValidateLabels(labels, classes, options.IgnoreIndex, nameof(labels));
+        SoftmaxCrossEntropy.ValidateLabels(labels, classes, crossEntropy.IgnoreIndex, nameof(labels));
         KernelPath resolved = KernelPaths.Resolve(path);
         return LinearCrossEntropyBlocked.Run(resolved, x, w, layout == WeightLayout.ClassesByInputs, bias, labels, rows, features, classes,
-            options, classWeights, dW, dBias, dX, workspace, rowOutputs, regularization, threads);
+            crossEntropy, classWeights, dW, dBias, dX, workspace, rowOutputs, options.Regularization, threads, options.GradientFilter);
     }
 
     /// <summary>
@@ -97,17 +99,17 @@ public static partial class LinearCrossEntropy
     /// </summary>
     private static void ValidateShapes(ReadOnlySpan<float> x, ReadOnlySpan<float> w, WeightLayout layout, ReadOnlySpan<float> bias,
         int targetLength, int perRow, string targetName, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
-        int rows, int features, int classes, in CrossEntropyOptions options, float regularization, CrossEntropyRowOutputs rowOutputs,
+        int rows, int features, int classes, in LinearCrossEntropyOptions options, in CrossEntropyOptions crossEntropy, CrossEntropyRowOutputs rowOutputs,
         int threads)
     {
         options.Validate(nameof(options));
+        crossEntropy.Validate(nameof(crossEntropy));
         if (layout is not (WeightLayout.InputsByClasses or WeightLayout.ClassesByInputs))
             throw new ArgumentOutOfRangeException(nameof(layout), layout, "Not a defined WeightLayout value.");
         Require.NonNegative(rows);
         Require.NonNegative(features);
         Require.NonNegative(classes);
         Require.NonNegative(threads);
-        Require.FiniteNonNegative(regularization, nameof(regularization));
         if (classes == 0 && rows > 0)
             throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class when there are rows.");
         int rf = Require.Product(rows, features, nameof(features));
@@ -120,9 +122,12 @@ public static partial class LinearCrossEntropy
         if (!dBias.IsEmpty) Require.Length(dBias.Length, classes, nameof(dBias));
         if (!dX.IsEmpty) Require.Length(dX.Length, rf, nameof(dX));
         Require.AtLeast(workspace.Length, WorkspaceLength(rows, features, classes), nameof(workspace));
-        SoftmaxCrossEntropy.ValidateWeights(options.ClassWeights.Span, classes);
-        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, rows, options);
+        SoftmaxCrossEntropy.ValidateWeights(crossEntropy.ClassWeights.Span, classes, ClassWeightsName);
+        SoftmaxCrossEntropy.ValidateRowOutputs(rowOutputs, rows, crossEntropy);
     }
+
+    /// <summary>How errors name the class weights (<see cref="SoftmaxLoss"/>'s spelling: they are in <c>crossEntropy</c>).</summary>
+    private const string ClassWeightsName = "crossEntropy.ClassWeights";
 
     /// <summary>Every output apart from every input and from every other output.</summary>
     private static void RequireApart(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<int> labels,
@@ -142,7 +147,7 @@ public static partial class LinearCrossEntropy
         Require.NoOverlap(w, argmax, nameof(w), "rowOutputs.Argmax");
         Require.NoOverlap(bias, argmax, nameof(bias), "rowOutputs.Argmax");
         Require.NoOverlap(labels, argmax, nameof(labels), "rowOutputs.Argmax");
-        Require.NoOverlap(classWeights, argmax, SoftmaxCrossEntropy.ClassWeightsName, "rowOutputs.Argmax");
+        Require.NoOverlap(classWeights, argmax, ClassWeightsName, "rowOutputs.Argmax");
         // Outputs pairwise.
         Require.NoOverlap(o0, o1, nameof(dW), nameof(dBias));
         Require.NoOverlap(o0, o2, nameof(dW), nameof(dX));
@@ -174,6 +179,6 @@ public static partial class LinearCrossEntropy
         Require.NoOverlap(w, output, nameof(w), name);
         Require.NoOverlap(bias, output, nameof(bias), name);
         Require.NoOverlap(labels, output, nameof(labels), name);
-        Require.NoOverlap(classWeights, output, SoftmaxCrossEntropy.ClassWeightsName, name);
+        Require.NoOverlap(classWeights, output, ClassWeightsName, name);
     }
 }

@@ -15,9 +15,9 @@ internal static unsafe class LinearCrossEntropyBlocked
     public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
         ReadOnlySpan<int> labels, int n, int d, int c, in CrossEntropyOptions options, ReadOnlySpan<float> classWeights,
         Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace, CrossEntropyRowOutputs rowOutputs,
-        float regularization, int threads) =>
+        float regularization, int threads, float gradientFilter) =>
         Run(path, x, w, classesByInputs, bias, labels, default, soft: false, n, d, c, options, classWeights, dW, dBias, dX, workspace,
-            rowOutputs, regularization, threads);
+            rowOutputs, regularization, threads, gradientFilter);
 
     /// <summary>Labels, or with <paramref name="soft"/> the N×C probability targets <paramref name="targets"/>.</summary>
     public static float Run(KernelPath path, ReadOnlySpan<float> x, ReadOnlySpan<float> w, bool classesByInputs, ReadOnlySpan<float> bias,
@@ -25,84 +25,125 @@ internal static unsafe class LinearCrossEntropyBlocked
         ReadOnlySpan<float> classWeights, Span<float> dW, Span<float> dBias, Span<float> dX, Span<float> workspace,
         CrossEntropyRowOutputs rowOutputs, float regularization, int threads, float gradientFilter = 0f)
     {
-        double reg = 0.5 * regularization * SumOfSquares(w);
         if (n == 0)
         {
             dW.Clear();
             dBias.Clear();
-            AddRegularization(dW, w, regularization);
-            return (float)reg;
+            return (float)(0.5 * regularization * Regularize(w, dW, regularization, threads == 0 ? 1 : threads));
         }
         var plan = OptionPlan.Create(labels, soft, n, c, options, classWeights);
         bool gradient = !dW.IsEmpty || !dBias.IsEmpty || !dX.IsEmpty;
         bool simdRows = path != KernelPath.Scalar && SoftmaxCrossEntropy.RunsOnPlainKernels(options, soft, rowOutputs);
         int blockRows = Math.Min(n, LinearCrossEntropy.BlockRows(c));
         int ldw = classesByInputs ? d : c;
+        int workers = threads != 0 ? threads
+            : 2L * blockRows * c * d >= Tuning.GemmParallelThresholdFlops ? Environment.ProcessorCount : 1;
         double ce = 0, z = 0;
+        int ceChunks = (blockRows + Tuning.LinearCeRowChunk - 1) / Tuning.LinearCeRowChunk;
+        double* partial = stackalloc double[2 * ceChunks];
         fixed (int* y = labels)
         fixed (float* t = targets)
         fixed (float* s = workspace)
+        fixed (float* px = x)
+        fixed (float* pw = w)
+        fixed (float* pb = bias)
+        fixed (float* pdw = dW)
+        fixed (float* pdb = dBias)
+        fixed (float* pdx = dX)
+        fixed (float* pcw = classWeights)
+        fixed (float* losses = rowOutputs.Losses)
+        fixed (float* lse = rowOutputs.LogSumExp)
+        fixed (int* argmax = rowOutputs.Argmax)
         {
+            var k = new OptionRowConstants(plan, classWeights.IsEmpty ? null : pcw);
             for (int i0 = 0; i0 < n; i0 += blockRows)
             {
                 int r = Math.Min(blockRows, n - i0);
                 Span<float> sBlock = workspace.Slice(0, r * c);
                 ReadOnlySpan<float> xBlock = x.Slice(i0 * d, r * d);
-                float beta = 0f;
-                if (!bias.IsEmpty)
-                {
-                    for (int i = 0; i < r; i++) bias.CopyTo(sBlock.Slice(i * c, c));
-                    beta = 1f;
-                }
-                // S_B = X_B·W (+ b): W is D×C, or C×D read transposed.
-                GemmRowBlock.Run(path, false, classesByInputs, r, c, d, 1f, xBlock, Math.Max(1, d), w, Math.Max(1, ldw), beta, sBlock, c, threads);
+                float* xb = px + (nint)i0 * d;
 
-                var blockOutputs = new CrossEntropyRowOutputs
+                // S_B = X_B·W (+ b): W is D×C, or C×D read transposed; each part copies the bias into its own slab first.
+                var forward = new BlockGemm
                 {
-                    Losses = rowOutputs.Losses.IsEmpty ? default : rowOutputs.Losses.Slice(i0, r),
-                    LogSumExp = rowOutputs.LogSumExp.IsEmpty ? default : rowOutputs.LogSumExp.Slice(i0, r),
-                    Argmax = rowOutputs.Argmax.IsEmpty ? default : rowOutputs.Argmax.Slice(i0, r),
+                    Path = path, TransB = classesByInputs, M = r, N = c, K = d, A = xb, Lda = Math.Max(1, d), B = pw, Ldb = Math.Max(1, ldw),
+                    Beta = bias.IsEmpty ? 0f : 1f, C = s, Ldc = c, Bias = pb, Threads = workers,
                 };
-                if (simdRows)
-                    ce += SimdRows(path, plan, classWeights, s, y + i0, r, c, gradient, blockOutputs.Losses);
-                else if (path != KernelPath.Scalar)
+                forward.MaxParts = workers;
+                RowChunks.Run(forward, forward.Count, workers);
+
+                if (path == KernelPath.Scalar)
                 {
-                    var (ceB, zB) = SimdOptionRows(path, plan, classWeights, s, soft ? null : y + i0, soft ? t + (nint)i0 * c : null, r, c,
-                        gradient, blockOutputs);
+                    var blockOutputs = new CrossEntropyRowOutputs
+                    {
+                        Losses = rowOutputs.Losses.IsEmpty ? default : rowOutputs.Losses.Slice(i0, r),
+                        LogSumExp = rowOutputs.LogSumExp.IsEmpty ? default : rowOutputs.LogSumExp.Slice(i0, r),
+                        Argmax = rowOutputs.Argmax.IsEmpty ? default : rowOutputs.Argmax.Slice(i0, r),
+                    };
+                    var (ceB, zB) = ScalarRows(plan, sBlock, soft ? default : labels.Slice(i0, r), soft ? targets.Slice(i0 * c, r * c) : default,
+                        r, c, gradient, blockOutputs);
                     ce += ceB;
                     z += zB;
                 }
                 else
                 {
-                    var (ceB, zB) = ScalarRows(plan, sBlock, soft ? default : labels.Slice(i0, r), soft ? targets.Slice(i0 * c, r * c) : default,
-                        r, c, gradient, blockOutputs);
-                    ce += ceB;
-                    z += zB;
+                    // The rows in chunks fixed by the shape, their sums added in chunk order: the same bits for every thread count.
+                    var rows = new CeChunk
+                    {
+                        Path = path, Plain = simdRows, Gradient = gradient, K = k, S = s, Y = soft ? null : y + i0, T = soft ? t + (nint)i0 * c : null,
+                        Rows = r, C = c, Losses = losses == null ? null : losses + i0, Lse = lse == null ? null : lse + i0,
+                        Argmax = argmax == null ? null : argmax + i0, Partial = partial,
+                    };
+                    int chunks = (r + Tuning.LinearCeRowChunk - 1) / Tuning.LinearCeRowChunk;
+                    RowChunks.Run(rows, chunks, workers);
+                    for (int q = 0; q < chunks; q++)
+                    {
+                        ce += partial[2 * q];
+                        z += partial[2 * q + 1];
+                    }
                 }
                 if (!gradient) continue;
 
                 // sBlock now holds dS_B = ∂L/∂S_B.
                 float betaW = i0 == 0 ? 0f : 1f;
                 if (gradientFilter > 0f)
+                {
                     FilteredBackward(path, classesByInputs, w, ldw, xBlock, sBlock, r, d, c, dW, betaW, dX.IsEmpty ? default : dX.Slice(i0 * d, r * d),
-                        (float)(gradientFilter * plan.CeScale), threads);
-                else if (!dX.IsEmpty)
-                    GemmRowBlock.Run(path, false, !classesByInputs, r, d, c, 1f, sBlock, c, w, Math.Max(1, ldw), 0f, dX.Slice(i0 * d, r * d), Math.Max(1, d), threads);
-                if (!dW.IsEmpty && gradientFilter <= 0f)
-                {
-                    if (classesByInputs) // dW (C×D) += dS_Bᵀ·X_B
-                        GemmRowBlock.Run(path, true, false, c, d, r, 1f, sBlock, c, xBlock, Math.Max(1, d), betaW, dW, Math.Max(1, d), threads);
-                    else // dW (D×C) += X_Bᵀ·dS_B
-                        GemmRowBlock.Run(path, true, false, d, c, r, 1f, xBlock, Math.Max(1, d), sBlock, c, betaW, dW, c, threads);
+                        (float)(gradientFilter * plan.CeScale), workers);
+                    if (!dBias.IsEmpty)
+                    {
+                        if (i0 == 0) dBias.Clear();
+                        AddRows(dBias, sBlock, r, c, c);
+                    }
+                    continue;
                 }
-                if (!dBias.IsEmpty)
+                // dX_B = dS_B·Wᵀ, dW (+)= X_Bᵀ·dS_B (D×C) or dS_Bᵀ·X_B (C×D), dBias (+)= Σ rows of dS_B: disjoint outputs,
+                // their parts claimed by the threads in any order.
+                var back = new Backward
                 {
-                    if (i0 == 0) dBias.Clear();
-                    AddRows(dBias, sBlock, r, c);
-                }
+                    DX = new BlockGemm
+                    {
+                        Path = path, TransB = !classesByInputs, M = dX.IsEmpty ? 0 : r, N = d, K = c, A = s, Lda = c, B = pw, Ldb = Math.Max(1, ldw),
+                        C = pdx + (nint)i0 * d, Ldc = Math.Max(1, d), Threads = workers,
+                    },
+                    DW = classesByInputs
+                        ? new BlockGemm
+                        {
+                            Path = path, TransA = true, M = dW.IsEmpty ? 0 : c, N = d, K = r, A = s, Lda = c, B = xb, Ldb = Math.Max(1, d),
+                            Beta = betaW, C = pdw, Ldc = Math.Max(1, d), Threads = workers,
+                        }
+                        : new BlockGemm
+                        {
+                            Path = path, TransA = true, M = dW.IsEmpty ? 0 : d, N = c, K = r, A = xb, Lda = Math.Max(1, d), B = s, Ldb = c,
+                            Beta = betaW, C = pdw, Ldc = c, Threads = workers,
+                        },
+                    DBias = pdb, S = s, Rows = r, C = c, ClearBias = i0 == 0,
+                };
+                back.Plan(workers);
+                RowChunks.Run(back, back.Count, workers);
             }
         }
-        AddRegularization(dW, w, regularization);
+        double reg = 0.5 * regularization * Regularize(w, dW, regularization, workers);
         return (float)(plan.Reduce(ce, z) + reg);
     }
 
@@ -185,60 +226,127 @@ internal static unsafe class LinearCrossEntropyBlocked
     }
 
     /// <summary>
-    /// The cross-entropy rows of a block on the fused SIMD kernels (no smoothing, z-loss, lse or argmax): runs of counted
-    /// rows in one call with the mean's scale; with class weights or per-row losses one call per row, scaled by w[y_i].
-    /// Ignored rows get a zero gradient row. Returns Σ of the block's cross-entropy terms.
+    /// One multiply of a row block cut into parts (<see cref="GemmRowBlock.Parts"/>) for the threads, or, when the
+    /// multiply is delegated to <see cref="Gemm.Run"/> (one part), run with <see cref="Threads"/> there. M = 0 is no
+    /// multiply (an output not asked for). With <see cref="Bias"/>, each part first copies the bias into its slab of C.
     /// </summary>
-    private static double SimdRows(KernelPath path, in OptionPlan plan, ReadOnlySpan<float> weights, float* s, int* y, int rows, int c,
-        bool gradient, Span<float> losses)
+    private struct BlockGemm : IRowChunkWork
     {
-        bool perRow = !weights.IsEmpty || !losses.IsEmpty;
+        public KernelPath Path;
+        public bool TransA, TransB;
+        public int M, N, K, MaxParts, Threads;
+        public float* A, B, C, Bias;
+        public nint Lda, Ldb, Ldc;
+        public float Beta;
+
+        public readonly int Count => M == 0 ? 0 : GemmRowBlock.Parts(Path, M, N, K, 1f, MaxParts);
+
+        public readonly void Run(int part) =>
+            GemmRowBlock.RunPart(Path, TransA, TransB, M, N, K, 1f, A, Lda, B, Ldb, Beta, C, Ldc, part, MaxParts, Threads, Bias);
+    }
+
+    /// <summary>The backward of a row block: the parts of dW, then of dX, then the column slabs of dBias.</summary>
+    private struct Backward : IRowChunkWork
+    {
+        public BlockGemm DW, DX;
+        public float* DBias, S;
+        public int Rows, C, BiasParts, Count;
+        public bool ClearBias;
+        private int _dwParts, _dxParts;
+
+        public void Plan(int workers)
+        {
+            DW.MaxParts = workers;
+            DX.MaxParts = workers;
+            _dwParts = DW.Count;
+            _dxParts = DX.Count;
+            BiasParts = DBias == null ? 0 : Math.Clamp(workers, 1, Math.Max(1, C / 256));
+            Count = _dwParts + _dxParts + BiasParts;
+        }
+
+        public readonly void Run(int chunk)
+        {
+            if (chunk < _dwParts) DW.Run(chunk);
+            else if (chunk < _dwParts + _dxParts) DX.Run(chunk - _dwParts);
+            else
+            {
+                int part = chunk - _dwParts - _dxParts;
+                int j0 = C * part / BiasParts, j1 = C * (part + 1) / BiasParts;
+                var db = new Span<float>(DBias + j0, j1 - j0);
+                if (ClearBias) db.Clear();
+                AddRows(db, new ReadOnlySpan<float>(S + j0, (Rows - 1) * C + j1 - j0), Rows, j1 - j0, C);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A chunk of <c>Tuning.LinearCeRowChunk</c> rows of a block through the fused SIMD rows (<see cref="SimdRows"/>) or the
+    /// SIMD option rows; the gradient in place; its cross-entropy and z-loss sums into <see cref="Partial"/>[2·chunk..].
+    /// </summary>
+    private struct CeChunk : IRowChunkWork
+    {
+        public KernelPath Path;
+        public bool Plain, Gradient;
+        public OptionRowConstants K;
+        public float* S, T, Losses, Lse;
+        public int* Y, Argmax;
+        public int Rows, C;
+        public double* Partial;
+
+        public readonly void Run(int chunk)
+        {
+            int i0 = chunk * Tuning.LinearCeRowChunk, r = Math.Min(Tuning.LinearCeRowChunk, Rows - i0);
+            float* s = S + (nint)i0 * C;
+            double ce, z = 0;
+            if (Plain)
+                ce = SimdRows(Path, K, s, Y + i0, r, C, Gradient, Losses == null ? null : Losses + i0);
+            else
+            {
+                int* y = Y == null ? null : Y + i0;
+                float* t = T == null ? null : T + (nint)i0 * C;
+                float* g = Gradient ? s : null;
+                float* losses = Losses == null ? null : Losses + i0, lse = Lse == null ? null : Lse + i0;
+                int* argmax = Argmax == null ? null : Argmax + i0;
+                ce = Path == KernelPath.Avx512
+                    ? CrossEntropyOptionsRow<Avx512Isa, Vector512<float>>.Run(s, y, t, r, C, g, losses, lse, argmax, K, out z)
+                    : CrossEntropyOptionsRow<Avx2Isa, Vector256<float>>.Run(s, y, t, r, C, g, losses, lse, argmax, K, out z);
+            }
+            Partial[2 * chunk] = ce;
+            Partial[2 * chunk + 1] = z;
+        }
+    }
+
+    /// <summary>
+    /// The cross-entropy rows on the fused SIMD kernels (no smoothing, z-loss, lse or argmax): runs of counted
+    /// rows in one call with the mean's scale; with class weights or per-row losses one call per row, scaled by w[y_i].
+    /// Ignored rows get a zero gradient row. Returns Σ of the rows' cross-entropy terms.
+    /// </summary>
+    private static double SimdRows(KernelPath path, in OptionRowConstants k, float* s, int* y, int rows, int c, bool gradient, float* losses)
+    {
+        bool perRow = k.Weights != null || losses != null;
         double total = 0;
         int i = 0;
         while (i < rows)
         {
             float* si = s + (nint)i * c;
-            if (plan.Ignored(y[i]))
+            if (k.HasIgnore && y[i] == k.IgnoreIndex)
             {
                 new Span<float>(si, c).Clear();
-                if (!losses.IsEmpty) losses[i] = 0f;
+                if (losses != null) losses[i] = 0f;
                 i++;
                 continue;
             }
             int end = i + 1;
-            if (!perRow) while (end < rows && !plan.Ignored(y[end])) end++;
-            double wy = weights.IsEmpty ? 1.0 : weights[y[i]];
-            double sum = SoftmaxCrossEntropy.Rows(path, si, y + i, end - i, c, c, gradient ? si : null, c, (float)(plan.CeScale * wy));
-            if (gradient && plan.CeScale == 0) new Span<float>(si, (end - i) * c).Clear();
+            if (!perRow) while (end < rows && !(k.HasIgnore && y[end] == k.IgnoreIndex)) end++;
+            double wy = k.Weights == null ? 1.0 : k.Weights[y[i]];
+            double sum = SoftmaxCrossEntropy.Rows(path, si, y + i, end - i, c, c, gradient ? si : null, c, (float)(k.CeScale * wy));
+            if (gradient && k.CeScale == 0) new Span<float>(si, (end - i) * c).Clear();
             double loss = perRow ? wy * sum : sum;
-            if (!losses.IsEmpty) losses[i] = (float)loss;
+            if (losses != null) losses[i] = (float)loss;
             total += loss;
             i = end;
         }
         return total;
-    }
-
-    /// <summary>
-    /// The block's rows through the SIMD option row (<see cref="CrossEntropyOptionsRow{T, V}"/>: smoothing, z-loss,
-    /// soft targets, lse and argmax, with weights and the ignore index); the gradient in place.
-    /// <paramref name="y"/> null: soft targets <paramref name="t"/> (rows × c).
-    /// </summary>
-    private static (double Ce, double Z) SimdOptionRows(KernelPath path, in OptionPlan plan, ReadOnlySpan<float> weights, float* s, int* y,
-        float* t, int rows, int c, bool gradient, CrossEntropyRowOutputs outputs)
-    {
-        double ce, z;
-        fixed (float* w = weights)
-        fixed (float* losses = outputs.Losses)
-        fixed (float* lse = outputs.LogSumExp)
-        fixed (int* argmax = outputs.Argmax)
-        {
-            var k = new OptionRowConstants(plan, weights.IsEmpty ? null : w);
-            float* g = gradient ? s : null;
-            ce = path == KernelPath.Avx512
-                ? CrossEntropyOptionsRow<Avx512Isa, Vector512<float>>.Run(s, y, t, rows, c, g, losses, lse, argmax, k, out z)
-                : CrossEntropyOptionsRow<Avx2Isa, Vector256<float>>.Run(s, y, t, rows, c, g, losses, lse, argmax, k, out z);
-        }
-        return (ce, z);
     }
 
     /// <summary>
@@ -264,12 +372,12 @@ internal static unsafe class LinearCrossEntropyBlocked
         return (ce, z);
     }
 
-    /// <summary>db += Σ_i row_i, rows in order (element-wise adds: the same bits at every vector width).</summary>
-    private static void AddRows(Span<float> db, ReadOnlySpan<float> rows, int r, int c)
+    /// <summary>db += Σ_i row_i (c floats each, ld apart), rows in order (element-wise adds: the same bits at every vector width and column cut).</summary>
+    private static void AddRows(Span<float> db, ReadOnlySpan<float> rows, int r, int c, int ld)
     {
         for (int i = 0; i < r; i++)
         {
-            ReadOnlySpan<float> row = rows.Slice(i * c, c);
+            ReadOnlySpan<float> row = rows.Slice(i * ld, c);
             int j = 0;
             if (Vector.IsHardwareAccelerated)
             {
@@ -280,33 +388,88 @@ internal static unsafe class LinearCrossEntropyBlocked
         }
     }
 
-    /// <summary>dW += reg·W element-wise (a multiply then an add, the same bits at every vector width).</summary>
-    private static void AddRegularization(Span<float> dW, ReadOnlySpan<float> w, float regularization)
+    /// <summary>
+    /// dW += reg·W (when dW is asked for) and ΣW², in one pass over W split into chunks fixed by its length (at most
+    /// <see cref="RowChunks.MaxChunks"/>), their sums added in chunk order: the same bits for every thread count.
+    /// </summary>
+    private static double Regularize(ReadOnlySpan<float> w, Span<float> dW, float regularization, int workers)
     {
-        if (dW.IsEmpty) return;
-        int k = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (w.IsEmpty) return 0;
+        int chunkLength = Math.Max(RowChunks.MinChunkFloats, (w.Length + RowChunks.MaxChunks - 1) / RowChunks.MaxChunks);
+        int chunks = (w.Length + chunkLength - 1) / chunkLength;
+        double* partial = stackalloc double[chunks];
+        fixed (float* pw = w)
+        fixed (float* pdw = dW)
         {
-            var r = new Vector<float>(regularization);
-            for (; k <= dW.Length - Vector<float>.Count; k += Vector<float>.Count)
-                (new Vector<float>(dW.Slice(k)) + r * new Vector<float>(w.Slice(k))).CopyTo(dW.Slice(k));
+            var work = new RegularizeChunk { W = pw, DW = pdw, Length = w.Length, ChunkLength = chunkLength, Regularization = regularization, Partial = partial };
+            RowChunks.Run(work, chunks, Math.Min(workers, chunks));
         }
-        for (; k < dW.Length; k++) dW[k] += regularization * w[k];
+        double sum = 0;
+        for (int q = 0; q < chunks; q++) sum += partial[q];
+        return sum;
     }
 
-    /// <summary>ΣW² in double over 4 interleaved partial sums (a fixed order, whatever the hardware).</summary>
-    private static double SumOfSquares(ReadOnlySpan<float> w)
+    private struct RegularizeChunk : IRowChunkWork
     {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int k = 0;
-        for (; k <= w.Length - 4; k += 4)
+        public float* W, DW;
+        public int Length, ChunkLength;
+        public float Regularization;
+        public double* Partial;
+
+        public readonly void Run(int chunk)
         {
-            s0 += (double)w[k] * w[k];
-            s1 += (double)w[k + 1] * w[k + 1];
-            s2 += (double)w[k + 2] * w[k + 2];
-            s3 += (double)w[k + 3] * w[k + 3];
+            int k0 = chunk * ChunkLength, length = Math.Min(ChunkLength, Length - k0);
+            Partial[chunk] = SumOfSquares(W + k0, length);
+            if (DW != null) AddRegularization(DW + k0, W + k0, length, Regularization);
         }
-        for (; k < w.Length; k++) s0 += (double)w[k] * w[k];
-        return (s0 + s1) + (s2 + s3);
+    }
+
+    /// <summary>dW += reg·W element-wise (a multiply then an add, the same bits at every vector width).</summary>
+    private static void AddRegularization(float* dW, float* w, int length, float regularization)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var r = Vector256.Create(regularization);
+            for (; k <= length - 8; k += 8)
+                (Vector256.Load(dW + k) + r * Vector256.Load(w + k)).Store(dW + k);
+        }
+        for (; k < length; k++) dW[k] += regularization * w[k];
+    }
+
+    /// <summary>
+    /// ΣW² in double over 8 interleaved partial sums (element k into sum k mod 8), combined in a fixed tree: the same
+    /// order with or without vectors (a float's square is exact in double).
+    /// </summary>
+    private static double SumOfSquares(float* w, int length)
+    {
+        int k = 0;
+        double total;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<double> lo = Vector256<double>.Zero, hi = Vector256<double>.Zero;
+            for (; k <= length - 8; k += 8)
+            {
+                var (a, b) = Vector256.Widen(Vector256.Load(w + k));
+                lo += a * a;
+                hi += b * b;
+            }
+            Span<double> s = stackalloc double[8];
+            lo.CopyTo(s);
+            hi.CopyTo(s.Slice(4));
+            for (int j = 0; k < length; k++, j++) s[j] += (double)w[k] * w[k];
+            total = Combine(s);
+        }
+        else
+        {
+            Span<double> s = stackalloc double[8];
+            for (; k <= length - 8; k += 8)
+                for (int j = 0; j < 8; j++) s[j] += (double)w[k + j] * w[k + j];
+            for (int j = 0; k < length; k++, j++) s[j] += (double)w[k] * w[k];
+            total = Combine(s);
+        }
+        return total;
+
+        static double Combine(Span<double> s) => ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
     }
 }

@@ -39,4 +39,10 @@ internal static partial class Tuning
     /// block in it is below the cutoff): KC wide, so a kept run of tiles is whole depth blocks of the dX GEMM.
     /// </summary>
     public const int LinearCeFilterTile = 512;
+
+    /// <summary>
+    /// Rows per chunk of a block's cross-entropy rows, the unit the threads share: fixed, so the chunk sums (added in
+    /// chunk order) are the same for every thread count; 8 rows of C ≥ 1000 classes outweigh claiming a chunk.
+    /// </summary>
+    public const int LinearCeRowChunk = 8;
 }
