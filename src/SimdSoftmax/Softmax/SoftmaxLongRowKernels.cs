@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
@@ -39,13 +40,33 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
         return T.MaxAcross(T.Max(T.Max(m0, m1), T.Max(m2, m3)));
     }
 
-    /// <summary>y = exp(x − max) for the n elements, returning their sum (double, see <see cref="SoftmaxRowPipeline.SumBlock"/>). y may be x.</summary>
+    /// <summary>
+    /// y = exp(x − max) for the n elements, returning their sum (double, see <see cref="SoftmaxRowPipeline.SumBlock"/>).
+    /// y may be x. With <paramref name="next"/> (not null), the n floats there (the next row) are prefetched along the
+    /// way, one cache line per 16 elements exponentiated: see <see cref="Prefetch"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double StoreExpMinusMax(float* x, float* y, nint n, float max) => ExpMinusMax(x, y, n, max, store: true);
+    public static double StoreExpMinusMax(float* x, float* y, nint n, float max, float* next = null) =>
+        next == null ? ExpMinusMax<FlagOff>(x, y, n, max, null, store: true) : ExpMinusMax<FlagOn>(x, y, n, max, next, store: true);
 
-    /// <summary>Σ exp(x − max) over the n elements, nothing stored.</summary>
+    /// <summary>Σ exp(x − max) over the n elements, nothing stored; <paramref name="next"/> as in <see cref="StoreExpMinusMax"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double SumExpMinusMax(float* x, nint n, float max) => ExpMinusMax(x, null, n, max, store: false);
+    public static double SumExpMinusMax(float* x, nint n, float max, float* next = null) =>
+        next == null ? ExpMinusMax<FlagOff>(x, null, n, max, null, store: false) : ExpMinusMax<FlagOn>(x, null, n, max, next, store: false);
+
+    /// <summary>
+    /// Prefetches the cache lines of the 4·W floats at p (one instruction per 64 bytes). The exp pass of a row that does
+    /// not fit L1 reads it from L2 and, when the output streams (log-softmax), leaves the memory bus idle; prefetching
+    /// the next row meanwhile overlaps its read from memory with this row's arithmetic, so the next row's max pass
+    /// finds it in L2 (see <see cref="Tuning.LongRowPrefetch"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(float* p)
+    {
+        Sse.Prefetch1(p);
+        if (4 * W > 16) Sse.Prefetch1(p + 16);
+        if (4 * W > 32) { Sse.Prefetch1(p + 32); Sse.Prefetch1(p + 48); }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V ExpMinus(float* x, V max) => T.Exp(T.Subtract(T.Load(x), max));
@@ -54,7 +75,8 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
     private static V Sum4(V s0, V s1, V s2, V s3) => T.Add(T.Add(s0, s1), T.Add(s2, s3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExpMinusMax(float* x, float* y, nint n, float max, bool store)
+    private static double ExpMinusMax<TPrefetch>(float* x, float* y, nint n, float max, float* next, bool store)
+        where TPrefetch : struct, ICompileTimeFlag
     {
         V vmax = T.Create(max);
         double total = 0;
@@ -65,6 +87,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
             V s0 = T.Zero, s1 = s0, s2 = s0, s3 = s0;
             for (; i <= end - 4 * W; i += 4 * W)
             {
+                if (TPrefetch.Value) Prefetch(next + i);
                 V e0 = ExpMinus(x + i, vmax), e1 = ExpMinus(x + i + W, vmax);
                 V e2 = ExpMinus(x + i + 2 * W, vmax), e3 = ExpMinus(x + i + 3 * W, vmax);
                 if (store)

@@ -57,6 +57,18 @@ internal static partial class Tuning
     public const int LogSoftmaxStreamingMinCols = 2048;
 
     /// <summary>
+    /// Whether streaming log-softmax rows (<see cref="LogSoftmaxStreamingMinCols"/>, out of cache) prefetch the next row's
+    /// input during the exp pass (<see cref="SoftmaxRows{TIsa, V}.Row"/>): that pass reads the row from L2, and with the
+    /// output written by non-temporal stores it leaves the memory bus idle. Zen 4, 40 MB, <c>softmax-sweep prefetch</c>,
+    /// two runs, G el/s without vs with, AVX-512 / AVX2: rows of 4096 1.69 vs 2.18, 2.13 vs 2.60 / 1.67 vs 1.76, 1.99 vs
+    /// 2.20; 32000 1.79 vs 2.19, 1.87 vs 2.24 / 1.68 vs 1.91, 1.73 vs 2.08 (load average 5–10). Softmax does not prefetch:
+    /// its exp pass writes y (reading its lines for ownership), the bus is busy, and the prefetch measured slower at
+    /// 2000–32000 (AVX-512 32000: 1.89 vs 1.80, 1.89 vs 1.77); recomputing the exponentials to stream its output lost more
+    /// (1.72–1.76 at 32000: the second exp makes it compute-bound).
+    /// </summary>
+    public const bool LongRowPrefetch = true;
+
+    /// <summary>
     /// Longest row of classes sent to the transposed cross-entropy tile (all it takes); longer rows go through the per-row
     /// kernel. At C = 17…64 the tile measured up to 2× the per-row kernel (Zen 4, <c>softmax-sweep short 17 24 32 48 64</c>,
     /// 64 KB batches: rows of 17 0.43 → 0.85 G el/s on AVX2, 0.42 → 0.96 on AVX-512).
