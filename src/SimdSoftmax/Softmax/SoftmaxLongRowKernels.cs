@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
@@ -71,6 +72,25 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V ExpMinus(float* x, V max) => T.Exp(T.Subtract(T.Load(x), max));
 
+    /// <summary>
+    /// exp(x − max) of a row's last <paramref name="count"/> (&lt; W) floats in lanes 0…count − 1, zeros in the others.
+    /// A tail of at most 8 on AVX-512 is computed on a ymm (k-masked load): Zen 4 runs a zmm operation as two 256-bit
+    /// halves, so this halves the cost of the tail's exponential (rows of 100: 6 vectors and a tail of 4). Lane for lane
+    /// the same arithmetic, and the upper lanes are zero either way: the same bits (see <see cref="Tuning.HalfWidthExpTail"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V ExpTail(float* x, V mask, V max, nint count)
+    {
+        if (typeof(V) == typeof(Vector512<float>) && Tuning.HalfWidthExpTail && count <= 8)
+        {
+            Vector256<float> m = Unsafe.As<V, Vector512<float>>(ref mask).GetLower();
+            Vector256<float> t = Avx512F.VL.MaskLoad(x, m, Vector256<float>.Zero) - Unsafe.As<V, Vector512<float>>(ref max).GetLower();
+            Vector512<float> e = (ExpRr2P5.Exp(t) & m).ToVector512();
+            return Unsafe.As<Vector512<float>, V>(ref e);
+        }
+        return T.And(T.Exp(T.Subtract(T.MaskLoad(x, mask), max)), mask);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V Sum4(V s0, V s1, V s2, V s3) => T.Add(T.Add(s0, s1), T.Add(s2, s3));
 
@@ -105,7 +125,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
             if (i < end)
             {
                 V mask = T.TailMask(end - i);
-                V e = T.And(T.Exp(T.Subtract(T.MaskLoad(x + i, mask), vmax)), mask);
+                V e = ExpTail(x + i, mask, vmax, end - i);
                 if (store) T.MaskStore(y + i, mask, e);
                 s1 = T.Add(s1, e);
                 i = end;
@@ -176,7 +196,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
             if (doMax) m1 = T.Max(T.MaskLoad(xMax + i, mask, T.Create(float.NegativeInfinity)), m1);
             if (finish)
                 T.MaskStore(yFinish + i, mask, log ? T.Subtract(T.Subtract(T.MaskLoad(xFinish + i, mask), va), vb) : T.Multiply(T.MaskLoad(yFinish + i, mask), va));
-            V e = T.And(T.Exp(T.Subtract(T.MaskLoad(xExp + i, mask), vmax)), mask);
+            V e = ExpTail(xExp + i, mask, vmax, n - i);
             if (!log) T.MaskStore(yExp + i, mask, e);
             s1 = T.Add(s1, e);
         }

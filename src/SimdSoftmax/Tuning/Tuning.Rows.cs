@@ -57,6 +57,16 @@ internal static partial class Tuning
     public const int LogSoftmaxStreamingMinCols = 2048;
 
     /// <summary>
+    /// Whether the AVX-512 long-row kernels exponentiate a row's tail of at most 8 floats on a ymm instead of a zmm
+    /// (<see cref="SoftmaxLongRowKernels{T, V}"/>): on Zen 4 a zmm operation costs two 256-bit ones, and a row of 100 is
+    /// 6 vectors and a tail of 4. Zen 4, <c>softmax-sweep halftail</c> (load average 20–28), G el/s zmm vs ymm tail, rows of
+    /// 100, softmax / log-softmax: 40 MB 2.08 vs 2.09, 2.07 vs 2.13 / 1.66 vs 1.71, 1.64 vs 1.70; 64 KB 2.02 vs 2.09, 2.02
+    /// vs 2.08 / 1.66 vs 1.69, 1.63 vs 1.65; rows of 70 alike. Where 512-bit operations run at full width (Zen 5, Intel)
+    /// the ymm tail costs the same as a zmm one, so the choice is kept everywhere.
+    /// </summary>
+    public const bool HalfWidthExpTail = true;
+
+    /// <summary>
     /// Whether streaming log-softmax rows (<see cref="LogSoftmaxStreamingMinCols"/>, out of cache) prefetch the next row's
     /// input during the exp pass (<see cref="SoftmaxRows{TIsa, V}.Row"/>): that pass reads the row from L2, and with the
     /// output written by non-temporal stores it leaves the memory bus idle. Zen 4, 40 MB, <c>softmax-sweep prefetch</c>,
