@@ -69,12 +69,13 @@ internal static partial class Tuning
     /// <summary>
     /// Whether streaming log-softmax rows (<see cref="LogSoftmaxStreamingMinCols"/>, out of cache) prefetch the next row's
     /// input during the exp pass (<see cref="SoftmaxRows{TIsa, V}.Row"/>): that pass reads the row from L2, and with the
-    /// output written by non-temporal stores it leaves the memory bus idle. Zen 4, 40 MB, <c>softmax-sweep prefetch</c>,
-    /// two runs, G el/s without vs with, AVX-512 / AVX2: rows of 4096 1.69 vs 2.18, 2.13 vs 2.60 / 1.67 vs 1.76, 1.99 vs
-    /// 2.20; 32000 1.79 vs 2.19, 1.87 vs 2.24 / 1.68 vs 1.91, 1.73 vs 2.08 (load average 5–10). Softmax does not prefetch:
-    /// its exp pass writes y (reading its lines for ownership), the bus is busy, and the prefetch measured slower at
-    /// 2000–32000 (AVX-512 32000: 1.89 vs 1.80, 1.89 vs 1.77); recomputing the exponentials to stream its output lost more
-    /// (1.72–1.76 at 32000: the second exp makes it compute-bound).
+    /// output written by non-temporal stores it leaves the memory bus idle. Zen 4, 40 MB, <c>softmax-sweep prefetch</c>
+    /// (each timed call after an untimed one of its own kind), two runs, load average 14–20, G el/s without vs with,
+    /// AVX-512 / AVX2: rows of 4096 1.73 vs 2.04, 2.05 vs 2.48 / 1.60 vs 1.72, 1.95 vs 2.10; rows of 32000 1.60 vs 1.96,
+    /// 1.82 vs 2.23 / 1.57 vs 1.85, 1.74 vs 2.06. Softmax does not prefetch: its exp pass writes y (reading its lines for
+    /// ownership), the bus is busy, and the prefetch measured no better (AVX-512 32000: 1.69 vs 1.64, 1.60 vs 1.74;
+    /// AVX2 1.56 vs 1.57, 1.61 vs 1.57); recomputing the exponentials to stream its output lost (1.72–1.76 vs 1.89 at
+    /// 32000: the second exp makes it compute-bound).
     /// </summary>
     public const bool LongRowPrefetch = true;
 
