@@ -67,6 +67,16 @@ internal static partial class Tuning
     public const bool HalfWidthExpTail = true;
 
     /// <summary>
+    /// Whether the AVX2 long-row kernels write a row's tail with plain 4-, 2- and 1-float stores instead of vmaskmovps
+    /// (microcoded on AMD). Zen 4, A/B with a temporary toggle, two runs (load average 13–20), G el/s vmaskmovps vs plain,
+    /// softmax / log-softmax: rows of 100, 40 MB 2.03 vs 2.10, 2.02 vs 2.10 / 1.64 vs 1.71, 1.66 vs 1.70; 64 KB 1.89 vs
+    /// 1.90, 1.87 vs 1.93 / 1.50 vs 1.48, 1.22 vs 1.60; rows of 70 (tail 6) 40 MB 1.60 vs 1.58 / 1.28 vs 1.46, 64 KB 1.34 vs
+    /// 1.65 / 1.17 vs 1.42; rows of 1001, 40 MB and 64 KB, a tie or up to 2% better. The plain stores are no slower on
+    /// Intel, so the choice is not keyed on the CPU.
+    /// </summary>
+    public const bool Avx2TailStoresUnmasked = true;
+
+    /// <summary>
     /// Whether streaming log-softmax rows (<see cref="LogSoftmaxStreamingMinCols"/>, out of cache) prefetch the next row's
     /// input during the exp pass (<see cref="SoftmaxRows{TIsa, V}.Row"/>): that pass reads the row from L2, and with the
     /// output written by non-temporal stores it leaves the memory bus idle. Zen 4, 40 MB, <c>softmax-sweep prefetch</c>
