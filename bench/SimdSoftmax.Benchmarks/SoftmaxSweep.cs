@@ -26,6 +26,8 @@ public static class SoftmaxSweep
             PipelineStreaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), kb * 256);
             return;
         }
+        if (args.Contains("avx2short")) { Avx2Short(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
+        if (args.Contains("prefetch")) { Prefetch(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("cerows")) { CrossEntropyRows(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("stream")) { Streaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("short")) { ShortRows(args.Contains("cols"), args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
@@ -73,7 +75,7 @@ public static class SoftmaxSweep
     /// <summary>
     /// Out-of-cache streaming (~1 min): softmax, log-softmax and cross-entropy loss+gradient on 40 MB batches, rows of 10, 100, 1000, 32000 (or the
     /// lengths given), Avx512 and Avx2, as % of copy bandwidth. Every column of a row length, and a Span.CopyTo of the
-    /// same 40 MB (the interleaved copy limit), is sampled once per round, 9 rounds, median in thread CPU time; the
+    /// same 40 MB (the interleaved copy limit), is sampled once per round (after an untimed call of its own), 9 rounds, median in thread CPU time; the
     /// MachineLimits copy figures (Span.CopyTo and non-temporal stores, 64 MiB, best of 3) are measured in the same run.
     /// </summary>
     private static void Streaming(int[] lengths)
@@ -105,6 +107,9 @@ public static class SoftmaxSweep
             for (int round = 0; round < 9; round++)
                 for (int i = 0; i < runs.Count; i++)
                 {
+                    // Untimed first, so each timed call finds the caches as its own kind of call leaves them: timed right
+                    // after another column's softmax (y dirty in L2/L3), a non-temporal log-softmax paid for the write-backs.
+                    runs[i]();
                     double t0 = ThreadCpuClock.Seconds();
                     runs[i]();
                     samples[i].Add(total / (ThreadCpuClock.Seconds() - t0) / 1e9);
@@ -233,6 +238,97 @@ public static class SoftmaxSweep
                     for (int r = 0; r < rows; r++) SoftmaxRows<TIsa, V>.Row(px + (nint)r * n, py + (nint)r * n, n, log, stream);
                     if (stream) System.Runtime.Intrinsics.X86.Sse.StoreFence();
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// AVX2 short rows A/B: the 8-row stack tile (<see cref="SoftmaxShortRowTileAvx2"/>) against the driver's choice
+    /// (<see cref="SoftmaxShortRowRegistersAvx2"/> for 9…16), softmax and log-softmax, 40 MB and 64 KB; 9 interleaved
+    /// rounds of ≥ 5 ms, medians, G el/s (thread CPU time).
+    /// </summary>
+    private static unsafe void Avx2Short(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        Console.WriteLine($"AVX2 short rows A/B, tile vs driver; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"batch",-7}{"sm tile",9}{"sm",8}{"log tile",9}{"log",8}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 10, 16 })
+            foreach (int floats in new[] { BigFloats, SmallFloats })
+            {
+                int total = floats / n * n, rows = total / n;
+                float[] x = MakeInput(total), y = new float[total];
+                var runs = new List<Action>();
+                foreach (bool log in new[] { false, true })
+                {
+                    runs.Add(() => { fixed (float* px = x, py = y) SoftmaxShortRowTileAvx2.Rows(px, py, rows, n, log); });
+                    runs.Add(() => { fixed (float* px = x, py = y) Avx2Isa.SoftmaxShortRows(px, py, rows, n, log); });
+                }
+                var samples = runs.Select(_ => new List<double>()).ToArray();
+                foreach (Action r in runs) r();
+                for (int round = 0; round < 9; round++)
+                    for (int i = 0; i < runs.Count; i++)
+                    {
+                        long calls = 0;
+                        double t0 = ThreadCpuClock.Seconds(), t;
+                        do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                        samples[i].Add((double)total * calls / t / 1e9);
+                    }
+                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                Console.WriteLine($"{n,-7}{(floats == BigFloats ? "40MB" : "64KB"),-7}{med[0],9:F2}{med[1],8:F2}{med[2],9:F2}{med[3],8:F2}");
+            }
+    }
+
+    /// <summary>
+    /// Next-row prefetch A/B (<see cref="Tuning.LongRowPrefetch"/>), 40 MB batches, rows one at a time as the driver runs
+    /// them out of cache (log-softmax streaming from <see cref="Tuning.LogSoftmaxStreamingMinCols"/>): without and with
+    /// the prefetch, softmax and log-softmax, both ISAs, and CopyTo; 9 interleaved rounds, medians, G el/s (thread CPU time).
+    /// Each timed call follows an untimed call of the same kind, so no column inherits another's cache state.
+    /// </summary>
+    private static unsafe void Prefetch(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        double copy = Math.Max(MachineLimits.CopyBandwidthGBs(), MachineLimits.CopyNonTemporalGBs()) / 8;
+        Console.WriteLine($"next-row prefetch A/B, 40 MB batches; copy limit {copy:F2} G el/s; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"512 sm",8}{"+pf",8}{"512 log",8}{"+pf",8}{"256 sm",8}{"+pf",8}{"256 log",8}{"+pf",8}{"CopyTo",8}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 1000, 4096, 32000 })
+        {
+            int total = BigFloats / n * n, rows = total / n;
+            float[] x = MakeInput(total), y = new float[total];
+            var runs = new List<Action>();
+            foreach (bool log in new[] { false, true })
+                foreach (bool pf in new[] { false, true })
+                    runs.Add(() => Run<Avx512Isa, Vector512<float>>(x, y, rows, n, log, pf));
+            foreach (bool log in new[] { false, true })
+                foreach (bool pf in new[] { false, true })
+                    runs.Add(() => Run<Avx2Isa, Vector256<float>>(x, y, rows, n, log, pf));
+            runs.Add(() => x.AsSpan().CopyTo(y));
+            var samples = runs.Select(_ => new List<double>()).ToArray();
+            foreach (Action r in runs) r();
+            for (int round = 0; round < 9; round++)
+                for (int i = 0; i < runs.Count; i++)
+                {
+                    // Untimed first: the timed call finds the caches as its own kind of call leaves them (softmax
+                    // leaves y dirty in L2/L3, which non-temporal stores then pay for).
+                    runs[i]();
+                    double t0 = ThreadCpuClock.Seconds();
+                    runs[i]();
+                    samples[i].Add(total / (ThreadCpuClock.Seconds() - t0) / 1e9);
+                }
+            double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+            Console.WriteLine($"{n,-7}" + string.Concat(med.Select(g => $"{g,8:F2}")));
+        }
+
+        static void Run<TIsa, V>(float[] x, float[] y, int rows, int n, bool log, bool prefetch) where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
+        {
+            bool stream = log && n >= Tuning.LogSoftmaxStreamingMinCols;
+            fixed (float* px = x, py = y)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    nint o = (nint)r * n;
+                    SoftmaxRows<TIsa, V>.Row(px + o, py + o, n, log, stream, prefetch && r + 1 < rows ? px + o + n : null);
+                }
+                if (stream) System.Runtime.Intrinsics.X86.Sse.StoreFence();
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
@@ -39,22 +41,81 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
         return T.MaxAcross(T.Max(T.Max(m0, m1), T.Max(m2, m3)));
     }
 
-    /// <summary>y = exp(x − max) for the n elements, returning their sum (double, see <see cref="SoftmaxRowPipeline.SumBlock"/>). y may be x.</summary>
+    /// <summary>
+    /// y = exp(x − max) for the n elements, returning their sum (double, see <see cref="SoftmaxRowPipeline.SumBlock"/>).
+    /// y may be x. With <paramref name="next"/> (not null), the n floats there (the next row) are prefetched along the
+    /// way, one cache line per 16 elements exponentiated: see <see cref="Prefetch"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double StoreExpMinusMax(float* x, float* y, nint n, float max) => ExpMinusMax(x, y, n, max, store: true);
+    public static double StoreExpMinusMax(float* x, float* y, nint n, float max, float* next = null) =>
+        next == null ? ExpMinusMax<FlagOff>(x, y, n, max, null, store: true) : ExpMinusMax<FlagOn>(x, y, n, max, next, store: true);
 
-    /// <summary>Σ exp(x − max) over the n elements, nothing stored.</summary>
+    /// <summary>Σ exp(x − max) over the n elements, nothing stored; <paramref name="next"/> as in <see cref="StoreExpMinusMax"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double SumExpMinusMax(float* x, nint n, float max) => ExpMinusMax(x, null, n, max, store: false);
+    public static double SumExpMinusMax(float* x, nint n, float max, float* next = null) =>
+        next == null ? ExpMinusMax<FlagOff>(x, null, n, max, null, store: false) : ExpMinusMax<FlagOn>(x, null, n, max, next, store: false);
+
+    /// <summary>
+    /// Prefetches the cache lines of the 4·W floats at p (one instruction per 64 bytes). The exp pass of a row that does
+    /// not fit L1 reads it from L2 and, when the output streams (log-softmax), leaves the memory bus idle; prefetching
+    /// the next row meanwhile overlaps its read from memory with this row's arithmetic, so the next row's max pass
+    /// finds it in L2 (see <see cref="Tuning.LongRowPrefetch"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(float* p)
+    {
+        Sse.Prefetch1(p);
+        if (4 * W > 16) Sse.Prefetch1(p + 16);
+        if (4 * W > 32) { Sse.Prefetch1(p + 32); Sse.Prefetch1(p + 48); }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V ExpMinus(float* x, V max) => T.Exp(T.Subtract(T.Load(x), max));
+
+    /// <summary>
+    /// exp(x − max) of a row's last <paramref name="count"/> (&lt; W) floats in lanes 0…count − 1, zeros in the others.
+    /// A tail of at most 8 on AVX-512 is computed on a ymm (k-masked load): Zen 4 runs a zmm operation as two 256-bit
+    /// halves, so this halves the cost of the tail's exponential (rows of 100: 6 vectors and a tail of 4). Lane for lane
+    /// the same arithmetic, and the upper lanes are zero either way: the same bits (see <see cref="Tuning.HalfWidthExpTail"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V ExpTail(float* x, V mask, V max, nint count)
+    {
+        if (typeof(V) == typeof(Vector512<float>) && Tuning.HalfWidthExpTail && count <= 8)
+        {
+            Vector256<float> m = Unsafe.As<V, Vector512<float>>(ref mask).GetLower();
+            Vector256<float> t = Avx512F.VL.MaskLoad(x, m, Vector256<float>.Zero) - Unsafe.As<V, Vector512<float>>(ref max).GetLower();
+            Vector512<float> e = (ExpRr2P5.Exp(t) & m).ToVector512();
+            return Unsafe.As<Vector512<float>, V>(ref e);
+        }
+        return T.And(T.Exp(T.Subtract(T.MaskLoad(x, mask), max)), mask);
+    }
+
+    /// <summary>
+    /// Stores lanes 0…count − 1 (count &lt; W, the lanes set in <paramref name="mask"/>) of v at p. On AVX2 with plain
+    /// stores of 4, 2 and 1 floats rather than vmaskmovps, whose store form is microcoded on AMD (see
+    /// <see cref="Tuning.Avx2TailStoresUnmasked"/>); the same floats are written either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTail(float* p, V mask, V v, nint count)
+    {
+        if (typeof(V) == typeof(Vector256<float>) && Tuning.Avx2TailStoresUnmasked)
+        {
+            Vector256<float> w = Unsafe.As<V, Vector256<float>>(ref v);
+            Vector128<float> part = w.GetLower();
+            if ((count & 4) != 0) { part.Store(p); part = w.GetUpper(); p += 4; }
+            if ((count & 2) != 0) { Sse.StoreLow(p, part); part = Sse.MoveHighToLow(part, part); p += 2; }
+            if ((count & 1) != 0) Sse.StoreScalar(p, part);
+        }
+        else T.MaskStore(p, mask, v);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V Sum4(V s0, V s1, V s2, V s3) => T.Add(T.Add(s0, s1), T.Add(s2, s3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExpMinusMax(float* x, float* y, nint n, float max, bool store)
+    private static double ExpMinusMax<TPrefetch>(float* x, float* y, nint n, float max, float* next, bool store)
+        where TPrefetch : struct, ICompileTimeFlag
     {
         V vmax = T.Create(max);
         double total = 0;
@@ -65,6 +126,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
             V s0 = T.Zero, s1 = s0, s2 = s0, s3 = s0;
             for (; i <= end - 4 * W; i += 4 * W)
             {
+                if (TPrefetch.Value) Prefetch(next + i);
                 V e0 = ExpMinus(x + i, vmax), e1 = ExpMinus(x + i + W, vmax);
                 V e2 = ExpMinus(x + i + 2 * W, vmax), e3 = ExpMinus(x + i + 3 * W, vmax);
                 if (store)
@@ -82,8 +144,8 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
             if (i < end)
             {
                 V mask = T.TailMask(end - i);
-                V e = T.And(T.Exp(T.Subtract(T.MaskLoad(x + i, mask), vmax)), mask);
-                if (store) T.MaskStore(y + i, mask, e);
+                V e = ExpTail(x + i, mask, vmax, end - i);
+                if (store) StoreTail(y + i, mask, e, end - i);
                 s1 = T.Add(s1, e);
                 i = end;
             }
@@ -152,9 +214,9 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
             V mask = T.TailMask(n - i);
             if (doMax) m1 = T.Max(T.MaskLoad(xMax + i, mask, T.Create(float.NegativeInfinity)), m1);
             if (finish)
-                T.MaskStore(yFinish + i, mask, log ? T.Subtract(T.Subtract(T.MaskLoad(xFinish + i, mask), va), vb) : T.Multiply(T.MaskLoad(yFinish + i, mask), va));
-            V e = T.And(T.Exp(T.Subtract(T.MaskLoad(xExp + i, mask), vmax)), mask);
-            if (!log) T.MaskStore(yExp + i, mask, e);
+                StoreTail(yFinish + i, mask, log ? T.Subtract(T.Subtract(T.MaskLoad(xFinish + i, mask), va), vb) : T.Multiply(T.MaskLoad(yFinish + i, mask), va), n - i);
+            V e = ExpTail(xExp + i, mask, vmax, n - i);
+            if (!log) StoreTail(yExp + i, mask, e, n - i);
             s1 = T.Add(s1, e);
         }
         maxOut = doMax ? T.MaxAcross(T.Max(T.Max(m0, m1), T.Max(m2, m3))) : 0f;
@@ -178,7 +240,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
         if (i < n)
         {
             V mask = T.TailMask(n - i);
-            T.MaskStore(y + i, mask, T.Multiply(T.MaskLoad(y + i, mask), v));
+            StoreTail(y + i, mask, T.Multiply(T.MaskLoad(y + i, mask), v), n - i);
         }
     }
 
@@ -199,7 +261,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
         if (i < n)
         {
             V mask = T.TailMask(n - i);
-            T.MaskStore(y + i, mask, T.Subtract(T.Subtract(T.MaskLoad(x + i, mask), vm), vl));
+            StoreTail(y + i, mask, T.Subtract(T.Subtract(T.MaskLoad(x + i, mask), vm), vl), n - i);
         }
     }
 
@@ -224,7 +286,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
         if (i > 0)
         {
             V mask = T.TailMask(i);
-            T.MaskStore(y, mask, T.Subtract(T.Subtract(T.MaskLoad(x, mask), vm), vl));
+            StoreTail(y, mask, T.Subtract(T.Subtract(T.MaskLoad(x, mask), vm), vl), i);
         }
         for (; i <= n - 2 * W; i += 2 * W)
         {
@@ -235,7 +297,7 @@ internal readonly unsafe struct SoftmaxLongRowKernels<T, V> : ISoftmaxRowKernels
         if (i < n)
         {
             V mask = T.TailMask(n - i);
-            T.MaskStore(y + i, mask, T.Subtract(T.Subtract(T.MaskLoad(x + i, mask), vm), vl));
+            StoreTail(y + i, mask, T.Subtract(T.Subtract(T.MaskLoad(x + i, mask), vm), vl), n - i);
         }
     }
 }

@@ -50,31 +50,40 @@ internal static unsafe class SoftmaxRows<TIsa, V> where TIsa : struct, ISoftmaxI
             for (int r = 0; r < rows; r++)
             {
                 nint offset = (nint)r * cols;
-                Row(px + offset, py + offset, cols, log, stream);
+                Row(px + offset, py + offset, cols, log, stream, NextRow(px + offset + cols, r + 1 < rows, stream));
             }
             if (stream) Sse.StoreFence();
         }
     }
 
     /// <summary>
+    /// The row to prefetch while the current one is exponentiated (<see cref="Row"/>'s <c>next</c>): the following row,
+    /// when there is one and the output streams (<see cref="Tuning.LongRowPrefetch"/>); otherwise null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float* NextRow(float* next, bool exists, bool stream) => exists && stream && Tuning.LongRowPrefetch ? next : null;
+
+    /// <summary>
     /// One row of n elements at x into y (y may be x). With <paramref name="stream"/>, log-softmax's output is written
     /// with non-temporal stores and the caller fences; softmax ignores it (its exponentials go through y, and staging
-    /// them to stream the scaled row measured slower: see <see cref="Tuning.LogSoftmaxStreamingMinCols"/>).
+    /// them to stream the scaled row measured slower: see <see cref="Tuning.LogSoftmaxStreamingMinCols"/>). With
+    /// <paramref name="next"/>, the n floats there (the next row's input) are prefetched during the exp pass; the
+    /// results are the same bits either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Row(float* x, float* y, nint n, bool log, bool stream = false)
+    public static void Row(float* x, float* y, nint n, bool log, bool stream = false, float* next = null)
     {
         float max = SoftmaxLongRowKernels<TIsa, V>.RowMax(x, n);
         if (log)
         {
-            double sum = SoftmaxLongRowKernels<TIsa, V>.SumExpMinusMax(x, n, max);
+            double sum = SoftmaxLongRowKernels<TIsa, V>.SumExpMinusMax(x, n, max, next);
             float logSum = (float)Math.Log(sum);
             if (stream) SoftmaxLongRowKernels<TIsa, V>.SubtractMaxAndLogSumStreaming(x, y, n, max, logSum);
             else SoftmaxLongRowKernels<TIsa, V>.SubtractMaxAndLogSum(x, y, n, max, logSum);
         }
         else
         {
-            double sum = SoftmaxLongRowKernels<TIsa, V>.StoreExpMinusMax(x, y, n, max);
+            double sum = SoftmaxLongRowKernels<TIsa, V>.StoreExpMinusMax(x, y, n, max, next);
             SoftmaxLongRowKernels<TIsa, V>.Scale(y, n, (float)(1.0 / sum));
         }
     }

@@ -49,7 +49,8 @@ internal static unsafe class SoftmaxRowsStrided<TIsa, V> where TIsa : struct, IS
             return;
         }
         for (int r = 0; r < rows; r++)
-            SoftmaxRows<TIsa, V>.Row(x + (nint)r * ldx, y + (nint)r * ldy, cols, log, stream);
+            SoftmaxRows<TIsa, V>.Row(x + (nint)r * ldx, y + (nint)r * ldy, cols, log, stream,
+                SoftmaxRows<TIsa, V>.NextRow(x + (nint)(r + 1) * ldx, r + 1 < rows, stream));
         if (stream) Sse.StoreFence();
     }
 }

@@ -57,6 +57,39 @@ internal static partial class Tuning
     public const int LogSoftmaxStreamingMinCols = 2048;
 
     /// <summary>
+    /// Whether the AVX-512 long-row kernels exponentiate a row's tail of at most 8 floats on a ymm instead of a zmm
+    /// (<see cref="SoftmaxLongRowKernels{T, V}"/>): on Zen 4 a zmm operation costs two 256-bit ones, and a row of 100 is
+    /// 6 vectors and a tail of 4. Zen 4, <c>softmax-sweep halftail</c> (load average 20–28), G el/s zmm vs ymm tail, rows of
+    /// 100, softmax / log-softmax: 40 MB 2.08 vs 2.09, 2.07 vs 2.13 / 1.66 vs 1.71, 1.64 vs 1.70; 64 KB 2.02 vs 2.09, 2.02
+    /// vs 2.08 / 1.66 vs 1.69, 1.63 vs 1.65; rows of 70 alike. Where 512-bit operations run at full width (Zen 5, Intel)
+    /// the ymm tail costs the same as a zmm one, so the choice is kept everywhere.
+    /// </summary>
+    public const bool HalfWidthExpTail = true;
+
+    /// <summary>
+    /// Whether the AVX2 long-row kernels write a row's tail with plain 4-, 2- and 1-float stores instead of vmaskmovps
+    /// (microcoded on AMD). Zen 4, A/B with a temporary toggle, two runs (load average 13–20), G el/s vmaskmovps vs plain,
+    /// softmax / log-softmax: rows of 100, 40 MB 2.03 vs 2.10, 2.02 vs 2.10 / 1.64 vs 1.71, 1.66 vs 1.70; 64 KB 1.89 vs
+    /// 1.90, 1.87 vs 1.93 / 1.50 vs 1.48, 1.22 vs 1.60; rows of 70 (tail 6) 40 MB 1.60 vs 1.58 / 1.28 vs 1.46, 64 KB 1.34 vs
+    /// 1.65 / 1.17 vs 1.42; rows of 1001, 40 MB and 64 KB, a tie or up to 2% better. The plain stores are no slower on
+    /// Intel, so the choice is not keyed on the CPU.
+    /// </summary>
+    public const bool Avx2TailStoresUnmasked = true;
+
+    /// <summary>
+    /// Whether streaming log-softmax rows (<see cref="LogSoftmaxStreamingMinCols"/>, out of cache) prefetch the next row's
+    /// input during the exp pass (<see cref="SoftmaxRows{TIsa, V}.Row"/>): that pass reads the row from L2, and with the
+    /// output written by non-temporal stores it leaves the memory bus idle. Zen 4, 40 MB, <c>softmax-sweep prefetch</c>
+    /// (each timed call after an untimed one of its own kind), two runs, load average 14–20, G el/s without vs with,
+    /// AVX-512 / AVX2: rows of 4096 1.73 vs 2.04, 2.05 vs 2.48 / 1.60 vs 1.72, 1.95 vs 2.10; rows of 32000 1.60 vs 1.96,
+    /// 1.82 vs 2.23 / 1.57 vs 1.85, 1.74 vs 2.06. Softmax does not prefetch: its exp pass writes y (reading its lines for
+    /// ownership), the bus is busy, and the prefetch measured no better (AVX-512 32000: 1.69 vs 1.64, 1.60 vs 1.74;
+    /// AVX2 1.56 vs 1.57, 1.61 vs 1.57); recomputing the exponentials to stream its output lost (1.72–1.76 vs 1.89 at
+    /// 32000: the second exp makes it compute-bound).
+    /// </summary>
+    public const bool LongRowPrefetch = true;
+
+    /// <summary>
     /// Longest row of classes sent to the transposed cross-entropy tile (all it takes); longer rows go through the per-row
     /// kernel. At C = 17…64 the tile measured up to 2× the per-row kernel (Zen 4, <c>softmax-sweep short 17 24 32 48 64</c>,
     /// 64 KB batches: rows of 17 0.43 → 0.85 G el/s on AVX2, 0.42 → 0.96 on AVX-512).

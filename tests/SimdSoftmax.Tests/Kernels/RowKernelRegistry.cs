@@ -55,11 +55,14 @@ public static unsafe class RowKernelRegistry
     [
         new("SoftmaxShortRowTileAvx2", KernelPath.Avx2, SoftmaxShortRowTileAvx2.MaxCols, SoftmaxShortRowTileAvx2.Group, &SoftmaxShortRowTileAvx2.Rows),
         new("SoftmaxShortRowTileAvx512", KernelPath.Avx512, SoftmaxShortRowTileAvx512.MaxCols, SoftmaxShortRowTileAvx512.Group, &SoftmaxShortRowTileAvx512.Rows),
+        new("SoftmaxShortRowRegistersAvx2 + tile", KernelPath.Avx2, SoftmaxShortRowRegistersAvx2.MaxCols, SoftmaxShortRowRegistersAvx2.Group, &RegistersAvx2),
         new("SoftmaxShortRowRegistersAvx512", KernelPath.Avx512, SoftmaxShortRowRegistersAvx512.MaxCols, SoftmaxShortRowRegistersAvx512.Group, &SoftmaxShortRowRegistersAvx512.Rows),
         new("SoftmaxRowPipeline<Avx2>", KernelPath.Avx2, SoftmaxRowPipeline.MaxCols, 1, &PipelineAvx2, minRows: 2),
         new("SoftmaxRowPipeline<Avx512>", KernelPath.Avx512, SoftmaxRowPipeline.MaxCols, 1, &PipelineAvx512, minRows: 2),
         new("SoftmaxLongRowKernels<Avx2> per row", KernelPath.Avx2, int.MaxValue, 1, &PerRowAvx2),
         new("SoftmaxLongRowKernels<Avx512> per row", KernelPath.Avx512, int.MaxValue, 1, &PerRowAvx512),
+        new("SoftmaxLongRowKernels<Avx2> per row, streaming, next-row prefetch", KernelPath.Avx2, int.MaxValue, 1, &PerRowStreamingAvx2),
+        new("SoftmaxLongRowKernels<Avx512> per row, streaming, next-row prefetch", KernelPath.Avx512, int.MaxValue, 1, &PerRowStreamingAvx512),
     ];
 
     public static readonly CrossEntropyRowKernel[] CrossEntropy =
@@ -99,6 +102,26 @@ public static unsafe class RowKernelRegistry
     private static void PerRowAvx512(float* x, float* y, int rows, int cols, bool log)
     {
         for (int r = 0; r < rows; r++) SoftmaxRows<Avx512Isa, Vector512<float>>.Row(x + (nint)r * cols, y + (nint)r * cols, cols, log);
+    }
+
+    /// <summary>The AVX2 short-row entry: whole groups of rows of 9…16 in registers, the rest through the tile.</summary>
+    private static void RegistersAvx2(float* x, float* y, int rows, int cols, bool log) => Avx2Isa.SoftmaxShortRows(x, y, rows, cols, log);
+
+    private static void PerRowStreamingAvx2(float* x, float* y, int rows, int cols, bool log) =>
+        PerRowStreaming<Avx2Isa, Vector256<float>>(x, y, rows, cols, log);
+
+    private static void PerRowStreamingAvx512(float* x, float* y, int rows, int cols, bool log) =>
+        PerRowStreaming<Avx512Isa, Vector512<float>>(x, y, rows, cols, log);
+
+    /// <summary>The out-of-cache per-row path: non-temporal log-softmax stores and the next row prefetched during each exp pass.</summary>
+    private static void PerRowStreaming<TIsa, V>(float* x, float* y, int rows, int cols, bool log) where TIsa : struct, ISoftmaxIsa, IVectorOps<V> where V : struct
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            nint o = (nint)r * cols;
+            SoftmaxRows<TIsa, V>.Row(x + o, y + o, cols, log, stream: true, next: r + 1 < rows ? x + o + cols : null);
+        }
+        System.Runtime.Intrinsics.X86.Sse.StoreFence();
     }
 
     private static double TileAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
