@@ -75,18 +75,20 @@ public static class MachineLimits
             work(0);
             return ThreadCpuClock.Seconds() - start;
         }
-        using var ready = new Barrier(threads + 1);
+        // Each worker stamps its own start and end: the calling thread may not run again until a worker finishes
+        // (2 workers on 2 cores), so a clock it started after the barrier would miss part of the work.
+        using var ready = new Barrier(threads);
         var workers = new Thread[threads];
+        var starts = new long[threads];
+        var ends = new long[threads];
         for (int t = 0; t < threads; t++)
         {
             int id = t;
-            workers[t] = new Thread(() => { ready.SignalAndWait(); work(id); });
+            workers[t] = new Thread(() => { ready.SignalAndWait(); starts[id] = Stopwatch.GetTimestamp(); work(id); ends[id] = Stopwatch.GetTimestamp(); });
             workers[t].Start();
         }
-        ready.SignalAndWait();
-        long begin = Stopwatch.GetTimestamp();
         foreach (Thread w in workers) w.Join();
-        return Stopwatch.GetElapsedTime(begin).TotalSeconds;
+        return (double)(ends.Max() - starts.Min()) / Stopwatch.Frequency;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
