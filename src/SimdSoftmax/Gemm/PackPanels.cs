@@ -94,20 +94,15 @@ internal static unsafe class PackPanels
         Vector256<float> r5 = 5 < rows ? Vector256.Load(src + 5 * lda) : Vector256<float>.Zero;
         Vector256<float> r6 = 6 < rows ? Vector256.Load(src + 6 * lda) : Vector256<float>.Zero;
         Vector256<float> r7 = 7 < rows ? Vector256.Load(src + 7 * lda) : Vector256<float>.Zero;
-        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> v0 = Avx.Shuffle(u0, u2, 0x44), v1 = Avx.Shuffle(u0, u2, 0xEE), v2 = Avx.Shuffle(u1, u3, 0x44), v3 = Avx.Shuffle(u1, u3, 0xEE);
-        Vector256<float> v4 = Avx.Shuffle(u4, u6, 0x44), v5 = Avx.Shuffle(u4, u6, 0xEE), v6 = Avx.Shuffle(u5, u7, 0x44), v7 = Avx.Shuffle(u5, u7, 0xEE);
-        StoreExact(Avx.Permute2x128(v0, v4, 0x20), dst + 0 * mr, width);
-        StoreExact(Avx.Permute2x128(v1, v5, 0x20), dst + 1 * mr, width);
-        StoreExact(Avx.Permute2x128(v2, v6, 0x20), dst + 2 * mr, width);
-        StoreExact(Avx.Permute2x128(v3, v7, 0x20), dst + 3 * mr, width);
-        StoreExact(Avx.Permute2x128(v0, v4, 0x31), dst + 4 * mr, width);
-        StoreExact(Avx.Permute2x128(v1, v5, 0x31), dst + 5 * mr, width);
-        StoreExact(Avx.Permute2x128(v2, v6, 0x31), dst + 6 * mr, width);
-        StoreExact(Avx.Permute2x128(v3, v7, 0x31), dst + 7 * mr, width);
+        Transpose8x8Avx2.InRegisters(r0, r1, r2, r3, r4, r5, r6, r7, out var t0, out var t1, out var t2, out var t3, out var t4, out var t5, out var t6, out var t7);
+        StoreExact(t0, dst + 0 * mr, width);
+        StoreExact(t1, dst + 1 * mr, width);
+        StoreExact(t2, dst + 2 * mr, width);
+        StoreExact(t3, dst + 3 * mr, width);
+        StoreExact(t4, dst + 4 * mr, width);
+        StoreExact(t5, dst + 5 * mr, width);
+        StoreExact(t6, dst + 6 * mr, width);
+        StoreExact(t7, dst + 7 * mr, width);
     }
 
     /// <summary>

@@ -39,6 +39,25 @@ internal static unsafe class Transpose8x8Avx2
     public static void StoreColumnsToRows(float* src, float* dst, nint stride, int rows) =>
         StoreColumnsToRows<FlagOff>(src, dst, stride, rows, default);
 
+    /// <summary>t_k[r] = r_r[k]: the 8×8 transpose of eight ymm rows, in registers (unpack, shufps, 128-bit lane swaps: 24 shuffles, fewer when outputs are dead).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void InRegisters(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3,
+        out Vector256<float> t4, out Vector256<float> t5, out Vector256<float> t6, out Vector256<float> t7)
+    {
+        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> v0 = Avx.Shuffle(u0, u2, 0x44), v1 = Avx.Shuffle(u0, u2, 0xEE), v2 = Avx.Shuffle(u1, u3, 0x44), v3 = Avx.Shuffle(u1, u3, 0xEE);
+        Vector256<float> v4 = Avx.Shuffle(u4, u6, 0x44), v5 = Avx.Shuffle(u4, u6, 0xEE), v6 = Avx.Shuffle(u5, u7, 0x44), v7 = Avx.Shuffle(u5, u7, 0xEE);
+        t0 = Avx.Permute2x128(v0, v4, 0x20); t4 = Avx.Permute2x128(v0, v4, 0x31);
+        t1 = Avx.Permute2x128(v1, v5, 0x20); t5 = Avx.Permute2x128(v1, v5, 0x31);
+        t2 = Avx.Permute2x128(v2, v6, 0x20); t6 = Avx.Permute2x128(v2, v6, 0x31);
+        t3 = Avx.Permute2x128(v3, v7, 0x20); t7 = Avx.Permute2x128(v3, v7, 0x31);
+    }
+
     /// <summary>One body for both forms: <typeparamref name="TMasked"/> reads rows with vmaskmovps of <paramref name="colMask"/>, else 8 whole floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void LoadRowsToColumns<TMasked>(float* src, nint stride, int rows, Vector256<float> colMask, float* dst) where TMasked : struct, ICompileTimeFlag
@@ -52,16 +71,7 @@ internal static unsafe class Transpose8x8Avx2
         Vector256<float> r5 = 5 < rows ? LoadRow<TMasked>(src + 5 * stride, colMask) : Vector256<float>.Zero;
         Vector256<float> r6 = 6 < rows ? LoadRow<TMasked>(src + 6 * stride, colMask) : Vector256<float>.Zero;
         Vector256<float> r7 = 7 < rows ? LoadRow<TMasked>(src + 7 * stride, colMask) : Vector256<float>.Zero;
-        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> v0 = Avx.Shuffle(u0, u2, 0x44), v1 = Avx.Shuffle(u0, u2, 0xEE), v2 = Avx.Shuffle(u1, u3, 0x44), v3 = Avx.Shuffle(u1, u3, 0xEE);
-        Vector256<float> v4 = Avx.Shuffle(u4, u6, 0x44), v5 = Avx.Shuffle(u4, u6, 0xEE), v6 = Avx.Shuffle(u5, u7, 0x44), v7 = Avx.Shuffle(u5, u7, 0xEE);
-        Vector256<float> t0 = Avx.Permute2x128(v0, v4, 0x20), t4 = Avx.Permute2x128(v0, v4, 0x31);
-        Vector256<float> t1 = Avx.Permute2x128(v1, v5, 0x20), t5 = Avx.Permute2x128(v1, v5, 0x31);
-        Vector256<float> t2 = Avx.Permute2x128(v2, v6, 0x20), t6 = Avx.Permute2x128(v2, v6, 0x31);
-        Vector256<float> t3 = Avx.Permute2x128(v3, v7, 0x20), t7 = Avx.Permute2x128(v3, v7, 0x31);
+        InRegisters(r0, r1, r2, r3, r4, r5, r6, r7, out var t0, out var t1, out var t2, out var t3, out var t4, out var t5, out var t6, out var t7);
         t0.Store(dst + 0);
         t1.Store(dst + 8);
         t2.Store(dst + 16);
@@ -84,16 +94,7 @@ internal static unsafe class Transpose8x8Avx2
         Vector256<float> r5 = Vector256.Load(src + 40);
         Vector256<float> r6 = Vector256.Load(src + 48);
         Vector256<float> r7 = Vector256.Load(src + 56);
-        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> v0 = Avx.Shuffle(u0, u2, 0x44), v1 = Avx.Shuffle(u0, u2, 0xEE), v2 = Avx.Shuffle(u1, u3, 0x44), v3 = Avx.Shuffle(u1, u3, 0xEE);
-        Vector256<float> v4 = Avx.Shuffle(u4, u6, 0x44), v5 = Avx.Shuffle(u4, u6, 0xEE), v6 = Avx.Shuffle(u5, u7, 0x44), v7 = Avx.Shuffle(u5, u7, 0xEE);
-        Vector256<float> t0 = Avx.Permute2x128(v0, v4, 0x20), t4 = Avx.Permute2x128(v0, v4, 0x31);
-        Vector256<float> t1 = Avx.Permute2x128(v1, v5, 0x20), t5 = Avx.Permute2x128(v1, v5, 0x31);
-        Vector256<float> t2 = Avx.Permute2x128(v2, v6, 0x20), t6 = Avx.Permute2x128(v2, v6, 0x31);
-        Vector256<float> t3 = Avx.Permute2x128(v3, v7, 0x20), t7 = Avx.Permute2x128(v3, v7, 0x31);
+        InRegisters(r0, r1, r2, r3, r4, r5, r6, r7, out var t0, out var t1, out var t2, out var t3, out var t4, out var t5, out var t6, out var t7);
         if (0 < rows) StoreRow<TMasked>(dst + 0 * stride, colMask, t0);
         if (1 < rows) StoreRow<TMasked>(dst + 1 * stride, colMask, t1);
         if (2 < rows) StoreRow<TMasked>(dst + 2 * stride, colMask, t2);
