@@ -95,4 +95,14 @@ internal static partial class Tuning
     /// 64 KB batches: rows of 17 0.43 → 0.85 G el/s on AVX2, 0.42 → 0.96 on AVX-512).
     /// </summary>
     public const int CrossEntropyShortRowMaxClasses = SoftmaxShortRowMaxCols;
+
+    /// <summary>
+    /// Whether AVX2 cross-entropy on whole groups of 8 rows of 9…16 classes keeps each group in ymm registers
+    /// (<see cref="CrossEntropyShortRowRegistersAvx2"/>) rather than the stack tile (<see cref="CrossEntropyShortRowTileAvx2"/>);
+    /// both give the same bits. Zen 4, <c>softmax-sweep ceavx2short</c> (load average 11), loss + gradient, G el/s tile vs
+    /// registers (CopyTo): rows of 10, 40 MB 0.95 vs 1.27 (2.09), 64 KB 0.91 vs 1.29; rows of 12, 40 MB 1.11 vs 1.47, 64 KB
+    /// 1.11 vs 1.45; rows of 16, 40 MB 1.22 vs 1.54, 64 KB 1.21 vs 1.59. The tile's stack round trip and masked row
+    /// accesses cost the same kind on Intel, so the choice is not keyed on the CPU.
+    /// </summary>
+    public const bool Avx2CrossEntropyShortRowRegisters = true;
 }
