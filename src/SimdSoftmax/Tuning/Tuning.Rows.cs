@@ -105,7 +105,9 @@ internal static partial class Tuning
     /// (<see cref="CrossEntropyShortRowRegistersAvx2"/>) rather than the stack tile (<see cref="CrossEntropyShortRowTileAvx2"/>);
     /// both give the same bits. Zen 4, <c>softmax-sweep ceavx2short</c> (load average 11), loss + gradient, G el/s tile vs
     /// registers (CopyTo): rows of 10, 40 MB 0.95 vs 1.27 (2.09), 64 KB 0.91 vs 1.29; rows of 12, 40 MB 1.11 vs 1.47, 64 KB
-    /// 1.11 vs 1.45; rows of 16, 40 MB 1.22 vs 1.54, 64 KB 1.21 vs 1.59. The tile's stack round trip and masked row
+    /// 1.11 vs 1.45; rows of 16, 40 MB 1.22 vs 1.54, 64 KB 1.21 vs 1.59. Through the public entry (<c>softmax-sweep stream
+    /// 10 12 16</c>, 40 MB, two runs per build, load average 5–7), Avx2 ce G el/s false vs true: rows of 10 0.97, 0.98 vs
+    /// 1.31, 1.29; rows of 12 1.05, 1.06 vs 1.40, 1.38; rows of 16 1.20, 1.21 vs 1.54, 1.54. The tile's stack round trip and masked row
     /// accesses cost the same kind on Intel, so the choice is not keyed on the CPU.
     /// </summary>
     public const bool Avx2CrossEntropyShortRowRegisters = true;
