@@ -26,6 +26,7 @@ public static class SoftmaxSweep
             PipelineStreaming(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray(), kb * 256);
             return;
         }
+        if (args.Contains("ceavx2short")) { CrossEntropyAvx2Short(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("avx2short")) { Avx2Short(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("prefetch")) { Prefetch(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
         if (args.Contains("cerows")) { CrossEntropyRows(args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0).ToArray()); return; }
@@ -275,6 +276,43 @@ public static class SoftmaxSweep
                     }
                 double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
                 Console.WriteLine($"{n,-7}{(floats == BigFloats ? "40MB" : "64KB"),-7}{med[0],9:F2}{med[1],8:F2}{med[2],9:F2}{med[3],8:F2}");
+            }
+    }
+
+    /// <summary>
+    /// AVX2 short-row cross-entropy A/B, loss + gradient: the 8-row stack tile (<see cref="CrossEntropyShortRowTileAvx2"/>)
+    /// against the register kernel (<see cref="CrossEntropyShortRowRegistersAvx2"/>), and CopyTo as the limit, 40 MB and
+    /// 64 KB; 9 interleaved rounds of ≥ 5 ms, medians, G el/s (thread CPU time).
+    /// </summary>
+    private static unsafe void CrossEntropyAvx2Short(int[] lengths)
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        Console.WriteLine($"AVX2 short-row cross-entropy loss+grad A/B, tile vs registers; load average {load}");
+        Console.WriteLine($"{"cols",-7}{"batch",-7}{"tile",8}{"regs",8}{"CopyTo",8}");
+        foreach (int n in lengths.Length > 0 ? lengths : new[] { 10, 16 })
+            foreach (int floats in new[] { BigFloats, SmallFloats })
+            {
+                int rows = floats / n / 8 * 8, total = rows * n;
+                float[] x = MakeInput(total), g = new float[total];
+                int[] labels = MakeLabels(rows, n);
+                var runs = new Action[]
+                {
+                    () => { fixed (float* px = x, pg = g) fixed (int* pl = labels) CrossEntropyShortRowTileAvx2.Run(px, pl, rows, n, n, pg, n, 1f / rows); },
+                    () => { fixed (float* px = x, pg = g) fixed (int* pl = labels) CrossEntropyShortRowRegistersAvx2.Run(px, pl, rows, n, n, pg, n, 1f / rows); },
+                    () => x.AsSpan().CopyTo(g),
+                };
+                var samples = runs.Select(_ => new List<double>()).ToArray();
+                foreach (Action r in runs) r();
+                for (int round = 0; round < 9; round++)
+                    for (int i = 0; i < runs.Length; i++)
+                    {
+                        long calls = 0;
+                        double t0 = ThreadCpuClock.Seconds(), t;
+                        do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
+                        samples[i].Add((double)total * calls / t / 1e9);
+                    }
+                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                Console.WriteLine($"{n,-7}{(floats == BigFloats ? "40MB" : "64KB"),-7}{med[0],8:F2}{med[1],8:F2}{med[2],8:F2}");
             }
     }
 

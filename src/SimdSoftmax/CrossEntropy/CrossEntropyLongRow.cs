@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSoftmax;
 
 /// <summary>
 /// Fused cross-entropy on one row of logits, written once over the ISA's vector operations <typeparamref name="T"/>:
 /// max (in L1); e = exp(s − max) stored straight into the gradient while Σ_{j≠y} e_j accumulates; then the same row is
-/// scaled to <c>(p − onehot)·scale</c>. Loss term <c>log(Σe) − (s_y − max)</c>. Tails are masked loads/stores:
+/// scaled to <c>(p − onehot)·scale</c>. Loss term <c>log(Σe) − (s_y − max)</c>. Tails are masked loads and stores (on AVX2
+/// plain 4-, 2- and 1-float stores, <see cref="StoreTail"/>):
 /// nothing outside the row is touched. Batches of rows go through <see cref="Rows"/>, the same arithmetic software
 /// pipelined across rows.
 /// </summary>
@@ -45,7 +48,7 @@ internal static unsafe class CrossEntropyLongRow<T, V> where T : struct, IVector
         if (tail > 0)
         {
             V e = T.And(T.Exp(T.Subtract(T.MaskLoad(s + j, mask, negInf), vmax)), mask);
-            if (g != null) T.MaskStore(g + j, mask, e);
+            if (g != null) StoreTail(g + j, mask, e, tail);
             others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
         }
         float sumOthers = T.Sum(others);
@@ -55,7 +58,7 @@ internal static unsafe class CrossEntropyLongRow<T, V> where T : struct, IVector
         {
             V inv = T.Create(scale / (sumOthers + ey));
             for (j = 0; j <= c - w; j += w) T.Store(T.Multiply(T.Load(g + j), inv), g + j);
-            if (tail > 0) T.MaskStore(g + j, mask, T.Multiply(T.MaskLoad(g + j, mask), inv));
+            if (tail > 0) StoreTail(g + j, mask, T.Multiply(T.MaskLoad(g + j, mask), inv), tail);
             g[label] = -(sumOthers * T.ToScalar(inv));
         }
         return loss;
@@ -174,15 +177,34 @@ internal static unsafe class CrossEntropyLongRow<T, V> where T : struct, IVector
         {
             V mask = T.TailMask(c - j);
             if (doMax) m0 = T.Max(m0, T.MaskLoad(sM + j, mask, negInf));
-            if (finish) T.MaskStore(gF + j, mask, T.Multiply(T.MaskLoad(gF + j, mask), inv));
+            if (finish) StoreTail(gF + j, mask, T.Multiply(T.MaskLoad(gF + j, mask), inv), c - j);
             if (exp)
             {
                 V e = T.And(T.Exp(T.Subtract(T.MaskLoad(sE + j, mask, negInf), vmax)), mask);
-                if (grad) T.MaskStore(gE + j, mask, e);
+                if (grad) StoreTail(gE + j, mask, e, c - j);
                 others = T.Add(others, T.AndNot(e, T.LanesEqual(labelLanes, j)));
             }
         }
         maxOut = doMax ? T.MaxAcross(T.Max(m0, m1)) : 0f;
         return exp ? T.Sum(others) : 0f;
+    }
+
+    /// <summary>
+    /// Stores lanes 0…count − 1 (count &lt; W, the lanes set in <paramref name="mask"/>) of v at p. On AVX2 with plain
+    /// stores of 4, 2 and 1 floats rather than vmaskmovps, whose store form is microcoded on AMD (see
+    /// <see cref="Tuning.Avx2TailStoresUnmasked"/>); the same floats are written either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTail(float* p, V mask, V v, nint count)
+    {
+        if (typeof(V) == typeof(Vector256<float>) && Tuning.Avx2TailStoresUnmasked)
+        {
+            Vector256<float> w = Unsafe.As<V, Vector256<float>>(ref v);
+            Vector128<float> part = w.GetLower();
+            if ((count & 4) != 0) { part.Store(p); part = w.GetUpper(); p += 4; }
+            if ((count & 2) != 0) { Sse.StoreLow(p, part); part = Sse.MoveHighToLow(part, part); p += 2; }
+            if ((count & 1) != 0) Sse.StoreScalar(p, part);
+        }
+        else T.MaskStore(p, mask, v);
     }
 }

@@ -3,7 +3,11 @@ using System.Runtime.CompilerServices;
 
 namespace SimdSoftmax;
 
-/// <summary>Cross-entropy on AVX2: whole groups of 8 short rows through the transposed tile, the rest per row.</summary>
+/// <summary>
+/// Cross-entropy on AVX2: whole groups of 8 rows of 9…16 classes in ymm registers
+/// (<see cref="CrossEntropyShortRowRegistersAvx2"/>, <see cref="Tuning.Avx2CrossEntropyShortRowRegisters"/>), of other
+/// short rows through the transposed tile (<see cref="CrossEntropyShortRowTileAvx2"/>; both give the same bits), the rest per row.
+/// </summary>
 internal readonly unsafe partial struct Avx2Isa : ICrossEntropyIsa
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -11,7 +15,9 @@ internal readonly unsafe partial struct Avx2Isa : ICrossEntropyIsa
     {
         if (c > Tuning.CrossEntropyShortRowMaxClasses) return 0;
         int r = rows / CrossEntropyShortRowTileAvx2.Group * CrossEntropyShortRowTileAvx2.Group;
-        total = CrossEntropyShortRowTileAvx2.Run(s, labels, r, c, ld, g, ldg, scale);
+        total = Tuning.Avx2CrossEntropyShortRowRegisters && c is >= CrossEntropyShortRowRegistersAvx2.MinClasses and <= CrossEntropyShortRowRegistersAvx2.MaxClasses
+            ? CrossEntropyShortRowRegistersAvx2.Run(s, labels, r, c, ld, g, ldg, scale)
+            : CrossEntropyShortRowTileAvx2.Run(s, labels, r, c, ld, g, ldg, scale);
         return r;
     }
 }

@@ -72,7 +72,11 @@ internal static partial class Tuning
     /// softmax / log-softmax: rows of 100, 40 MB 2.03 vs 2.10, 2.02 vs 2.10 / 1.64 vs 1.71, 1.66 vs 1.70; 64 KB 1.89 vs
     /// 1.90, 1.87 vs 1.93 / 1.50 vs 1.48, 1.22 vs 1.60; rows of 70 (tail 6) 40 MB 1.60 vs 1.58 / 1.28 vs 1.46, 64 KB 1.34 vs
     /// 1.65 / 1.17 vs 1.42; rows of 1001, 40 MB and 64 KB, a tie or up to 2% better. The plain stores are no slower on
-    /// Intel, so the choice is not keyed on the CPU.
+    /// Intel, so the choice is not keyed on the CPU. Cross-entropy long rows (<see cref="CrossEntropyLongRow{T, V}"/>) too:
+    /// Zen 4, <c>softmax-sweep cerows</c>, two runs each build (load average 8–10), loss + gradient G el/s vmaskmovps vs
+    /// plain, per row / row pipeline: rows of 70, 40 MB 1.30, 1.30 vs 1.38, 1.37 / 1.36, 1.35 vs 1.41, 1.40; 64 KB 1.09,
+    /// 1.16 vs 1.23, 1.18 / 1.30, 1.31 vs 1.36, 1.32; rows of 100, 40 MB 1.45, 1.45 vs 1.52, 1.49 / 1.54, 1.54 vs 1.53,
+    /// 1.60; 64 KB 1.49, 1.47 vs 1.56, 1.56 / 1.55, 1.56 vs 1.58, 1.59; rows of 1001 a tie.
     /// </summary>
     public const bool Avx2TailStoresUnmasked = true;
 
@@ -95,4 +99,16 @@ internal static partial class Tuning
     /// 64 KB batches: rows of 17 0.43 → 0.85 G el/s on AVX2, 0.42 → 0.96 on AVX-512).
     /// </summary>
     public const int CrossEntropyShortRowMaxClasses = SoftmaxShortRowMaxCols;
+
+    /// <summary>
+    /// Whether AVX2 cross-entropy on whole groups of 8 rows of 9…16 classes keeps each group in ymm registers
+    /// (<see cref="CrossEntropyShortRowRegistersAvx2"/>) rather than the stack tile (<see cref="CrossEntropyShortRowTileAvx2"/>);
+    /// both give the same bits. Zen 4, <c>softmax-sweep ceavx2short</c> (load average 11), loss + gradient, G el/s tile vs
+    /// registers (CopyTo): rows of 10, 40 MB 0.95 vs 1.27 (2.09), 64 KB 0.91 vs 1.29; rows of 12, 40 MB 1.11 vs 1.47, 64 KB
+    /// 1.11 vs 1.45; rows of 16, 40 MB 1.22 vs 1.54, 64 KB 1.21 vs 1.59. Through the public entry (<c>softmax-sweep stream
+    /// 10 12 16</c>, 40 MB, two runs per build, load average 5–7), Avx2 ce G el/s false vs true: rows of 10 0.97, 0.98 vs
+    /// 1.31, 1.29; rows of 12 1.05, 1.06 vs 1.40, 1.38; rows of 16 1.20, 1.21 vs 1.54, 1.54. The tile's stack round trip and masked row
+    /// accesses cost the same kind on Intel, so the choice is not keyed on the CPU.
+    /// </summary>
+    public const bool Avx2CrossEntropyShortRowRegisters = true;
 }

@@ -68,6 +68,8 @@ public static unsafe class RowKernelRegistry
     public static readonly CrossEntropyRowKernel[] CrossEntropy =
     [
         new("CrossEntropyShortRowTileAvx2", KernelPath.Avx2, CrossEntropyShortRowTileAvx2.MaxClasses, CrossEntropyShortRowTileAvx2.Group, &TileAvx2, rowMultiple: CrossEntropyShortRowTileAvx2.Group),
+        new("Avx2Isa.CrossEntropyShortRows (registers for 9..16, else tile)", KernelPath.Avx2, CrossEntropyShortRowTileAvx2.MaxClasses, CrossEntropyShortRowTileAvx2.Group, &ShortRowsAvx2,
+            rowMultiple: CrossEntropyShortRowTileAvx2.Group),
         new("CrossEntropyShortRowRegistersAvx512", KernelPath.Avx512, CrossEntropyShortRowRegistersAvx512.MaxClasses, CrossEntropyShortRowRegistersAvx512.Group, &RegistersAvx512),
         new("CrossEntropyLongRow<Avx2>", KernelPath.Avx2, int.MaxValue, 1, &LongRowAvx2),
         new("CrossEntropyLongRow<Avx512>", KernelPath.Avx512, int.MaxValue, 1, &LongRowAvx512),
@@ -126,6 +128,15 @@ public static unsafe class RowKernelRegistry
 
     private static double TileAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
         CrossEntropyShortRowTileAvx2.Run(s, labels, rows, c, ld, g, ldg, scale);
+
+    /// <summary>The AVX2 short-row entry: whole groups of rows of 9…16 in registers, other lengths through the tile.</summary>
+    private static double ShortRowsAvx2(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale)
+    {
+        double total = 0;
+        int done = Avx2Isa.CrossEntropyShortRows(s, labels, rows, c, ld, g, ldg, scale, ref total);
+        if (done != rows) throw new InvalidOperationException($"{done} of {rows} rows done");
+        return total;
+    }
 
     private static double RegistersAvx512(float* s, int* labels, int rows, int c, int ld, float* g, int ldg, float scale) =>
         CrossEntropyShortRowRegistersAvx512.Run(s, labels, rows, c, ld, g, ldg, scale);
