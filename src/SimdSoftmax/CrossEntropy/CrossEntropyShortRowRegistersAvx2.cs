@@ -70,12 +70,12 @@ internal static unsafe class CrossEntropyShortRowRegistersAvx2
             float* x = ps + r * ld;
             Vector256<int> label = Vector256.Load(labels + r);
             // Columns 0…7.
-            Transpose(Vector256.Load(x), Vector256.Load(x + ld), Vector256.Load(x + 2 * ld), Vector256.Load(x + 3 * ld),
+            Transpose8x8Avx2.InRegisters(Vector256.Load(x), Vector256.Load(x + ld), Vector256.Load(x + 2 * ld), Vector256.Load(x + 3 * ld),
                 Vector256.Load(x + 4 * ld), Vector256.Load(x + 5 * ld), Vector256.Load(x + 6 * ld), Vector256.Load(x + 7 * ld),
                 out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3,
                 out Vector256<float> t4, out Vector256<float> t5, out Vector256<float> t6, out Vector256<float> t7);
             // Columns c − 8 … c − 1; column k of this chunk is column k + c − 8, and only those past 7 are kept.
-            Transpose(Vector256.Load(x + tail), Vector256.Load(x + ld + tail), Vector256.Load(x + 2 * ld + tail), Vector256.Load(x + 3 * ld + tail),
+            Transpose8x8Avx2.InRegisters(Vector256.Load(x + tail), Vector256.Load(x + ld + tail), Vector256.Load(x + 2 * ld + tail), Vector256.Load(x + 3 * ld + tail),
                 Vector256.Load(x + 4 * ld + tail), Vector256.Load(x + 5 * ld + tail), Vector256.Load(x + 6 * ld + tail), Vector256.Load(x + 7 * ld + tail),
                 out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3,
                 out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7);
@@ -160,12 +160,12 @@ internal static unsafe class CrossEntropyShortRowRegistersAvx2
 
                 // Back to rows: columns 0…7, then the 8 columns ending at the row's end (those below 8 written again, same values).
                 float* y = pg + r * ldg;
-                Transpose(o0, o1, o2, o3, o4, o5, o6, o7,
+                Transpose8x8Avx2.InRegisters(o0, o1, o2, o3, o4, o5, o6, o7,
                     out Vector256<float> r0, out Vector256<float> r1, out Vector256<float> r2, out Vector256<float> r3,
                     out Vector256<float> r4, out Vector256<float> r5, out Vector256<float> r6, out Vector256<float> r7);
                 r0.Store(y); r1.Store(y + ldg); r2.Store(y + 2 * ldg); r3.Store(y + 3 * ldg);
                 r4.Store(y + 4 * ldg); r5.Store(y + 5 * ldg); r6.Store(y + 6 * ldg); r7.Store(y + 7 * ldg);
-                Transpose(Pick(c, 0, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12, o13, o14, o15),
+                Transpose8x8Avx2.InRegisters(Pick(c, 0, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12, o13, o14, o15),
                     Pick(c, 1, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12, o13, o14, o15),
                     Pick(c, 2, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12, o13, o14, o15),
                     Pick(c, 3, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12, o13, o14, o15),
@@ -218,23 +218,4 @@ internal static unsafe class CrossEntropyShortRowRegistersAvx2
             0 => o0, 1 => o1, 2 => o2, 3 => o3, 4 => o4, 5 => o5, 6 => o6, 7 => o7,
             8 => o8, 9 => o9, 10 => o10, 11 => o11, 12 => o12, 13 => o13, 14 => o14, _ => o15,
         };
-
-    /// <summary>8×8 transpose in registers (unpack, shufps, 128-bit lane swaps: 24 shuffles, fewer when outputs are dead).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
-        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
-        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3,
-        out Vector256<float> t4, out Vector256<float> t5, out Vector256<float> t6, out Vector256<float> t7)
-    {
-        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> v0 = Avx.Shuffle(u0, u2, 0x44), v1 = Avx.Shuffle(u0, u2, 0xEE), v2 = Avx.Shuffle(u1, u3, 0x44), v3 = Avx.Shuffle(u1, u3, 0xEE);
-        Vector256<float> v4 = Avx.Shuffle(u4, u6, 0x44), v5 = Avx.Shuffle(u4, u6, 0xEE), v6 = Avx.Shuffle(u5, u7, 0x44), v7 = Avx.Shuffle(u5, u7, 0xEE);
-        t0 = Avx.Permute2x128(v0, v4, 0x20); t4 = Avx.Permute2x128(v0, v4, 0x31);
-        t1 = Avx.Permute2x128(v1, v5, 0x20); t5 = Avx.Permute2x128(v1, v5, 0x31);
-        t2 = Avx.Permute2x128(v2, v6, 0x20); t6 = Avx.Permute2x128(v2, v6, 0x31);
-        t3 = Avx.Permute2x128(v3, v7, 0x20); t7 = Avx.Permute2x128(v3, v7, 0x31);
-    }
 }
