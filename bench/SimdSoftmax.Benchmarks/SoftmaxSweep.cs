@@ -103,19 +103,7 @@ public static class SoftmaxSweep
             foreach (KernelPath p in paths) runs.Add(() => Softmax.LogRows(x, y, n, p));
             foreach (KernelPath p in paths) runs.Add(() => SoftmaxCrossEntropy.LossAndGradient(x, labels, y, n, p));
             runs.Add(() => x.AsSpan().CopyTo(y));
-            var samples = runs.Select(_ => new List<double>()).ToArray();
-            foreach (Action r in runs) r();
-            for (int round = 0; round < 9; round++)
-                for (int i = 0; i < runs.Count; i++)
-                {
-                    // Untimed first, so each timed call finds the caches as its own kind of call leaves them: timed right
-                    // after another column's softmax (y dirty in L2/L3), a non-temporal log-softmax paid for the write-backs.
-                    runs[i]();
-                    double t0 = ThreadCpuClock.Seconds();
-                    runs[i]();
-                    samples[i].Add(total / (ThreadCpuClock.Seconds() - t0) / 1e9);
-                }
-            double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+            double[] med = InterleavedMedians(runs, total, 9, Timing.OneCallAfterUntimed);
             double limit = Math.Max(Math.Max(copy, copyNt) / 8, med[^1]);
             Console.WriteLine($"{n,-7}" + string.Concat(med.Select(g => $"{g,12:F2} ({g / limit,6:P0})")));
         }
@@ -132,17 +120,7 @@ public static class SoftmaxSweep
         const int n = 1000, total = SmallFloats / n * n;
         float[] x = MakeInput(total), y = new float[total];
         var runs = paths.Select(p => (Action)(() => Softmax.Rows(x, y, n, p))).Append(() => x.AsSpan().CopyTo(y)).ToArray();
-        var samples = runs.Select(_ => new List<double>()).ToArray();
-        foreach (Action r in runs) r();
-        for (int round = 0; round < 15; round++)
-            for (int i = 0; i < runs.Length; i++)
-            {
-                long calls = 0;
-                double t0 = ThreadCpuClock.Seconds(), t;
-                do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
-                samples[i].Add((double)total * calls / t / 1e9);
-            }
-        double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+        double[] med = InterleavedMedians(runs, total, 15, Timing.CpuFor5Ms);
         Console.WriteLine($"softmax rows of 1000 in cache (64 KB), G el/s; in-cache CopyTo {med[^1]:F2} G el/s");
         for (int i = 0; i < paths.Length; i++)
         {
@@ -172,17 +150,7 @@ public static class SoftmaxSweep
                 foreach (int t in new[] { 1, 2 }) runs.Add(() => Softmax.Rows(x, n, y, n, rows, n, KernelPath.Auto, t));
                 foreach (int t in new[] { 1, 2 }) runs.Add(() => Softmax.LogRows(x, n, y, n, rows, n, KernelPath.Auto, t));
                 foreach (int t in new[] { 1, 2 }) runs.Add(() => SoftmaxCrossEntropy.LossAndGradient(x, n, labels, y, n, rows, n, KernelPath.Auto, t));
-                var samples = runs.Select(_ => new List<double>()).ToArray();
-                foreach (Action r in runs) r();
-                for (int round = 0; round < 15; round++)
-                    for (int i = 0; i < runs.Count; i++)
-                    {
-                        long calls = 0;
-                        var clock = Stopwatch.StartNew();
-                        do { runs[i](); calls++; } while (clock.Elapsed.TotalMilliseconds < 5);
-                        samples[i].Add((double)total * calls / clock.Elapsed.TotalSeconds / 1e9);
-                    }
-                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                double[] med = InterleavedMedians(runs, total, 15, Timing.WallFor5Ms);
                 string batch = floats == BigFloats ? "40MB" : $"{floats * 4 / 1024}KB";
                 Console.WriteLine($"{n,-7}{batch,-7}" + string.Concat(Enumerable.Range(0, 3).Select(k => $"{med[2 * k],8:F2}{med[2 * k + 1],8:F2}{med[2 * k + 1] / med[2 * k],6:F2}")));
             }
@@ -214,17 +182,7 @@ public static class SoftmaxSweep
                 runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, true, rows, n, log, 1)));
                 runs.Add(("", () => Run<Avx2Isa, Vector256<float>>(x, y, false, rows, n, log, 1)));
             }
-            var samples = runs.Select(_ => new List<double>()).ToArray();
-            foreach (var r in runs) r.Item2();
-            for (int round = 0; round < 9; round++)
-                for (int i = 0; i < runs.Count; i++)
-                {
-                    long calls = 0;
-                    double t0 = ThreadCpuClock.Seconds(), t;
-                    do { runs[i].Item2(); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
-                    samples[i].Add((double)total * calls / t / 1e9);
-                }
-            double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+            double[] med = InterleavedMedians(runs.Select(r => r.Item2).ToList(), total, 9, Timing.CpuFor5Ms);
             for (int k = 0; k < runs.Count; k += 3)
                 Console.WriteLine($"{n,-7}{runs[k].Item1,-13}{med[k],8:F2}{med[k + 1],16:F2}{med[k + 2],9:F2}");
         }
@@ -264,17 +222,7 @@ public static class SoftmaxSweep
                     runs.Add(() => { fixed (float* px = x, py = y) SoftmaxShortRowTileAvx2.Rows(px, py, rows, n, log); });
                     runs.Add(() => { fixed (float* px = x, py = y) Avx2Isa.SoftmaxShortRows(px, py, rows, n, log); });
                 }
-                var samples = runs.Select(_ => new List<double>()).ToArray();
-                foreach (Action r in runs) r();
-                for (int round = 0; round < 9; round++)
-                    for (int i = 0; i < runs.Count; i++)
-                    {
-                        long calls = 0;
-                        double t0 = ThreadCpuClock.Seconds(), t;
-                        do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
-                        samples[i].Add((double)total * calls / t / 1e9);
-                    }
-                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                double[] med = InterleavedMedians(runs, total, 9, Timing.CpuFor5Ms);
                 Console.WriteLine($"{n,-7}{(floats == BigFloats ? "40MB" : "64KB"),-7}{med[0],9:F2}{med[1],8:F2}{med[2],9:F2}{med[3],8:F2}");
             }
     }
@@ -301,17 +249,7 @@ public static class SoftmaxSweep
                     () => { fixed (float* px = x, pg = g) fixed (int* pl = labels) CrossEntropyShortRowRegistersAvx2.Run(px, pl, rows, n, n, pg, n, 1f / rows); },
                     () => x.AsSpan().CopyTo(g),
                 };
-                var samples = runs.Select(_ => new List<double>()).ToArray();
-                foreach (Action r in runs) r();
-                for (int round = 0; round < 9; round++)
-                    for (int i = 0; i < runs.Length; i++)
-                    {
-                        long calls = 0;
-                        double t0 = ThreadCpuClock.Seconds(), t;
-                        do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
-                        samples[i].Add((double)total * calls / t / 1e9);
-                    }
-                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                double[] med = InterleavedMedians(runs, total, 9, Timing.CpuFor5Ms);
                 Console.WriteLine($"{n,-7}{(floats == BigFloats ? "40MB" : "64KB"),-7}{med[0],8:F2}{med[1],8:F2}{med[2],8:F2}");
             }
     }
@@ -340,19 +278,7 @@ public static class SoftmaxSweep
                 foreach (bool pf in new[] { false, true })
                     runs.Add(() => Run<Avx2Isa, Vector256<float>>(x, y, rows, n, log, pf));
             runs.Add(() => x.AsSpan().CopyTo(y));
-            var samples = runs.Select(_ => new List<double>()).ToArray();
-            foreach (Action r in runs) r();
-            for (int round = 0; round < 9; round++)
-                for (int i = 0; i < runs.Count; i++)
-                {
-                    // Untimed first: the timed call finds the caches as its own kind of call leaves them (softmax
-                    // leaves y dirty in L2/L3, which non-temporal stores then pay for).
-                    runs[i]();
-                    double t0 = ThreadCpuClock.Seconds();
-                    runs[i]();
-                    samples[i].Add(total / (ThreadCpuClock.Seconds() - t0) / 1e9);
-                }
-            double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+            double[] med = InterleavedMedians(runs, total, 9, Timing.OneCallAfterUntimed);
             Console.WriteLine($"{n,-7}" + string.Concat(med.Select(g => $"{g,8:F2}")));
         }
 
@@ -394,17 +320,7 @@ public static class SoftmaxSweep
                     () => Run<Avx2Isa, Vector256<float>>(x, labels, g, rows, n, false),
                     () => Run<Avx2Isa, Vector256<float>>(x, labels, g, rows, n, true),
                 };
-                var samples = runs.Select(_ => new List<double>()).ToArray();
-                foreach (Action r in runs) r();
-                for (int round = 0; round < 9; round++)
-                    for (int i = 0; i < runs.Length; i++)
-                    {
-                        long calls = 0;
-                        double t0 = ThreadCpuClock.Seconds(), t;
-                        do { runs[i](); calls++; } while ((t = ThreadCpuClock.Seconds() - t0) < 0.005);
-                        samples[i].Add((double)total * calls / t / 1e9);
-                    }
-                double[] med = samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
+                double[] med = InterleavedMedians(runs, total, 9, Timing.CpuFor5Ms);
                 Console.WriteLine($"{n,-7}{(big ? "40MB" : "64KB"),-7}{med[0],9:F2}{med[1],10:F2}{med[2],9:F2}{med[3],10:F2}");
             }
 
@@ -603,5 +519,53 @@ public static class SoftmaxSweep
             float sum = TensorPrimitives.Sum(yr);
             TensorPrimitives.Subtract(xr, max + MathF.Log(sum), yr);
         }
+    }
+
+    private enum Timing
+    {
+        /// <summary>One call per sample, right after an untimed call of the same kind, so that it finds the caches as its
+        /// own kind of call leaves them (timed after another column's softmax, with y dirty in L2/L3, a non-temporal
+        /// log-softmax paid for the write-backs). For batches far larger than the caches.</summary>
+        OneCallAfterUntimed,
+        /// <summary>Calls repeated for at least 5 ms of the thread's CPU time per sample (small batches, 1 thread).</summary>
+        CpuFor5Ms,
+        /// <summary>Calls repeated for at least 5 ms of wall time per sample (threaded calls).</summary>
+        WallFor5Ms,
+    }
+
+    /// <summary>
+    /// G el/s medians of <paramref name="runs"/> (each over <paramref name="elements"/> elements), interleaved: after one
+    /// warm-up call of each, every round takes one sample of every run in turn.
+    /// </summary>
+    private static double[] InterleavedMedians(IReadOnlyList<Action> runs, long elements, int rounds, Timing timing)
+    {
+        var samples = runs.Select(_ => new List<double>()).ToArray();
+        foreach (Action r in runs) r();
+        for (int round = 0; round < rounds; round++)
+            for (int i = 0; i < runs.Count; i++)
+            {
+                if (timing == Timing.OneCallAfterUntimed)
+                {
+                    runs[i]();
+                    double t0 = ThreadCpuClock.Seconds();
+                    runs[i]();
+                    samples[i].Add(elements / (ThreadCpuClock.Seconds() - t0) / 1e9);
+                    continue;
+                }
+                long calls = 0;
+                double seconds;
+                if (timing == Timing.WallFor5Ms)
+                {
+                    var clock = Stopwatch.StartNew();
+                    do { runs[i](); calls++; } while ((seconds = clock.Elapsed.TotalSeconds) < 0.005);
+                }
+                else
+                {
+                    double t0 = ThreadCpuClock.Seconds();
+                    do { runs[i](); calls++; } while ((seconds = ThreadCpuClock.Seconds() - t0) < 0.005);
+                }
+                samples[i].Add((double)elements * calls / seconds / 1e9);
+            }
+        return samples.Select(v => v.Order().ElementAt(v.Count / 2)).ToArray();
     }
 }
