@@ -138,7 +138,7 @@ internal static unsafe class LinearCrossEntropyBlocked
                             Beta = betaW, C = pdw, Ldc = c, Threads = workers,
                         },
                     DBias = pdb, S = s, Rows = r, C = c, ClearBias = i0 == 0,
-                    Streamed = !dX.IsEmpty && !classesByInputs && GemmRowBlockStreamedW.Applies(path, r, d, c),
+                    Streamed = !dX.IsEmpty && !classesByInputs && r <= Tuning.LinearCeStreamedWMaxRows && GemmRowBlockStreamedW.Applies(path, r, d, c),
                     SDX = new StreamedDX
                     {
                         Path = path, R = r, D = d, C = c, DS = s, W = pw, RsW = classesByInputs ? 1 : ldw, CsW = classesByInputs ? ldw : 1,
