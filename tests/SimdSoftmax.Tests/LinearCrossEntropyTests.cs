@@ -137,6 +137,8 @@ public class LinearCrossEntropyTests
             (r17 - 1, 5, 17), (r17, 5, 17), (r17 + 1, 5, 17), (2 * r17 + 3, 3, 17),
             (rBig - 1, 3, 70000), (rBig + 1, 2, 70000),
             (1, 9, 33), (7, 1, 40), (9, 6, 1), (13, 20, 100), (0, 4, 5),
+            // Blocks of 32-64 rows and more than 16 features: dX reads W in place (GemmRowBlockStreamedW) when stored D×C.
+            (40, 25, 700), (r17 + 33, 24, 17),
         };
         foreach (KernelPath p in new[] { KernelPath.Scalar, KernelPath.Avx2, KernelPath.Avx512 })
             foreach (WeightLayout l in new[] { WeightLayout.InputsByClasses, WeightLayout.ClassesByInputs })
@@ -232,6 +234,25 @@ public class LinearCrossEntropyTests
             checkedCases++;
         }
         Assert.True(checkedCases >= 6, $"only {checkedCases} golden cases");
+    }
+
+    [SkippableTheory]
+    [InlineData(KernelPath.Avx512)]
+    [InlineData(KernelPath.Avx2)]
+    public void Streamed_dX_is_bitwise_identical_for_every_thread_count(KernelPath path)
+    {
+        Paths.Require(path);
+        // A last block of 45 rows over 40 features: dX on GemmRowBlockStreamedW, cut into feature slabs per thread.
+        int c = 3000;
+        var k = Make(LinearCrossEntropy.BlockRows(c) + 45, 40, c, seed: 11);
+        var one = Run(k, WeightLayout.InputsByClasses, default, null, path, threads: 1);
+        foreach (int t in new[] { 2, 3, 0 })
+        {
+            var other = Run(k, WeightLayout.InputsByClasses, default, null, path, threads: t);
+            Assert.Equal(one.Loss, other.Loss);
+            Assert.Equal(one.DX, other.DX);
+            Assert.Equal(one.DW, other.DW);
+        }
     }
 
     [SkippableTheory]

@@ -138,6 +138,12 @@ internal static unsafe class LinearCrossEntropyBlocked
                             Beta = betaW, C = pdw, Ldc = c, Threads = workers,
                         },
                     DBias = pdb, S = s, Rows = r, C = c, ClearBias = i0 == 0,
+                    Streamed = !dX.IsEmpty && !classesByInputs && r <= Tuning.LinearCeStreamedWMaxRows && GemmRowBlockStreamedW.Applies(path, r, d, c),
+                    SDX = new StreamedDX
+                    {
+                        Path = path, R = r, D = d, C = c, DS = s, W = pw, RsW = classesByInputs ? 1 : ldw, CsW = classesByInputs ? ldw : 1,
+                        DX = pdx + (nint)i0 * d, Lddx = Math.Max(1, d),
+                    },
                 };
                 back.Plan(workers);
                 RowChunks.Run(back, back.Count, workers);
@@ -245,21 +251,37 @@ internal static unsafe class LinearCrossEntropyBlocked
             GemmRowBlock.RunPart(Path, TransA, TransB, M, N, K, 1f, A, Lda, B, Ldb, Beta, C, Ldc, part, MaxParts, Threads, Bias);
     }
 
+    /// <summary>dX_B = dS_B·op(W) on <see cref="GemmRowBlockStreamedW"/> (W read in place), cut into feature slabs.</summary>
+    private struct StreamedDX
+    {
+        public KernelPath Path;
+        public int R, D, C, MaxParts;
+        public float* DS, W, DX;
+        public nint RsW, CsW, Lddx;
+
+        public readonly int Count => GemmRowBlockStreamedW.Parts(Path, D, MaxParts);
+
+        public readonly void Run(int part) =>
+            GemmRowBlockStreamedW.RunPart(Path, R, D, C, DS, C, W, RsW, CsW, DX, Lddx, part, MaxParts);
+    }
+
     /// <summary>The backward of a row block: the parts of dW, then of dX, then the column slabs of dBias.</summary>
     private struct Backward : IRowChunkWork
     {
         public BlockGemm DW, DX;
+        public StreamedDX SDX;
         public float* DBias, S;
         public int Rows, C, BiasParts, Count;
-        public bool ClearBias;
+        public bool ClearBias, Streamed;
         private int _dwParts, _dxParts;
 
         public void Plan(int workers)
         {
             DW.MaxParts = workers;
             DX.MaxParts = workers;
+            SDX.MaxParts = workers;
             _dwParts = DW.Count;
-            _dxParts = DX.Count;
+            _dxParts = Streamed ? SDX.Count : DX.Count;
             BiasParts = DBias == null ? 0 : Math.Clamp(workers, 1, Math.Max(1, C / 256));
             Count = _dwParts + _dxParts + BiasParts;
         }
@@ -267,7 +289,11 @@ internal static unsafe class LinearCrossEntropyBlocked
         public readonly void Run(int chunk)
         {
             if (chunk < _dwParts) DW.Run(chunk);
-            else if (chunk < _dwParts + _dxParts) DX.Run(chunk - _dwParts);
+            else if (chunk < _dwParts + _dxParts)
+            {
+                if (Streamed) SDX.Run(chunk - _dwParts);
+                else DX.Run(chunk - _dwParts);
+            }
             else
             {
                 int part = chunk - _dwParts - _dxParts;

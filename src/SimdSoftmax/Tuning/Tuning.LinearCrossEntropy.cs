@@ -35,6 +35,15 @@ internal static partial class Tuning
     public const int LinearCeLazyPackRows = 256;
 
     /// <summary>
+    /// Most block rows for which dX = dS·Wᵀ (W stored D×C) reads W in place (<see cref="GemmRowBlockStreamedW"/>) instead
+    /// of packing it (<see cref="GemmRowBlock"/>; the same bits): the pack of a W micro-panel is shared by R/MR kernel
+    /// calls, so it costs most at small R. AMD EPYC Zen 4, 1 thread, Avx512, scripts/linear-ce-bench.cs medians of 3,
+    /// whole call (load ~1), GemmRowBlock → streamed: R = 64 (1024×2048×128000) 19808 → 17652 ms; R = 128
+    /// (2048×1024×32000) 4100 → 4138 ms; R = 256 (4096×512×1000) 124 → 130 ms.
+    /// </summary>
+    public const int LinearCeStreamedWMaxRows = 64;
+
+    /// <summary>
     /// Classes per tile of the optional gradient filter (a tile is skipped in the backward GEMMs when every |dS| of the row
     /// block in it is below the cutoff): KC wide, so a kept run of tiles is whole depth blocks of the dX GEMM.
     /// </summary>
