@@ -47,44 +47,26 @@ internal readonly unsafe struct SkinnyDot2x5Avx2 : ISkinnyDotKernel
             s0_0 = Vector256<float>.Zero; s0_1 = Vector256<float>.Zero; s0_2 = Vector256<float>.Zero; s0_3 = Vector256<float>.Zero; s0_4 = Vector256<float>.Zero;
             s1_0 = Vector256<float>.Zero; s1_1 = Vector256<float>.Zero; s1_2 = Vector256<float>.Zero; s1_3 = Vector256<float>.Zero; s1_4 = Vector256<float>.Zero;
         }
-        if (prefetchDistance == 0)
+        for (int p = 0; p < k; p += 8)
         {
-            for (int p = 0; p < k; p += 8)
+            if (prefetchDistance != 0)
             {
-                Vector256<float> x0 = Vector256.Load(a0 + p);
-                Vector256<float> x1 = Vector256.Load(a1 + p);
-                Vector256<float> w0 = Vector256.Load(b0 + p);
-                s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s1_0 = Fma.MultiplyAdd(x1, w0, s1_0);
-                Vector256<float> w1 = Vector256.Load(b1 + p);
-                s0_1 = Fma.MultiplyAdd(x0, w1, s0_1); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
-                Vector256<float> w2 = Vector256.Load(b2 + p);
-                s0_2 = Fma.MultiplyAdd(x0, w2, s0_2); s1_2 = Fma.MultiplyAdd(x1, w2, s1_2);
-                Vector256<float> w3 = Vector256.Load(b3 + p);
-                s0_3 = Fma.MultiplyAdd(x0, w3, s0_3); s1_3 = Fma.MultiplyAdd(x1, w3, s1_3);
-                Vector256<float> w4 = Vector256.Load(b4 + p);
-                s0_4 = Fma.MultiplyAdd(x0, w4, s0_4); s1_4 = Fma.MultiplyAdd(x1, w4, s1_4);
-            }
-        }
-        else
-        {
-            // A streams from memory: ask for its lines a distance ahead, into L2 (the hardware prefetcher alone left the
-            // FMAs waiting on the rows of the panel in turn).
-            for (int p = 0; p < k; p += 8)
-            {
+                // A streams from memory: ask for its lines a distance ahead, into L2 (the hardware prefetcher alone left the
+                // FMAs waiting on the rows of the panel in turn).
                 Sse.Prefetch1(a0 + p + prefetchDistance); Sse.Prefetch1(a1 + p + prefetchDistance);
-                Vector256<float> x0 = Vector256.Load(a0 + p);
-                Vector256<float> x1 = Vector256.Load(a1 + p);
-                Vector256<float> w0 = Vector256.Load(b0 + p);
-                s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s1_0 = Fma.MultiplyAdd(x1, w0, s1_0);
-                Vector256<float> w1 = Vector256.Load(b1 + p);
-                s0_1 = Fma.MultiplyAdd(x0, w1, s0_1); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
-                Vector256<float> w2 = Vector256.Load(b2 + p);
-                s0_2 = Fma.MultiplyAdd(x0, w2, s0_2); s1_2 = Fma.MultiplyAdd(x1, w2, s1_2);
-                Vector256<float> w3 = Vector256.Load(b3 + p);
-                s0_3 = Fma.MultiplyAdd(x0, w3, s0_3); s1_3 = Fma.MultiplyAdd(x1, w3, s1_3);
-                Vector256<float> w4 = Vector256.Load(b4 + p);
-                s0_4 = Fma.MultiplyAdd(x0, w4, s0_4); s1_4 = Fma.MultiplyAdd(x1, w4, s1_4);
             }
+            Vector256<float> x0 = Vector256.Load(a0 + p);
+            Vector256<float> x1 = Vector256.Load(a1 + p);
+            Vector256<float> w0 = Vector256.Load(b0 + p);
+            s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s1_0 = Fma.MultiplyAdd(x1, w0, s1_0);
+            Vector256<float> w1 = Vector256.Load(b1 + p);
+            s0_1 = Fma.MultiplyAdd(x0, w1, s0_1); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
+            Vector256<float> w2 = Vector256.Load(b2 + p);
+            s0_2 = Fma.MultiplyAdd(x0, w2, s0_2); s1_2 = Fma.MultiplyAdd(x1, w2, s1_2);
+            Vector256<float> w3 = Vector256.Load(b3 + p);
+            s0_3 = Fma.MultiplyAdd(x0, w3, s0_3); s1_3 = Fma.MultiplyAdd(x1, w3, s1_3);
+            Vector256<float> w4 = Vector256.Load(b4 + p);
+            s0_4 = Fma.MultiplyAdd(x0, w4, s0_4); s1_4 = Fma.MultiplyAdd(x1, w4, s1_4);
         }
         Vector256.Store(s0_0, acc + 0); Vector256.Store(s0_1, acc + 8); Vector256.Store(s0_2, acc + 16); Vector256.Store(s0_3, acc + 24); Vector256.Store(s0_4, acc + 32);
         Vector256.Store(s1_0, acc + 40); Vector256.Store(s1_1, acc + 48); Vector256.Store(s1_2, acc + 56); Vector256.Store(s1_3, acc + 64); Vector256.Store(s1_4, acc + 72);

@@ -55,6 +55,8 @@ internal readonly unsafe struct SkinnyDot4x5Avx512 : ISkinnyDotKernel
             s2_0 = Vector512<float>.Zero; s2_1 = Vector512<float>.Zero; s2_2 = Vector512<float>.Zero; s2_3 = Vector512<float>.Zero; s2_4 = Vector512<float>.Zero;
             s3_0 = Vector512<float>.Zero; s3_1 = Vector512<float>.Zero; s3_2 = Vector512<float>.Zero; s3_3 = Vector512<float>.Zero; s3_4 = Vector512<float>.Zero;
         }
+        // Two copies of the loop, not one with the prefetches under a branch: the branch cost this 20-FMA body about 4%
+        // on X·W 5000×3073×10 (Zen 4; the other skinny kernels, with the branch, measured level).
         if (prefetchDistance == 0)
         {
             for (int p = 0; p < k; p += 16)

@@ -51,45 +51,27 @@ internal readonly unsafe struct SkinnyOuter16x5Avx2 : ISkinnyOuterKernel
             s3_0 = Vector256<float>.Zero; s3_1 = Vector256<float>.Zero;
             s4_0 = Vector256<float>.Zero; s4_1 = Vector256<float>.Zero;
         }
-        if (prefetchDistance == 0)
+        for (int p = 0; p < k; p++, a += lda, b += bStride)
         {
-            for (int p = 0; p < k; p++, a += lda, b += bStride)
+            if (prefetchDistance != 0)
             {
-                Vector256<float> x0 = Vector256.Load(a + o0);
-                Vector256<float> x1 = Vector256.Load(a + o1);
-                Vector256<float> w0 = Vector256.Create(b[0]);
-                s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s0_1 = Fma.MultiplyAdd(x1, w0, s0_1);
-                Vector256<float> w1 = Vector256.Create(b[1]);
-                s1_0 = Fma.MultiplyAdd(x0, w1, s1_0); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
-                Vector256<float> w2 = Vector256.Create(b[2]);
-                s2_0 = Fma.MultiplyAdd(x0, w2, s2_0); s2_1 = Fma.MultiplyAdd(x1, w2, s2_1);
-                Vector256<float> w3 = Vector256.Create(b[3]);
-                s3_0 = Fma.MultiplyAdd(x0, w3, s3_0); s3_1 = Fma.MultiplyAdd(x1, w3, s3_1);
-                Vector256<float> w4 = Vector256.Create(b[4]);
-                s4_0 = Fma.MultiplyAdd(x0, w4, s4_0); s4_1 = Fma.MultiplyAdd(x1, w4, s4_1);
-            }
-        }
-        else
-        {
-            // Each row's strip a distance ahead into L2 (A streams from memory), and the next strip of this row into L1
-            // (down a column strip the L1 misses are strided; see SkinnyOuter32x10Avx512).
-            for (int p = 0; p < k; p++, a += lda, b += bStride)
-            {
+                // Each row's strip a distance ahead into L2 (A streams from memory), and the next strip of this row into L1
+                // (down a column strip the L1 misses are strided; see SkinnyOuter32x10Avx512).
                 Sse.Prefetch1(a + o0 + prefetchDistance); Sse.Prefetch1(a + o1 + prefetchDistance);
                 Sse.Prefetch0(a + 16);
-                Vector256<float> x0 = Vector256.Load(a + o0);
-                Vector256<float> x1 = Vector256.Load(a + o1);
-                Vector256<float> w0 = Vector256.Create(b[0]);
-                s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s0_1 = Fma.MultiplyAdd(x1, w0, s0_1);
-                Vector256<float> w1 = Vector256.Create(b[1]);
-                s1_0 = Fma.MultiplyAdd(x0, w1, s1_0); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
-                Vector256<float> w2 = Vector256.Create(b[2]);
-                s2_0 = Fma.MultiplyAdd(x0, w2, s2_0); s2_1 = Fma.MultiplyAdd(x1, w2, s2_1);
-                Vector256<float> w3 = Vector256.Create(b[3]);
-                s3_0 = Fma.MultiplyAdd(x0, w3, s3_0); s3_1 = Fma.MultiplyAdd(x1, w3, s3_1);
-                Vector256<float> w4 = Vector256.Create(b[4]);
-                s4_0 = Fma.MultiplyAdd(x0, w4, s4_0); s4_1 = Fma.MultiplyAdd(x1, w4, s4_1);
             }
+            Vector256<float> x0 = Vector256.Load(a + o0);
+            Vector256<float> x1 = Vector256.Load(a + o1);
+            Vector256<float> w0 = Vector256.Create(b[0]);
+            s0_0 = Fma.MultiplyAdd(x0, w0, s0_0); s0_1 = Fma.MultiplyAdd(x1, w0, s0_1);
+            Vector256<float> w1 = Vector256.Create(b[1]);
+            s1_0 = Fma.MultiplyAdd(x0, w1, s1_0); s1_1 = Fma.MultiplyAdd(x1, w1, s1_1);
+            Vector256<float> w2 = Vector256.Create(b[2]);
+            s2_0 = Fma.MultiplyAdd(x0, w2, s2_0); s2_1 = Fma.MultiplyAdd(x1, w2, s2_1);
+            Vector256<float> w3 = Vector256.Create(b[3]);
+            s3_0 = Fma.MultiplyAdd(x0, w3, s3_0); s3_1 = Fma.MultiplyAdd(x1, w3, s3_1);
+            Vector256<float> w4 = Vector256.Create(b[4]);
+            s4_0 = Fma.MultiplyAdd(x0, w4, s4_0); s4_1 = Fma.MultiplyAdd(x1, w4, s4_1);
         }
         Vector256.Store(s0_0, ct + 0 * ctStride + o0); Vector256.Store(s0_1, ct + 0 * ctStride + o1);
         Vector256.Store(s1_0, ct + 1 * ctStride + o0); Vector256.Store(s1_1, ct + 1 * ctStride + o1);

@@ -61,66 +61,38 @@ internal readonly unsafe struct SkinnyOuter32x10Avx512 : ISkinnyOuterKernel
             s8_0 = Vector512<float>.Zero; s8_1 = Vector512<float>.Zero;
             s9_0 = Vector512<float>.Zero; s9_1 = Vector512<float>.Zero;
         }
-        if (prefetchDistance == 0)
+        for (int p = 0; p < k; p++, a += lda, b += bStride)
         {
-            for (int p = 0; p < k; p++, a += lda, b += bStride)
+            if (prefetchDistance != 0)
             {
-                Vector512<float> x0 = Vector512.Load(a + o0);
-                Vector512<float> x1 = Vector512.Load(a + o1);
-                Vector512<float> w0 = Vector512.Create(b[0]);
-                s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s0_1 = Avx512F.FusedMultiplyAdd(x1, w0, s0_1);
-                Vector512<float> w1 = Vector512.Create(b[1]);
-                s1_0 = Avx512F.FusedMultiplyAdd(x0, w1, s1_0); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1);
-                Vector512<float> w2 = Vector512.Create(b[2]);
-                s2_0 = Avx512F.FusedMultiplyAdd(x0, w2, s2_0); s2_1 = Avx512F.FusedMultiplyAdd(x1, w2, s2_1);
-                Vector512<float> w3 = Vector512.Create(b[3]);
-                s3_0 = Avx512F.FusedMultiplyAdd(x0, w3, s3_0); s3_1 = Avx512F.FusedMultiplyAdd(x1, w3, s3_1);
-                Vector512<float> w4 = Vector512.Create(b[4]);
-                s4_0 = Avx512F.FusedMultiplyAdd(x0, w4, s4_0); s4_1 = Avx512F.FusedMultiplyAdd(x1, w4, s4_1);
-                Vector512<float> w5 = Vector512.Create(b[5]);
-                s5_0 = Avx512F.FusedMultiplyAdd(x0, w5, s5_0); s5_1 = Avx512F.FusedMultiplyAdd(x1, w5, s5_1);
-                Vector512<float> w6 = Vector512.Create(b[6]);
-                s6_0 = Avx512F.FusedMultiplyAdd(x0, w6, s6_0); s6_1 = Avx512F.FusedMultiplyAdd(x1, w6, s6_1);
-                Vector512<float> w7 = Vector512.Create(b[7]);
-                s7_0 = Avx512F.FusedMultiplyAdd(x0, w7, s7_0); s7_1 = Avx512F.FusedMultiplyAdd(x1, w7, s7_1);
-                Vector512<float> w8 = Vector512.Create(b[8]);
-                s8_0 = Avx512F.FusedMultiplyAdd(x0, w8, s8_0); s8_1 = Avx512F.FusedMultiplyAdd(x1, w8, s8_1);
-                Vector512<float> w9 = Vector512.Create(b[9]);
-                s9_0 = Avx512F.FusedMultiplyAdd(x0, w9, s9_0); s9_1 = Avx512F.FusedMultiplyAdd(x1, w9, s9_1);
-            }
-        }
-        else
-        {
-            // Ask for the strip's lines a distance ahead along each row into L2 (A streams from memory), and for the next
-            // strip's lines of this row into L1: down a column strip the L1 misses are strided (one row apart), and the
-            // caller comes back to this row for the next strip about k·20 FMAs later.
-            for (int p = 0; p < k; p++, a += lda, b += bStride)
-            {
+                // Ask for the strip's lines a distance ahead along each row into L2 (A streams from memory), and for the next
+                // strip's lines of this row into L1: down a column strip the L1 misses are strided (one row apart), and the
+                // caller comes back to this row for the next strip about k·20 FMAs later.
                 Sse.Prefetch1(a + o0 + prefetchDistance); Sse.Prefetch1(a + o1 + prefetchDistance);
                 Sse.Prefetch0(a + 32); Sse.Prefetch0(a + 48);
-                Vector512<float> x0 = Vector512.Load(a + o0);
-                Vector512<float> x1 = Vector512.Load(a + o1);
-                Vector512<float> w0 = Vector512.Create(b[0]);
-                s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s0_1 = Avx512F.FusedMultiplyAdd(x1, w0, s0_1);
-                Vector512<float> w1 = Vector512.Create(b[1]);
-                s1_0 = Avx512F.FusedMultiplyAdd(x0, w1, s1_0); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1);
-                Vector512<float> w2 = Vector512.Create(b[2]);
-                s2_0 = Avx512F.FusedMultiplyAdd(x0, w2, s2_0); s2_1 = Avx512F.FusedMultiplyAdd(x1, w2, s2_1);
-                Vector512<float> w3 = Vector512.Create(b[3]);
-                s3_0 = Avx512F.FusedMultiplyAdd(x0, w3, s3_0); s3_1 = Avx512F.FusedMultiplyAdd(x1, w3, s3_1);
-                Vector512<float> w4 = Vector512.Create(b[4]);
-                s4_0 = Avx512F.FusedMultiplyAdd(x0, w4, s4_0); s4_1 = Avx512F.FusedMultiplyAdd(x1, w4, s4_1);
-                Vector512<float> w5 = Vector512.Create(b[5]);
-                s5_0 = Avx512F.FusedMultiplyAdd(x0, w5, s5_0); s5_1 = Avx512F.FusedMultiplyAdd(x1, w5, s5_1);
-                Vector512<float> w6 = Vector512.Create(b[6]);
-                s6_0 = Avx512F.FusedMultiplyAdd(x0, w6, s6_0); s6_1 = Avx512F.FusedMultiplyAdd(x1, w6, s6_1);
-                Vector512<float> w7 = Vector512.Create(b[7]);
-                s7_0 = Avx512F.FusedMultiplyAdd(x0, w7, s7_0); s7_1 = Avx512F.FusedMultiplyAdd(x1, w7, s7_1);
-                Vector512<float> w8 = Vector512.Create(b[8]);
-                s8_0 = Avx512F.FusedMultiplyAdd(x0, w8, s8_0); s8_1 = Avx512F.FusedMultiplyAdd(x1, w8, s8_1);
-                Vector512<float> w9 = Vector512.Create(b[9]);
-                s9_0 = Avx512F.FusedMultiplyAdd(x0, w9, s9_0); s9_1 = Avx512F.FusedMultiplyAdd(x1, w9, s9_1);
             }
+            Vector512<float> x0 = Vector512.Load(a + o0);
+            Vector512<float> x1 = Vector512.Load(a + o1);
+            Vector512<float> w0 = Vector512.Create(b[0]);
+            s0_0 = Avx512F.FusedMultiplyAdd(x0, w0, s0_0); s0_1 = Avx512F.FusedMultiplyAdd(x1, w0, s0_1);
+            Vector512<float> w1 = Vector512.Create(b[1]);
+            s1_0 = Avx512F.FusedMultiplyAdd(x0, w1, s1_0); s1_1 = Avx512F.FusedMultiplyAdd(x1, w1, s1_1);
+            Vector512<float> w2 = Vector512.Create(b[2]);
+            s2_0 = Avx512F.FusedMultiplyAdd(x0, w2, s2_0); s2_1 = Avx512F.FusedMultiplyAdd(x1, w2, s2_1);
+            Vector512<float> w3 = Vector512.Create(b[3]);
+            s3_0 = Avx512F.FusedMultiplyAdd(x0, w3, s3_0); s3_1 = Avx512F.FusedMultiplyAdd(x1, w3, s3_1);
+            Vector512<float> w4 = Vector512.Create(b[4]);
+            s4_0 = Avx512F.FusedMultiplyAdd(x0, w4, s4_0); s4_1 = Avx512F.FusedMultiplyAdd(x1, w4, s4_1);
+            Vector512<float> w5 = Vector512.Create(b[5]);
+            s5_0 = Avx512F.FusedMultiplyAdd(x0, w5, s5_0); s5_1 = Avx512F.FusedMultiplyAdd(x1, w5, s5_1);
+            Vector512<float> w6 = Vector512.Create(b[6]);
+            s6_0 = Avx512F.FusedMultiplyAdd(x0, w6, s6_0); s6_1 = Avx512F.FusedMultiplyAdd(x1, w6, s6_1);
+            Vector512<float> w7 = Vector512.Create(b[7]);
+            s7_0 = Avx512F.FusedMultiplyAdd(x0, w7, s7_0); s7_1 = Avx512F.FusedMultiplyAdd(x1, w7, s7_1);
+            Vector512<float> w8 = Vector512.Create(b[8]);
+            s8_0 = Avx512F.FusedMultiplyAdd(x0, w8, s8_0); s8_1 = Avx512F.FusedMultiplyAdd(x1, w8, s8_1);
+            Vector512<float> w9 = Vector512.Create(b[9]);
+            s9_0 = Avx512F.FusedMultiplyAdd(x0, w9, s9_0); s9_1 = Avx512F.FusedMultiplyAdd(x1, w9, s9_1);
         }
         Vector512.Store(s0_0, ct + 0 * ctStride + o0); Vector512.Store(s0_1, ct + 0 * ctStride + o1);
         Vector512.Store(s1_0, ct + 1 * ctStride + o0); Vector512.Store(s1_1, ct + 1 * ctStride + o1);
